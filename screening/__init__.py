@@ -1,0 +1,1 @@
+"""KneeScreen engine: phone video in, per-leg knee-valgus and arch-collapse results out."""

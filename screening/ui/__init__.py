@@ -1,0 +1,1 @@
+"""Streamlit pages of KneeScreen; imports the engine, never the reverse."""
