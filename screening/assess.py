@@ -1,0 +1,148 @@
+"""From a landmark track to a Result: clean-up, events, per-event measures, ratings, summary."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import numpy as np
+
+from . import events as ev
+from .errors import AnalysisError
+from .filtering import clean_track
+from .landmarks import EXPORT_POINTS, LEG, SIDES
+from .metrics import compute_series
+from .norms import norm_for
+from .ratings import DISCLAIMER, summarise_leg
+from .result import (SCHEMA_VERSION, Event, MeasureValue, ModelMeta, Note, Result, Series, VideoMeta)
+from .track import Track
+
+THIGH_GOOD, THIGH_FAIR = 0.75, 0.6     # thigh length seen / standing: FPPA validity limits
+VIS_MIN = 0.5
+
+
+def detect_stance(track: Track) -> str:
+    """Single-leg squat without a given leg: the stance foot is the lower one in the picture."""
+    ly = track.xy[:, LEG["left"]["ankle"], 1]
+    ry = track.xy[:, LEG["right"]["ankle"], 1]
+    diff = np.nanmedian(ly - ry) if np.isfinite(ly - ry).any() else 0.0
+    return "left" if diff >= 0 else "right"
+
+
+def _vis(track: Track, f: int, side: str, parts=("hip", "knee", "ankle")) -> float:
+    return float(min(track.vis[f, LEG[side][p]] for p in parts))
+
+
+def _values_at(f: int, s: dict[str, np.ndarray], track: Track, test: str,
+               legs: tuple[str, ...]) -> dict[str, list[MeasureValue]]:
+    """Every measure at frame f, with how far it can be trusted there."""
+    def val(key):
+        v = s[key][f]
+        return float(v) if np.isfinite(v) else None
+
+    out: dict[str, list[MeasureValue]] = {}
+    for side in legs:
+        vis = _vis(track, f, side)
+        thigh = s[f"thigh_{side}"][f]
+        if vis < VIS_MIN:
+            rel_f = ("poor", f"the {side} hip, knee or ankle is poorly visible in this frame")
+        elif not np.isfinite(thigh) or thigh < THIGH_FAIR:
+            rel_f = ("poor", f"at this depth the {side} thigh points toward the camera (seen at "
+                             f"{thigh:.0%} of its standing length), which inflates the 2D angle")
+        elif thigh < THIGH_GOOD:
+            rel_f = ("fair", f"the {side} thigh is partly foreshortened (seen at {thigh:.0%} of its "
+                             "standing length): the angle may read a few degrees high")
+        else:
+            rel_f = ("good", "clear view, moderate knee bend")
+        rel_k = ("good", "clear view") if vis >= VIS_MIN else ("poor", rel_f[1])
+        foot_vis = _vis(track, f, side, ("ankle", "heel", "toe"))
+        rel_a = ("fair", "experimental proxy") if foot_vis >= VIS_MIN else \
+            ("poor", f"the {side} heel or toe is poorly visible in this frame")
+        out[side] = [MeasureValue("fppa", val(f"fppa_{side}_deg"), *rel_f),
+                     MeasureValue("mkd", val(f"mkd_{side}_pct"), *rel_k),
+                     MeasureValue("arch", val(f"arch_{side}_pct"), *rel_a)]
+    both_vis = min(_vis(track, f, sd) for sd in SIDES)
+    both = []
+    if test != "single-leg-squat":
+        for key in ("kasr", "khsr"):
+            v = val(key)
+            rel = ("good", "clear view") if v is not None and both_vis >= VIS_MIN else \
+                ("poor", "knees or ankles too close together or poorly visible to form a ratio")
+            both.append(MeasureValue(key, v, *rel))
+    else:
+        vis_trunk = float(min(track.vis[f, LEG[sd][p]] for sd in SIDES for p in ("hip", "shoulder")))
+        rel = ("good", "clear view") if vis_trunk >= VIS_MIN else ("poor", "hips or shoulders poorly visible")
+        both += [MeasureValue("pelvic_drop", val("pelvic_drop_deg"), *rel),
+                 MeasureValue("trunk_lean", val("trunk_lean_deg"), *rel)]
+    out["both"] = both
+    return out
+
+
+def find_events(cleaned: Track, s: dict[str, np.ndarray], test: str, leg_px: float) -> list[Event]:
+    t = cleaned.t
+    if test == "drop-jump":
+        feet = np.vstack([cleaned.xy[:, LEG[sd][p], 1] for sd in SIDES for p in ("ankle", "heel")])
+        with np.errstate(invalid="ignore"):
+            foot_y = np.nanmean(np.where(np.isfinite(feet), feet, np.nan), axis=0) \
+                if np.isfinite(feet).any() else np.full(len(t), np.nan)
+        spans = ev.find_landings(foot_y, s["depth"], t, leg_px)
+        kind = "landing"
+    else:
+        spans = ev.find_reps(s["depth"], t)
+        kind = "rep"
+    out = []
+    for i, sp in enumerate(spans, 1):
+        e = Event(kind=kind, index=i, start_frame=int(cleaned.frame[sp.start]),
+                  key_frame=int(cleaned.frame[sp.key]), end_frame=int(cleaned.frame[sp.end]),
+                  start_s=float(t[sp.start]), key_s=float(t[sp.key]), end_s=float(t[sp.end]),
+                  depth=float(s["depth"][sp.key]))
+        if sp.contact is not None:
+            e.contact_frame, e.contact_s = int(cleaned.frame[sp.contact]), float(t[sp.contact])
+        e._pos = (sp.key, sp.contact)  # row positions in the track, used below
+        out.append(e)
+    return out
+
+
+def assess(track: Track, test: str, *, leg: str | None = None, sex: str | None = None,
+           sport: str | None = None, video: VideoMeta | None = None, model: ModelMeta | None = None,
+           notes: list[Note] | None = None, example: bool = False) -> Result:
+    """Turn a raw landmark track into a Result. Raises AnalysisError when no rating is possible."""
+    notes = list(notes or [])
+    cleaned = clean_track(track, test)
+    stance = None
+    if test == "single-leg-squat":
+        stance = leg or detect_stance(cleaned)
+        if leg is None:
+            notes.append(Note("stance_detected", "info", f"Stance leg detected as the {stance} leg."))
+    s, base = compute_series(cleaned, stance)
+    if not np.isfinite(base.leg_px):
+        raise AnalysisError("Hips, knees and ankles were never all visible, so nothing can be measured.",
+                            "legs_not_visible", "Film the whole body, feet included, from the front.")
+    events = find_events(cleaned, s, test, base.leg_px)
+    if not events:
+        what = "landing" if test == "drop-jump" else "repetition"
+        notes.append(Note("no_events", "error", f"No {what} was found in the clip.",
+                          "Film 3-5 full repetitions (or 3 landings) with a still camera, whole body in frame."))
+    legs = (stance,) if stance else SIDES
+    for e in events:
+        k, c = e._pos
+        e.values = _values_at(k, s, cleaned, test, legs)
+        if c is not None:
+            e.contact_values = _values_at(c, s, cleaned, test, legs)
+        del e._pos
+    summaries = {sd: summarise_leg(events, sd, test, sex) for sd in legs} if events else {}
+    norm = norm_for("fppa", test, sex)
+    norms_used = f"FPPA norms: {norm.population}" if norm else ""
+    series = Series(
+        frame=[int(f) for f in track.frame], time_s=[float(x) for x in track.t],
+        person=[int(p) for p in track.present],
+        values={k: np.round(v, 3).tolist() for k, v in s.items()},
+        points={name: np.round(cleaned.xy[:, j], 1).tolist() for name, j in EXPORT_POINTS.items()},
+    )
+    return Result(
+        schema_version=SCHEMA_VERSION, created=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        test=test, leg=stance, sex=sex, sport=sport, norms_used=norms_used,
+        video=video or VideoMeta("synthetic", track.width, track.height, 0, track.fps,
+                                 float(track.t[-1] - track.t[0]) if len(track) else 0.0, len(track),
+                                 False, "synthetic", track.width, track.height),
+        model=model or ModelMeta("synthetic", "", "synthetic", "synthetic"),
+        notes=notes, events=events, legs=summaries, series=series, disclaimer=DISCLAIMER,
+        example=example)

@@ -1,0 +1,118 @@
+"""Published reference values, the bands built from them, and their sources: the one copy."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+SOURCES = {
+    "herrington2010": "Herrington L, Munro A. Drop jump landing knee valgus angle; normative data in a "
+                      "physically active population. Phys Ther Sport 2010 (n=100).",
+    "herrington2014": "Herrington L. Knee valgus angle during single leg squats and landings in "
+                      "patellofemoral pain patients and controls. Knee 2014.",
+    "munro2012": "Munro A, Herrington L, Carolan M. Reliability of 2-dimensional video assessment of "
+                 "frontal-plane dynamic knee valgus during common athletic screening tasks. J Sport Rehabil 2012.",
+    "mizner2012": "Mizner RL et al. Comparison of 2-dimensional measurement techniques for "
+                  "predicting knee angle and moment during a drop vertical jump. Clin J Sport Med 2012.",
+    "noyes2005": "Noyes FR, Barber-Westin SD et al. The drop-jump screening test: difference in lower limb "
+                 "control by gender and effect of neuromuscular training in female athletes. Am J Sports Med 2005.",
+    "krosshaug2016": "Krosshaug T et al. The vertical drop jump is a poor screening test for ACL "
+                     "injuries in female elite soccer and handball players (n=710). Am J Sports Med 2016.",
+    "nilstad2021": "Nilstad A, Petushek E, Mok KM, Bahr R, Krosshaug T. Kiss goodbye to the 'kissing knees': "
+                   "no association between frontal plane inward knee motion and risk of future non-contact "
+                   "ACL injury in elite female athletes (n=880). Br J Sports Med 2021.",
+    "uplift": "Uplift Labs movement screening: medial knee displacement beyond 5 cm is flagged "
+              "(industry practice, not a validated cut-off).",
+    "crossley2011": "Crossley KM et al. Performance on the single-leg squat task indicates hip "
+                    "abductor muscle function. Am J Sports Med 2011 (5 visual criteria).",
+    "brody1982": "Brody DM. Techniques in the evaluation and treatment of the injured runner (navicular drop "
+                 "> 10 mm). Orthop Clin North Am 1982.",
+    "kneescreen": "KneeScreen rule of thumb: no validated cut-off exists for this video measure; the value "
+                  "is shown so you can track your own change.",
+}
+
+# Smallest detectable difference of hand-measured 2D FPPA (Munro 2012: 7.5-8.9 deg); a value this far
+# above the top of the typical range cannot be explained by measurement noise alone.
+FPPA_SDD_DEG = 8.0
+
+
+@dataclass(frozen=True)
+class Norm:
+    """A banding rule: `watch` and `marked` limits, compared in the direction of `higher_is_worse`."""
+    measure: str
+    watch: float
+    marked: float
+    higher_is_worse: bool
+    text: str            # the norm in words, e.g. "typical up to 13 deg (female, drop jump)"
+    sources: tuple[str, ...]
+    population: str = ""
+
+    def band(self, value: float) -> str:
+        v = value if self.higher_is_worse else -value
+        w = self.watch if self.higher_is_worse else -self.watch
+        m = self.marked if self.higher_is_worse else -self.marked
+        if v >= m:
+            return "marked"
+        if v > w:
+            return "watch"
+        return "typical"
+
+
+def _fppa_norm(test: str, sex: str | None) -> Norm:
+    """Typical FPPA ranges: drop jump / landing from Herrington and Munro 2010, single-leg squat from
+    Herrington 2014 controls (mean + 1 SD); above range + SDD is 'marked'."""
+    s = sex if sex in ("female", "male") else None
+    if test == "drop-jump":
+        upper = {"female": 13.0, "male": 8.0, None: 13.0}[s]
+        who = {"female": "female", "male": "male", None: "sex not given: the wider female range"}[s]
+        return Norm("fppa", upper, upper + FPPA_SDD_DEG, True,
+                    f"typical up to {upper:.0f} deg in drop-jump landings ({who}); marked from "
+                    f"{upper + FPPA_SDD_DEG:.0f} deg (top of range + smallest detectable difference)",
+                    ("herrington2010", "munro2012"), who)
+    # single-leg squat, and bilateral squat at moderate depth
+    upper = 13.5
+    what = "single-leg squats" if test == "single-leg-squat" else "single-leg squats (no bilateral-squat norms exist)"
+    return Norm("fppa", upper, upper + FPPA_SDD_DEG, True,
+                f"typical up to {upper:.1f} deg in {what} (pain-free controls 8.4 +/- 5.1 deg); marked from "
+                f"{upper + FPPA_SDD_DEG:.1f} deg (top of range + smallest detectable difference)",
+                ("herrington2014", "munro2012"), "no sex split published")
+
+
+def norm_for(measure: str, test: str, sex: str | None = None) -> Norm | None:
+    """The banding rule for a measure in a test, or None when the measure is not rated there."""
+    if measure == "fppa":
+        return _fppa_norm(test, sex)
+    if measure == "kasr":
+        return Norm("kasr", 1.0, 0.8, False,
+                    "knees at least as far apart as the ankles (ratio 1.0 or more) is typical; below 0.8 "
+                    "the knees are clearly inside the ankles (ratio defined by Mizner 2012; cut-offs are a "
+                    "rule of thumb)", ("mizner2012", "kneescreen"))
+    if measure == "khsr":
+        return Norm("khsr", 0.68, 0.60, False,
+                    "trained female athletes land with the knees about 68% of hip width apart; below 60% is "
+                    "a widely quoted rule of thumb for marked inward collapse (primary source not found)",
+                    ("noyes2005", "kneescreen"))
+    if measure == "mkd":
+        return Norm("mkd", 6.0, 10.0, True,
+                    "knee moving toward the midline by less than 6% of leg length (about 5 cm) is typical; "
+                    "10% or more is marked (rule of thumb from the 5 cm industry flag)",
+                    ("uplift", "krosshaug2016", "kneescreen"))
+    if measure == "arch":
+        return Norm("arch", 3.0, 6.0, True,
+                    "EXPERIMENTAL: ankle shifting inward over the foot by less than 3% of leg length from "
+                    "standing is typical; no validated video threshold exists (static navicular drop > 10 mm "
+                    "is the classic clinical mark and cannot be seen on video)",
+                    ("brody1982", "kneescreen"))
+    if measure == "pelvic_drop" and test == "single-leg-squat":
+        return Norm("pelvic_drop", 5.0, 10.0, True,
+                    "pelvis level within 5 deg is typical; 10 deg or more of drop on the free side is marked "
+                    "(visual criterion of Crossley 2011; degree limits are a rule of thumb)",
+                    ("crossley2011", "kneescreen"))
+    if measure == "trunk_lean" and test == "single-leg-squat":
+        return Norm("trunk_lean", 5.0, 10.0, True,
+                    "trunk within 5 deg of vertical is typical; 10 deg or more of lean is marked (visual "
+                    "criterion of Crossley 2011; degree limits are a rule of thumb)",
+                    ("crossley2011", "kneescreen"))
+    return None
+
+
+def cite(keys: tuple[str, ...] | list[str]) -> list[str]:
+    return [SOURCES[k] for k in keys]

@@ -1,0 +1,102 @@
+"""MediaPipe Tasks PoseLandmarker wrapper: VIDEO mode, one instance per clip (or clip segment)."""
+from __future__ import annotations
+
+import contextlib
+import os
+from pathlib import Path
+
+import numpy as np
+
+os.environ.setdefault("GLOG_minloglevel", "2")
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+import mediapipe as mp  # noqa: E402
+from mediapipe.tasks.python import BaseOptions, vision  # noqa: E402
+
+from .landmarks import N_LANDMARKS  # noqa: E402
+
+MEDIAPIPE_VERSION = getattr(mp, "__version__", "")
+
+
+@contextlib.contextmanager
+def _quiet_stderr():
+    """Silence the C++ start-up chatter of the model loader (it writes straight to fd 2)."""
+    try:
+        fd = os.dup(2)
+    except OSError:
+        yield
+        return
+    try:
+        with open(os.devnull, "w") as null:
+            os.dup2(null.fileno(), 2)
+            yield
+    finally:
+        os.dup2(fd, 2)
+        os.close(fd)
+
+
+def read_model(path: str | Path) -> bytes:
+    """The model file's bytes (callers cache them once per process)."""
+    return Path(path).read_bytes()
+
+
+class PoseEstimator:
+    """Landmarks of the main person, frame by frame, with monotonic timestamps (VIDEO mode)."""
+
+    def __init__(self, model: bytes, num_poses: int = 1, min_detection: float = 0.5,
+                 min_presence: float = 0.5, min_tracking: float = 0.5, video: bool = True):
+        opts = vision.PoseLandmarkerOptions(
+            base_options=BaseOptions(model_asset_buffer=model),
+            running_mode=vision.RunningMode.VIDEO if video else vision.RunningMode.IMAGE,
+            num_poses=num_poses, min_pose_detection_confidence=min_detection,
+            min_pose_presence_confidence=min_presence, min_tracking_confidence=min_tracking)
+        with _quiet_stderr():
+            self._lm = vision.PoseLandmarker.create_from_options(opts)
+        self._video = video
+        self._last_ms = -1
+
+    def detect(self, rgb: np.ndarray, t_s: float) -> tuple[np.ndarray, np.ndarray] | None:
+        """(33, 2) pixel coordinates and (33,) visibility of the first pose, or None (no person)."""
+        people = self.detect_all(rgb, t_s)
+        return people[0] if people else None
+
+    def detect_all(self, rgb: np.ndarray, t_s: float = 0.0) -> list[tuple[np.ndarray, np.ndarray]]:
+        h, w = rgb.shape[:2]
+        image = mp.Image(image_format=mp.ImageFormat.SRGB, data=np.ascontiguousarray(rgb))
+        if self._video:
+            ms = max(int(round(t_s * 1000)), self._last_ms + 1)
+            self._last_ms = ms
+            res = self._lm.detect_for_video(image, ms)
+        else:
+            res = self._lm.detect(image)
+        out = []
+        for pose in res.pose_landmarks or []:
+            arr = np.array([(p.x * w, p.y * h, p.visibility if p.visibility is not None else 0.0)
+                            for p in pose[:N_LANDMARKS]], dtype=float)
+            out.append((arr[:, :2], np.clip(arr[:, 2], 0, 1)))
+        return out
+
+    def close(self) -> None:
+        if self._lm is not None:
+            self._lm.close()
+            self._lm = None
+
+    def __enter__(self) -> "PoseEstimator":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def __del__(self):
+        try:
+            self.close()
+        except Exception:
+            pass
+
+
+def count_people(model: bytes, frames: list[np.ndarray]) -> list[int]:
+    """Number of people MediaPipe finds in each of a few sample frames (IMAGE mode, up to 3)."""
+    if not frames:
+        return []
+    with PoseEstimator(model, num_poses=3, video=False) as est:
+        return [len(est.detect_all(f)) for f in frames]

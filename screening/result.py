@@ -1,0 +1,201 @@
+"""The Result dataclass every output reads, and its JSON round trip."""
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import asdict, dataclass, field, fields, is_dataclass
+from pathlib import Path
+from typing import Any, get_args, get_origin, get_type_hints
+
+import numpy as np
+
+SCHEMA_VERSION = 1
+BANDS = ("typical", "watch", "marked")
+TESTS = ("squat", "single-leg-squat", "drop-jump")
+TEST_LABELS = {"squat": "Squat", "single-leg-squat": "Single-leg squat", "drop-jump": "Drop-jump landing"}
+
+
+@dataclass
+class Note:
+    """A capture-quality note: level is 'info', 'warning' or 'error'."""
+    code: str
+    level: str
+    message: str
+    fix: str = ""
+
+
+@dataclass
+class VideoMeta:
+    file_name: str
+    width: int                 # after rotation
+    height: int
+    rotation: int              # display rotation applied, degrees
+    fps: float                 # average frames per second
+    duration_s: float
+    n_frames: int              # frames decoded
+    variable_frame_rate: bool
+    codec: str
+    work_width: int            # frame size the pose model saw (downscaled)
+    work_height: int
+
+
+@dataclass
+class ModelMeta:
+    tier: str
+    sha256: str
+    source: str
+    requested_tier: str
+    note: str | None = None
+    mediapipe_version: str = ""
+
+
+@dataclass
+class MeasureValue:
+    """One measure for one leg at one event (or for both legs, for ratios)."""
+    key: str
+    value: float | None
+    reliability: str           # 'good' | 'fair' | 'poor'
+    reliability_reason: str
+
+
+@dataclass
+class Event:
+    """A repetition (squat) or a landing (drop jump) with its key frames."""
+    kind: str                  # 'rep' | 'landing'
+    index: int                 # 1-based
+    start_frame: int
+    key_frame: int             # deepest point (rep) or peak knee flexion (landing)
+    end_frame: int
+    start_s: float
+    key_s: float
+    end_s: float
+    contact_frame: int | None = None     # landings: initial contact
+    contact_s: float | None = None
+    depth: float = 0.0                   # hip descent / leg length at the key frame
+    values: dict[str, list[MeasureValue]] = field(default_factory=dict)  # 'left'|'right'|'both' -> values
+    contact_values: dict[str, list[MeasureValue]] = field(default_factory=dict)
+
+
+@dataclass
+class Rating:
+    """A measure summarised over the events for one leg, with its band, reason and sources."""
+    key: str
+    label: str
+    value: float | None        # median over the events
+    unit: str
+    band: str | None           # 'typical' | 'watch' | 'marked' | None (not rated)
+    spread: float | None       # repetition-to-repetition SD
+    reliability: str
+    reliability_reason: str
+    reason: str                # one plain sentence
+    norm: str                  # the norm in words
+    sources: list[str]
+    experimental: bool = False
+    primary: bool = False      # the measure this summary leads with
+    per_event: list[float | None] = field(default_factory=list)
+
+
+@dataclass
+class LegSummary:
+    leg: str
+    band: str | None
+    headline: str              # one plain sentence
+    what_it_means: str
+    key_measure: str
+    ratings: list[Rating]
+    recommendations: list[str]  # content page slugs
+
+    def rating(self, key: str) -> Rating | None:
+        return next((r for r in self.ratings if r.key == key), None)
+
+
+@dataclass
+class Series:
+    """Per-frame values, one entry per decoded frame (None where there is no value)."""
+    frame: list[int]
+    time_s: list[float]
+    person: list[int]
+    values: dict[str, list[float | None]]        # e.g. fppa_left_deg, kasr, depth
+    points: dict[str, list[list[float | None]]]  # e.g. left_knee -> [[x, y], ...] in pixels
+
+
+@dataclass
+class Result:
+    schema_version: int
+    created: str
+    test: str
+    leg: str | None            # single-leg squat: the stance leg
+    sex: str | None
+    sport: str | None
+    norms_used: str
+    video: VideoMeta
+    model: ModelMeta
+    notes: list[Note]
+    events: list[Event]
+    legs: dict[str, LegSummary]
+    series: Series
+    disclaimer: str
+    example: bool = False      # True for the synthetic example result
+
+    # ----- convenience -------------------------------------------------------------------
+    @property
+    def warnings(self) -> list[Note]:
+        return [n for n in self.notes if n.level in ("warning", "error")]
+
+    def to_dict(self) -> dict[str, Any]:
+        return _clean(asdict(self))
+
+    def to_json(self, indent: int | None = 1) -> str:
+        return json.dumps(self.to_dict(), indent=indent, allow_nan=False)
+
+    def save(self, path: str | Path) -> None:
+        Path(path).write_text(self.to_json(), encoding="utf-8")
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Result":
+        return _build(cls, data)
+
+    @classmethod
+    def from_json(cls, text: str) -> "Result":
+        return cls.from_dict(json.loads(text))
+
+    @classmethod
+    def load(cls, path: str | Path) -> "Result":
+        return cls.from_json(Path(path).read_text(encoding="utf-8"))
+
+
+def _clean(obj: Any) -> Any:
+    """NaN/inf -> None, numpy scalars -> Python, recursively."""
+    if isinstance(obj, dict):
+        return {k: _clean(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_clean(v) for v in obj]
+    if isinstance(obj, np.ndarray):
+        return _clean(obj.tolist())
+    if isinstance(obj, (np.floating, float)):
+        f = float(obj)
+        return f if math.isfinite(f) else None
+    if isinstance(obj, np.integer):
+        return int(obj)
+    if isinstance(obj, np.bool_):
+        return bool(obj)
+    return obj
+
+
+def _build(tp: Any, data: Any) -> Any:
+    if data is None:
+        return None
+    if is_dataclass(tp):
+        hints = get_type_hints(tp)
+        kwargs = {f.name: _build(hints[f.name], data[f.name]) for f in fields(tp) if f.name in data}
+        return tp(**kwargs)
+    origin = get_origin(tp)
+    args = get_args(tp)
+    if origin is list:
+        return [_build(args[0], v) for v in data]
+    if origin is dict:
+        return {k: _build(args[1], v) for k, v in data.items()}
+    if args and type(None) in args:  # Optional[X]
+        inner = [a for a in args if a is not type(None)]
+        return _build(inner[0], data) if len(inner) == 1 else data
+    return data
