@@ -1,0 +1,197 @@
+"""Streamlit pages for the Learn and Exercises content: Markdown, SVG pictures, in-app links, widgets."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import streamlit as st
+
+from screening import content
+from screening.ui.timer import RepTimer, TimerConfig
+
+SECTION_LABELS = {"learn": "Learn", "exercises": "Exercises"}
+IMAGE_MAX_WIDTH = 600  # px: pictures shrink to fit on phones, never grow huge on desktop
+MAX_WIDTH = 760  # px: comfortable line length and picture size, also in the app's wide layout
+PHASE_STYLE = {  # phase -> (label, colour, what to do)
+    "lift": ("LIFT", "#17784A", "Lift the knee, breathe out"),
+    "hold": ("HOLD", "#1D5FBF", "Hold still at the top"),
+    "lower": ("LOWER", "#B45309", "Lower slowly, breathe in"),
+    "rest": ("REST", "#52606D", "Rest, shake it out"),
+    "done": ("DONE", "#17784A", "All sets done. Well done!"),
+}
+
+
+def _st_page(page: content.Page) -> st.Page:
+    return st.Page(_renderer(page.slug), title=page.title, icon=page.icon, url_path=page.slug)
+
+
+def _renderer(slug: str) -> Callable[[], None]:
+    def run() -> None:
+        render_page(slug)
+
+    run.__name__ = f"content_{slug.replace('-', '_')}"
+    return run
+
+
+def make_pages() -> dict[str, list[st.Page]]:
+    """{"Learn": [...], "Exercises": [...]}: one st.Page per content page, url_path = slug."""
+    return {label: [_st_page(p) for p in content.list_pages(section)] for section, label in SECTION_LABELS.items()}
+
+
+def page_link(slug: str, label: str | None = None, icon: str | None = None) -> None:
+    """An in-app link to a content page (keeps session state, unlike a Markdown link)."""
+    page = content.get_page(slug)
+    st.page_link(_st_page(page), label=label or page.title, icon=icon or page.icon)
+
+
+def _links_after(text: str) -> None:
+    """Buttons for the internal links of a text block, right under it."""
+    pairs, seen = content.link_texts(text), set()
+    with st.container(horizontal=True, gap="small"):
+        for label, slug in pairs:
+            if slug in seen:
+                continue
+            seen.add(slug)
+            page_link(slug, label=f"{label[:1].upper()}{label[1:]}", icon=":material/arrow_forward:")
+
+
+def _markdown(text: str) -> None:
+    st.markdown(content.strip_links(text))
+    if content.link_texts(text):
+        _links_after(text)
+
+
+def _image(block: content.Block) -> None:
+    if block.path is None or not block.path.is_file():
+        st.warning(f"Missing illustration: {block.alt or block.path}")
+        return
+    with st.container(width=IMAGE_MAX_WIDTH, horizontal_alignment="center"):
+        st.image(str(block.path), caption=block.caption or None, width="stretch")
+
+
+def _checklist(block: content.Block, slug: str) -> None:
+    items = [line.split(maxsplit=1)[1] for line in block.text.splitlines() if line.split(maxsplit=1)[1:]]
+    with st.container(border=True):
+        ticked = [st.checkbox(item, key=f"{slug}-check-{i}") for i, item in enumerate(items)]
+        if items and all(ticked):
+            st.success("All points ticked: that is a clean clamshell. Keep every rep like this.", icon=":material/check_circle:")
+        else:
+            st.caption(f"{sum(ticked)} of {len(items)} ticked")
+
+
+def _timer(block: content.Block, slug: str) -> None:
+    p = {k: float(v) for k, v in block.params.items() if v.replace(".", "", 1).isdigit()}
+    key = f"{slug}-timer"
+    with st.container(border=True):
+        c1, c2, c3 = st.columns(3)
+        sets = c1.number_input("Sets", 1, 10, int(p.get("sets", 3)), key=f"{key}-sets")
+        reps = c2.number_input("Reps per set", 1, 50, int(p.get("reps", 10)), key=f"{key}-reps")
+        hold = c3.number_input("Hold (s)", 0, 10, int(p.get("hold", 2)), key=f"{key}-hold")
+        config = TimerConfig(sets=int(sets), reps=int(reps), hold_s=float(hold), lift_s=p.get("lift", 1.0),
+                             lower_s=p.get("lower", 2.0), rest_s=p.get("rest", 30.0))
+        timer: RepTimer = st.session_state.setdefault(key, RepTimer(config))
+        if timer.config != config:
+            timer.configure(config)
+        state = timer.state()
+        live = state.running and state.phase != "done"
+        st.fragment(_timer_view, run_every=0.5 if live else None)(key, live)
+
+
+def _timer_view(key: str, was_live: bool) -> None:
+    timer: RepTimer = st.session_state[key]
+    state = timer.state()
+    label, colour, hint = PHASE_STYLE[state.phase]
+    if not state.started:
+        label, colour, hint = "READY", "#52606D", "Press start, then follow the phase name"
+    number = state.whole_seconds_left if state.started else ""
+    cfg = timer.config
+    st.html(
+        f'<div style="text-align:center;padding:8px;border-radius:14px;background:{colour};color:#fff">'
+        f'<div style="font-size:1.1rem">Set {state.set} of {cfg.sets} · Rep {state.rep} of {cfg.reps}</div>'
+        f'<div style="font-size:2.2rem;font-weight:700;letter-spacing:.08em">{label}</div>'
+        f'<div style="font-size:4.5rem;font-weight:800;line-height:1">{number}</div>'
+        f'<div style="font-size:1rem">{hint}</div></div>'
+    )
+    st.progress(state.progress, text=f"{int(state.elapsed)} s of {int(cfg.total_s)} s")
+    row = st.container(horizontal=True, gap="small")
+    if not state.running and state.phase != "done":
+        if row.button("Resume" if state.started else "Start", key=f"{key}-go", type="primary",
+                     icon=":material/play_arrow:", width="stretch"):
+            timer.resume() if state.started else timer.start()
+            st.rerun()
+    elif state.running and row.button("Pause", key=f"{key}-pause", icon=":material/pause:", width="stretch"):
+        timer.pause()
+        st.rerun()
+    if row.button("Reset", key=f"{key}-reset", icon=":material/restart_alt:", width="stretch"):
+        timer.reset()
+        st.rerun()
+    if was_live and not state.running:  # just finished: stop the auto-refresh
+        st.rerun()
+
+
+def _screen_button() -> None:
+    target = st.session_state.get("_screen_page")
+    with st.container(border=True):
+        st.markdown("**Ready?** Film yourself as above and let the app measure your knees.")
+        if target is None:
+            st.info("Open the screening from the app menu to analyse your video.", icon=":material/videocam:")
+        elif st.button("Screen my knees now", type="primary", icon=":material/videocam:", key="go-screen"):
+            try:
+                st.switch_page(target)
+            except st.errors.StreamlitAPIException:
+                st.info("Open the screening from the app menu to analyse your video.")
+
+
+def _sport_page(page: content.Page) -> None:
+    blocks = content.page_blocks(page)
+    intro = [b for b in blocks if b.kind == "text" and not b.text.startswith("#")]
+    for b in intro:
+        _markdown(b.text)
+    chosen = st.session_state.get("sport")
+    if chosen is None:
+        chosen = st.selectbox("Pick your sport to put it first", list(content.SPORTS),
+                              format_func=content.SPORTS.get, index=None, key="_content_sport_pick")
+    sections = content.sport_sections()
+    first = content.normalise_sport(chosen) if chosen else None
+    if first:
+        with st.container(border=True):
+            st.subheader(f"Your sport: {content.SPORTS[first]}", anchor=first)
+            _markdown(sections[first])
+    for key, label in content.SPORTS.items():
+        if key != first:
+            st.subheader(label, anchor=key)
+            _markdown(sections[key])
+    st.markdown("## Sources\n\n" + content.sources(page))
+
+
+def render_page(slug: str) -> None:
+    """Draw one content page: title, summary, blocks, widgets, sources, next-page link."""
+    page = content.get_page(slug)
+    with st.container(width=MAX_WIDTH):
+        _render(page)
+
+
+def _render(page: content.Page) -> None:
+    slug = page.slug
+    st.title(page.title)
+    st.caption(page.summary)
+    if slug == "your-sport":
+        _sport_page(page)
+    else:
+        for block in content.page_blocks(page):
+            if block.kind == "image":
+                _image(block)
+            elif block.kind == "widget" and block.name == "checklist":
+                _checklist(block, slug)
+            elif block.kind == "widget" and block.name == "timer":
+                _timer(block, slug)
+            elif block.kind == "widget" and block.name == "screen-button":
+                _screen_button()
+            elif block.kind == "text":
+                _markdown(block.text)
+    pages = content.list_pages()
+    idx = [p.slug for p in pages].index(slug)
+    if idx + 1 < len(pages):
+        st.divider()
+        nxt = pages[idx + 1]
+        page_link(nxt.slug, label=f"Next: {nxt.title}", icon=":material/arrow_forward:")
