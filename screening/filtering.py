@@ -64,7 +64,7 @@ def lowpass(x: np.ndarray, t: np.ndarray, cutoff_hz: float) -> np.ndarray:
         fs = 1.0 / dt
         wn = min(cutoff_hz / (fs / 2), 0.95)
         grid = seg_t[0] + np.arange(int(round((seg_t[-1] - seg_t[0]) / dt)) + 1) * dt
-        uniform = np.allclose(grid[: len(seg_t)], seg_t, atol=dt * 0.05) and len(grid) == len(seg_t)
+        uniform = len(grid) == len(seg_t) and np.allclose(grid, seg_t, atol=dt * 0.05)
         y = seg if uniform else np.interp(grid, seg_t, seg)
         sos = butter(ORDER // 2, wn, output="sos")
         padlen = min(3 * (2 * len(sos) + 1), len(y) - 1)

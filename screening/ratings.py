@@ -17,6 +17,8 @@ MEASURES = {
     "trunk_lean": ("Trunk lean", "deg", False, False),
 }
 KNEE_MEASURES = ("fppa", "mkd")
+BAND_COLOURS = {"typical": "#2e7d32", "watch": "#f2a900", "marked": "#c62828", None: "#8a8a8a"}
+BAND_WORDS = {"typical": "Typical", "watch": "Watch", "marked": "Marked", None: "Not rated"}
 RELIABILITY_ORDER = {"good": 0, "fair": 1, "poor": 2}
 BAND_ORDER = {"typical": 0, "watch": 1, "marked": 2}
 SPREAD_LIMIT = {"fppa": 5.0, "mkd": 4.0, "kasr": 0.15, "khsr": 0.15, "arch": 3.0,

@@ -1,0 +1,119 @@
+"""One call from a video file to every output: Result, JSON, CSV, annotated video and key stills."""
+from __future__ import annotations
+
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from . import models
+from .analyze import frame_file, run_pose
+from .annotate import render_stills, render_video
+from .assess import assess
+from .errors import AnalysisError, Cancelled
+from .export import write_frames_csv
+from .filtering import clean_track
+from .pose import MEDIAPIPE_VERSION, read_model
+from .quality import check_capture
+from .result import TESTS, ModelMeta, Note, Result, VideoMeta
+from .video import probe
+
+__all__ = ["Analysis", "run_analysis", "AnalysisError", "Cancelled", "load_model"]
+
+Progress = Callable[[str, float, str], None]
+_MODEL_BYTES: dict[str, bytes] = {}
+
+
+@dataclass
+class Analysis:
+    result: Result
+    out_dir: Path
+    json_path: Path
+    csv_path: Path
+    video_path: Path | None
+    keyframes: list[tuple[str, Path]]
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def load_model(tier: str = "lite", *, allow_fallback: bool = True,
+               progress: Callable[[int, int | None], None] | None = None) -> tuple[models.ResolvedModel, bytes]:
+    """Resolve a model tier (downloading full/heavy if needed) and keep its bytes once per process."""
+    try:
+        resolved = models.resolve_model(tier, progress=progress, allow_fallback=allow_fallback)
+    except models.ModelError as e:
+        raise AnalysisError(str(e), "model_unavailable", "Choose the 'lite' model, which works offline.") from e
+    if resolved.sha256 not in _MODEL_BYTES:
+        _MODEL_BYTES[resolved.sha256] = read_model(resolved.path)
+    return resolved, _MODEL_BYTES[resolved.sha256]
+
+
+def _check_inputs(test: str, leg: str | None, sex: str | None) -> None:
+    if test not in TESTS:
+        raise AnalysisError(f"Unknown test '{test}'. Choose one of: {', '.join(TESTS)}.", "bad_input")
+    if leg not in (None, "left", "right"):
+        raise AnalysisError(f"Leg must be 'left' or 'right', not '{leg}'.", "bad_input")
+    if sex not in (None, "female", "male"):
+        raise AnalysisError(f"Sex must be 'female' or 'male' (or left out), not '{sex}'.", "bad_input")
+
+
+def run_analysis(video_path: str | Path, out_dir: str | Path, *, test: str, leg: str | None = None,
+                 sex: str | None = None, sport: str | None = None, model: str = "lite",
+                 allow_model_fallback: bool = True, progress: Progress | None = None,
+                 should_cancel: Callable[[], bool] | None = None, make_video: bool = True,
+                 workers: int | None = None) -> Analysis:
+    """Analyse one clip and write result.json, frames.csv, annotated.mp4 and keyframe PNGs to out_dir.
+
+    Raises AnalysisError (message + fix) when no result can be given, Cancelled when asked to stop.
+    """
+    _check_inputs(test, leg, sex)
+    video_path, out_dir = Path(video_path), Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    say = progress or (lambda *a: None)
+    timings: dict[str, float] = {}
+    t0 = time.perf_counter()
+    info = probe(video_path)
+    say("model", 0.0, f"Loading the {model} pose model")
+    resolved, model_bytes = load_model(
+        model, allow_fallback=allow_model_fallback,
+        progress=lambda done, total: say("model", (done / total) if total else 0.0,
+                                         f"Downloading the {model} model: {done / 1e6:.1f} MB"))
+    timings["probe_and_model_s"] = time.perf_counter() - t0
+    frames_dir = Path(tempfile.mkdtemp(prefix="kneescreen-frames-")) if make_video else None
+    try:
+        t1 = time.perf_counter()
+        run = run_pose(info, model_bytes, workers=workers, frames_dir=frames_dir, progress=say,
+                       should_cancel=should_cancel)
+        timings["decode_and_pose_s"] = time.perf_counter() - t1
+        notes = check_capture(run.track, test=test, duration_s=info.duration_s, luma=run.luma,
+                              people=run.people, fps=info.fps, truncated=info.truncated, vfr=info.vfr)
+        if resolved.note:
+            notes.insert(0, Note("model_fallback", "warning", resolved.note))
+        video = VideoMeta(video_path.name, info.width, info.height, info.rotation, round(info.fps, 3),
+                          round(info.duration_s, 3), len(run.track), info.vfr, info.codec,
+                          info.work_width, info.work_height)
+        mmeta = ModelMeta(resolved.tier, resolved.sha256, resolved.source, resolved.requested_tier,
+                          resolved.note, MEDIAPIPE_VERSION)
+        t2 = time.perf_counter()
+        result = assess(run.track, test, leg=leg, sex=sex, sport=sport, video=video, model=mmeta, notes=notes)
+        timings["measures_s"] = time.perf_counter() - t2
+        json_path, csv_path = out_dir / "result.json", out_dir / "frames.csv"
+        result.save(json_path)
+        write_frames_csv(result, csv_path)
+        video_out, stills = None, []
+        if make_video:
+            if should_cancel and should_cancel():
+                raise Cancelled()
+            t3 = time.perf_counter()
+            paths = [frame_file(frames_dir, p) for p in run.pts]
+            skeleton = clean_track(run.track, test).xy
+            stills = render_stills(result, paths, out_dir, skeleton)
+            video_out = render_video(result, paths, out_dir / "annotated.mp4", skeleton, progress=say)
+            timings["video_s"] = time.perf_counter() - t3
+        timings["total_s"] = time.perf_counter() - t0
+        say("done", 1.0, "Done")
+        return Analysis(result, out_dir, json_path, csv_path, video_out, stills, timings)
+    finally:
+        if frames_dir is not None:
+            shutil.rmtree(frames_dir, ignore_errors=True)
