@@ -12,8 +12,8 @@ MIN_FRAMES = 15
 MIN_DURATION_S = 1.0
 MIN_PERSON_FRAMES = 10
 DARK_LUMA = 40.0            # mean brightness (0-255) under which a clip counts as too dark
-SIDE_VIEW_RATIO = 0.40      # shoulder width / torso length below this: side view (front view ~0.7)
-OBLIQUE_RATIO = 0.55        # below this: camera not square to the person
+SIDE_VIEW_RATIO = 0.33      # shoulder width / torso length below this: side view (front ~0.65-1.0,
+OBLIQUE_RATIO = 0.58        # 45-degree oblique ~0.42-0.57, side 0.04-0.23 on the test clips); below: oblique
 LANDING_FPS = 50.0
 VIS_MIN = 0.5
 
@@ -60,18 +60,21 @@ def check_capture(track: Track, *, test: str, duration_s: float, luma: np.ndarra
     present = track.present
     if present.sum() < MIN_PERSON_FRAMES:
         if dark:
-            raise AnalysisError(f"No person could be found: the video is very dark (brightness "
-                                f"{mean_luma:.0f} of 255).", "too_dark", FIX_LIGHT)
+            raise AnalysisError(f"No person could be found, and the video is very dark (brightness "
+                                f"{mean_luma:.0f} of 255).", "too_dark",
+                                FIX_LIGHT + " Make sure your whole body is in the picture.")
         raise AnalysisError("No person could be found in the video.", "no_person",
                             "Film yourself from the front with your whole body in the picture.")
+    torso_idx = [INDEX[n] for n in ("left_shoulder", "right_shoulder", "left_hip", "right_hip")]
+    torso_seen = present & (track.vis[:, torso_idx] >= VIS_MIN).all(axis=1)
+    ratio = view_ratio(track, np.flatnonzero(torso_seen if torso_seen.sum() >= 5 else present))
+    if np.isfinite(ratio) and ratio < SIDE_VIEW_RATIO:
+        raise AnalysisError("This looks like a side view. Knee collapse can only be seen from the front.",
+                            "side_view", FIX_FRONT)
     legs = _legs_visible(track) & present
     if legs.sum() < MIN_PERSON_FRAMES:
         raise AnalysisError("Your hips, knees and ankles are not in view, so the knees cannot be measured.",
                             "legs_not_visible", FIX_FRAME)
-    ratio = view_ratio(track, np.flatnonzero(legs))
-    if np.isfinite(ratio) and ratio < SIDE_VIEW_RATIO:
-        raise AnalysisError("This looks like a side view. Knee collapse can only be seen from the front.",
-                            "side_view", FIX_FRONT)
     if np.isfinite(ratio) and ratio < OBLIQUE_RATIO:
         notes.append(Note("oblique", "warning", "The camera is not square to you (filmed at an angle): "
                           "inward knee movement may be over- or under-read.", FIX_FRONT))

@@ -55,11 +55,9 @@ def work_size(width: int, height: int, max_side: int = MAX_SIDE) -> tuple[int, i
 def _open(path: Path):
     try:
         return av.open(str(path), metadata_errors="ignore")
-    except (av.error.InvalidDataError, av.error.ValueError, av.error.EOFError) as e:
-        raise VideoError(f"'{path.name}' is not a video we can read (it may be damaged, incomplete or "
-                         f"not a video at all): {e.strerror or e}", "unreadable", FIX_FORMAT) from e
-    except av.error.FFmpegError as e:
-        raise VideoError(f"'{path.name}' could not be opened: {e}", "unreadable", FIX_FORMAT) from e
+    except (av.error.FFmpegError, OSError, ValueError) as e:
+        raise VideoError(f"'{path.name}' is not a video we can read: it may be damaged, incomplete or not "
+                         f"a video at all ({getattr(e, 'strerror', None) or e}).", "unreadable", FIX_FORMAT) from e
 
 
 def _rotation(frame) -> int:

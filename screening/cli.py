@@ -1,0 +1,116 @@
+"""Command line: `python -m screening analyze VIDEO --test ... --out DIR` (and the benchmark entry)."""
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from .errors import AnalysisError, Cancelled
+from .ratings import BAND_WORDS
+from .result import TEST_LABELS, TESTS, Result
+
+
+class _Bar:
+    """A one-line progress bar on stderr (plain lines when stderr is not a terminal)."""
+
+    def __init__(self, stream=None):
+        stream = stream or sys.stderr
+        self.s, self.tty, self.last, self.stage = stream, stream.isatty(), 0.0, None
+
+    def __call__(self, stage: str, fraction: float, message: str) -> None:
+        now = time.monotonic()
+        if stage == self.stage and (now - self.last < (0.1 if self.tty else 2.0) or fraction >= 1.0) \
+                and stage != "done":
+            return
+        self.last, self.stage = now, stage
+        bar = "#" * int(fraction * 30)
+        line = f"[{bar:<30}] {fraction:4.0%} {message}"
+        if self.tty:
+            self.s.write("\r" + line[:100].ljust(100) + ("\n" if stage == "done" else ""))
+        else:
+            self.s.write(line + "\n")
+        self.s.flush()
+
+
+def summary(result: Result) -> str:
+    """A short human summary: per leg band and headline, then reservations and the disclaimer."""
+    lines = [f"KneeScreen - {TEST_LABELS.get(result.test, result.test)}"
+             + (f" ({result.leg} leg)" if result.leg else ""),
+             f"Clip: {result.video.file_name}, {result.video.duration_s:.1f} s at {result.video.fps:.0f} fps; "
+             f"model: {result.model.tier}; {len(result.events)} "
+             + ("landing(s)" if result.test == "drop-jump" else "repetition(s)") + " found",
+             f"Norms: {result.norms_used}" if result.norms_used else ""]
+    for leg, s in result.legs.items():
+        lines.append(f"  {leg.upper():5} [{BAND_WORDS[s.band]}] {s.headline}")
+        for r in s.ratings:
+            if r.value is None:
+                continue
+            flag = " (experimental)" if r.experimental else ""
+            lines.append(f"        {r.label}{flag}: {r.value:.2f} {r.unit} -> {BAND_WORDS[r.band]}"
+                         f" (reliability {r.reliability})")
+    for n in result.notes:
+        if n.level != "info":
+            lines.append(f"  NOTE: {n.message}" + (f" Fix: {n.fix}" if n.fix else ""))
+    lines.append(result.disclaimer)
+    return "\n".join(x for x in lines if x)
+
+
+def cmd_analyze(args) -> int:
+    from .pipeline import run_analysis
+    try:
+        a = run_analysis(args.video, args.out, test=args.test, leg=args.leg, sex=args.sex, sport=args.sport,
+                         model=args.model, allow_model_fallback=not args.no_fallback,
+                         progress=None if args.quiet else _Bar(), make_video=not args.no_video)
+    except AnalysisError as e:
+        print(f"\nkneescreen: {e}" + (f"\nWhat to do: {e.fix}" if e.fix else ""), file=sys.stderr)
+        return 2
+    except Cancelled:
+        print("kneescreen: cancelled", file=sys.stderr)
+        return 130
+    print(summary(a.result))
+    outs = [a.json_path, a.csv_path] + ([a.video_path] if a.video_path else []) + [p for _, p in a.keyframes]
+    print("Wrote: " + ", ".join(str(p) for p in outs))
+    no_events = not a.result.events
+    return 3 if no_events else 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m screening",
+                                description="KneeScreen: knee-valgus and arch-collapse screening from a video.")
+    sub = p.add_subparsers(dest="command", required=True)
+    a = sub.add_parser("analyze", help="analyse one clip")
+    a.add_argument("video", type=Path)
+    a.add_argument("--test", required=True, choices=TESTS)
+    a.add_argument("--leg", choices=("left", "right"), help="stance leg for the single-leg squat")
+    a.add_argument("--sex", choices=("female", "male"), help="selects sex-specific norms where published")
+    a.add_argument("--sport", help="sport, to tailor the advice")
+    a.add_argument("--model", default="lite", choices=("lite", "full", "heavy"))
+    a.add_argument("--no-fallback", action="store_true", help="fail instead of falling back to lite")
+    a.add_argument("--no-video", action="store_true", help="skip the annotated video and stills")
+    a.add_argument("--out", required=True, type=Path, help="output folder")
+    a.add_argument("--quiet", action="store_true", help="no progress bar")
+    a.add_argument("--verbose", action="store_true", help="keep MediaPipe's own log lines")
+    a.set_defaults(func=cmd_analyze)
+    return p
+
+
+def _quiet_native_logs():
+    """MediaPipe's C++ core logs straight to file descriptor 2. Keep our own messages on a copy of
+    stderr and send fd 2 to /dev/null, so the terminal shows progress and results only."""
+    import os
+    try:
+        saved = os.dup(2)
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, 2)
+        os.close(null)
+        sys.stderr = os.fdopen(saved, "w", buffering=1)
+    except OSError:
+        pass
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if not getattr(args, "verbose", False):
+        _quiet_native_logs()
+    return args.func(args)

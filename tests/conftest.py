@@ -1,0 +1,42 @@
+"""Shared test fixtures: where the real clips are, and skipping when they are absent."""
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+VIDEOS = REPO.parent / "shared" / "videos"
+
+
+def clip(name: str) -> Path:
+    """Path of a real clip from ../shared/videos; skips the test when the folder or clip is absent."""
+    path = VIDEOS / name
+    if not path.exists():
+        pytest.skip(f"real clip {name} not available: ../shared/videos is absent (it is for users); "
+                    "these end-to-end tests run only in the development checkout")
+    return path
+
+
+def ffmpeg(*args: str) -> None:
+    """Run the ffmpeg command line (skip when it is not installed)."""
+    if shutil.which("ffmpeg") is None:
+        pytest.skip("ffmpeg command line not installed (apt-get install ffmpeg)")
+    subprocess.run(["ffmpeg", "-v", "error", "-y", *args], check=True)
+
+
+@pytest.fixture(scope="session")
+def analysed(tmp_path_factory):
+    """Run the real pipeline once per (clip, test) and share the Analysis between tests."""
+    from screening.pipeline import run_analysis
+    cache: dict = {}
+
+    def get(name: str, test: str = "squat", **kw):
+        key = (name, test, tuple(sorted(kw.items())))
+        if key not in cache:
+            out = tmp_path_factory.mktemp(Path(name).stem[:20])
+            cache[key] = run_analysis(clip(name), out, test=test, **kw)
+        return cache[key]
+    return get
