@@ -13,17 +13,26 @@ import numpy as np
 
 from .errors import Cancelled
 from .landmarks import N_LANDMARKS
-from .pose import PoseEstimator, count_people
+from .pose import PoseEstimator, AlternatingPose, count_people
 from .track import Track
 from .video import VideoInfo, decode, segments
 
 Progress = Callable[[str, float, str], None]
-JPEG_QUALITY = 88
+JPEG_QUALITY = 85
+SKIPPED = "skipped"         # a frame the pose model did not run on (see pose_stride)
 N_SAMPLES = 6              # frames kept to count people
 
 
 def default_workers() -> int:
     return max(1, min(4, os.cpu_count() or 1))
+
+
+def pose_stride(test: str, fps: float) -> int:
+    """Run the pose model on every frame for landings (fast: contact lasts a few frames), and on every
+    second frame for squats filmed at 24 fps or more. A squat repetition takes 1-3 s and the clean-up
+    low-pass filter removes everything above 5 Hz, so sampling at 12-15 Hz or faster loses nothing it
+    keeps; the frames in between get landmarks by linear interpolation (marked pose_run = 0)."""
+    return 2 if test in ("squat", "single-leg-squat") and fps >= 24 else 1
 
 
 @dataclass
@@ -41,8 +50,9 @@ def frame_file(frames_dir: Path, pts: int) -> Path:
 
 
 class _Worker(threading.Thread):
-    def __init__(self, info, model, seg, frames_dir, stop, sample_pts):
+    def __init__(self, info, model, seg, frames_dir, stop, sample_pts, stride=1, symmetric=True):
         super().__init__(daemon=True)
+        self.stride, self.symmetric = stride, symmetric
         self.info, self.model, self.seg, self.frames_dir = info, model, seg, frames_dir
         self.stop, self.sample_pts = stop, sample_pts
         self.rows: list[tuple] = []
@@ -51,11 +61,11 @@ class _Worker(threading.Thread):
 
     def run(self) -> None:
         try:
-            with PoseEstimator(self.model) as est:
-                for fr in decode(self.info, *self.seg):
+            with (AlternatingPose(self.model) if self.symmetric else PoseEstimator(self.model)) as est:
+                for k, fr in enumerate(decode(self.info, *self.seg)):
                     if self.stop.is_set():
                         return
-                    det = est.detect(fr.rgb, fr.t)
+                    det = est.detect(fr.rgb, fr.t) if k % self.stride == 0 else SKIPPED
                     luma = float(fr.rgb[::8, ::8].mean())
                     if self.frames_dir is not None:
                         ok, buf = cv2.imencode(".jpg", cv2.cvtColor(fr.rgb, cv2.COLOR_RGB2BGR),
@@ -69,8 +79,24 @@ class _Worker(threading.Thread):
             self.error = e
 
 
+def _interpolate_skipped(t: np.ndarray, xy: np.ndarray, vis: np.ndarray, ran: np.ndarray) -> None:
+    """Fill frames the model skipped from their two analysed neighbours (only when both saw a person)."""
+    idx = np.flatnonzero(ran)
+    for i in np.flatnonzero(~ran):
+        k = np.searchsorted(idx, i)
+        if k == 0 or k == len(idx):
+            continue
+        a, b = idx[k - 1], idx[k]
+        if not (np.isfinite(xy[a]).all() and np.isfinite(xy[b]).all()):
+            continue
+        w = (t[i] - t[a]) / (t[b] - t[a]) if t[b] > t[a] else 0.5
+        xy[i] = (1 - w) * xy[a] + w * xy[b]
+        vis[i] = np.minimum(vis[a], vis[b])
+
+
 def run_pose(info: VideoInfo, model: bytes, *, workers: int | None = None, frames_dir: Path | None = None,
-             progress: Progress | None = None, should_cancel: Callable[[], bool] | None = None) -> PoseRun:
+             progress: Progress | None = None, should_cancel: Callable[[], bool] | None = None,
+             stride: int = 1, symmetric: bool = True) -> PoseRun:
     """Landmarks for every decoded frame. Segments start at keyframes and run in parallel threads
     (MediaPipe and the decoder release the GIL), each with its own decoder and landmarker."""
     t0 = time.perf_counter()
@@ -80,7 +106,7 @@ def run_pose(info: VideoInfo, model: bytes, *, workers: int | None = None, frame
     idx = np.linspace(0, len(info.pts) - 1, N_SAMPLES + 2)[1:-1].astype(int)
     sample_pts = set(int(p) for p in info.pts[idx])
     stop = threading.Event()
-    ws = [_Worker(info, model, seg, frames_dir, stop, sample_pts) for seg in segs]
+    ws = [_Worker(info, model, seg, frames_dir, stop, sample_pts, stride, symmetric) for seg in segs]
     for w in ws:
         w.start()
     total = max(1, info.n_packets)
@@ -104,11 +130,14 @@ def run_pose(info: VideoInfo, model: bytes, *, workers: int | None = None, frame
     n = len(rows)
     xy = np.full((n, N_LANDMARKS, 2), np.nan)
     vis = np.zeros((n, N_LANDMARKS))
+    ran = np.array([r[2] is not SKIPPED for r in rows], dtype=bool)
     for i, (_, _, det, _) in enumerate(rows):
-        if det is not None:
+        if det is not None and det is not SKIPPED:
             xy[i], vis[i] = det
-    track = Track(t=np.array([r[1] for r in rows]), xy=xy, vis=vis,
-                  width=info.work_width, height=info.work_height)
+    t = np.array([r[1] for r in rows])
+    _interpolate_skipped(t, xy, vis, ran)
+    track = Track(t=t, xy=xy, vis=vis, width=info.work_width, height=info.work_height)
+    track.extra["pose_run"] = ran
     samples = [s for w in ws for s in w.samples]
     people = count_people(model, samples) if samples else []
     if progress:

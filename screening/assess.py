@@ -76,6 +76,13 @@ def _values_at(f: int, s: dict[str, np.ndarray], track: Track, test: str,
     return out
 
 
+def _plain(a: np.ndarray, decimals: int) -> list:
+    """Rounded nested lists with None where there is no value (what JSON stores, so a reload is equal)."""
+    r = np.round(np.asarray(a, float), decimals).astype(object)
+    r[~np.isfinite(np.asarray(a, float))] = None
+    return r.tolist()
+
+
 def find_events(cleaned: Track, s: dict[str, np.ndarray], test: str, leg_px: float) -> list[Event]:
     t = cleaned.t
     if test == "drop-jump":
@@ -134,8 +141,9 @@ def assess(track: Track, test: str, *, leg: str | None = None, sex: str | None =
     series = Series(
         frame=[int(f) for f in track.frame], time_s=[float(x) for x in track.t],
         person=[int(p) for p in track.present],
-        values={k: np.round(v, 3).tolist() for k, v in s.items()},
-        points={name: np.round(cleaned.xy[:, j], 1).tolist() for name, j in EXPORT_POINTS.items()},
+        values={**{k: _plain(v, 3) for k, v in s.items()},
+                **({"pose_run": track.extra["pose_run"].astype(int).tolist()} if "pose_run" in track.extra else {})},
+        points={name: _plain(cleaned.xy[:, j], 1) for name, j in EXPORT_POINTS.items()},
     )
     return Result(
         schema_version=SCHEMA_VERSION, created=datetime.now(timezone.utc).isoformat(timespec="seconds"),

@@ -12,6 +12,8 @@ NAMES = (
     "left_foot_index", "right_foot_index",
 )
 INDEX = {name: i for i, name in enumerate(NAMES)}
+# Landmark order of a left-right mirrored picture: each point takes its other-side twin's index.
+MIRROR = list(INDEX[n.replace("left", "#").replace("right", "left").replace("#", "right")] for n in NAMES)
 
 SIDES = ("left", "right")
 OTHER = {"left": "right", "right": "left"}

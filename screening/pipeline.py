@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Callable
 
 from . import models
-from .analyze import frame_file, run_pose
+from .analyze import frame_file, pose_stride, run_pose
 from .annotate import render_stills, render_video
 from .assess import assess
 from .errors import AnalysisError, Cancelled
@@ -62,7 +62,7 @@ def run_analysis(video_path: str | Path, out_dir: str | Path, *, test: str, leg:
                  sex: str | None = None, sport: str | None = None, model: str = "lite",
                  allow_model_fallback: bool = True, progress: Progress | None = None,
                  should_cancel: Callable[[], bool] | None = None, make_video: bool = True,
-                 workers: int | None = None) -> Analysis:
+                 workers: int | None = None, every_frame: bool = False) -> Analysis:
     """Analyse one clip and write result.json, frames.csv, annotated.mp4 and keyframe PNGs to out_dir.
 
     Raises AnalysisError (message + fix) when no result can be given, Cancelled when asked to stop.
@@ -83,8 +83,9 @@ def run_analysis(video_path: str | Path, out_dir: str | Path, *, test: str, leg:
     frames_dir = Path(tempfile.mkdtemp(prefix="kneescreen-frames-")) if make_video else None
     try:
         t1 = time.perf_counter()
+        stride = 1 if every_frame else pose_stride(test, info.fps)
         run = run_pose(info, model_bytes, workers=workers, frames_dir=frames_dir, progress=say,
-                       should_cancel=should_cancel)
+                       should_cancel=should_cancel, stride=stride)
         timings["decode_and_pose_s"] = time.perf_counter() - t1
         notes = check_capture(run.track, test=test, duration_s=info.duration_s, luma=run.luma,
                               people=run.people, fps=info.fps, truncated=info.truncated, vfr=info.vfr)
@@ -94,7 +95,7 @@ def run_analysis(video_path: str | Path, out_dir: str | Path, *, test: str, leg:
                           round(info.duration_s, 3), len(run.track), info.vfr, info.codec,
                           info.work_width, info.work_height)
         mmeta = ModelMeta(resolved.tier, resolved.sha256, resolved.source, resolved.requested_tier,
-                          resolved.note, MEDIAPIPE_VERSION)
+                          resolved.note, MEDIAPIPE_VERSION, stride)
         t2 = time.perf_counter()
         result = assess(run.track, test, leg=leg, sex=sex, sport=sport, video=video, model=mmeta, notes=notes)
         timings["measures_s"] = time.perf_counter() - t2

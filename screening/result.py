@@ -47,6 +47,7 @@ class ModelMeta:
     requested_tier: str
     note: str | None = None
     mediapipe_version: str = ""
+    pose_every: int = 1        # the model ran on every n-th frame; the others were interpolated
 
 
 @dataclass

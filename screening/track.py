@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .landmarks import N_LANDMARKS
+from .landmarks import MIRROR, N_LANDMARKS
 
 
 @dataclass
@@ -52,9 +52,7 @@ class Track:
 
     def mirrored(self) -> "Track":
         """The track of the left-right mirrored video: x flipped and left/right labels swapped."""
-        from .landmarks import NAMES, INDEX
-        perm = [INDEX[n.replace("left", "#").replace("right", "left").replace("#", "right")] for n in NAMES]
-        xy = self.xy[:, perm].copy()
-        xy[..., 0] = (self.width - 1) - xy[..., 0]
-        return Track(self.t.copy(), xy, self.vis[:, perm].copy(), self.width, self.height,
+        xy = self.xy[:, MIRROR].copy()
+        xy[..., 0] = self.width - xy[..., 0]      # continuous pixel coordinates: u -> W - u
+        return Track(self.t.copy(), xy, self.vis[:, MIRROR].copy(), self.width, self.height,
                      None if self.frame is None else self.frame.copy())

@@ -16,7 +16,7 @@ from .errors import VideoError
 log = logging.getLogger(__name__)
 
 EXTENSIONS = (".mp4", ".mov", ".webm", ".avi", ".m4v")
-MAX_SIDE = 960              # long side of the frames the pose model and the annotated video use
+MAX_SIDE = 720              # long side of the frames the pose model and the annotated video use
 MAX_DURATION_S = 180.0
 FIX_FORMAT = "Use a video straight from your phone's camera (mp4, mov, webm, avi or m4v)."
 
@@ -161,11 +161,36 @@ class Frame:
     rgb: np.ndarray            # (work_height, work_width, 3) uint8, upright
 
 
+_LUMA_TO_VIDEO = np.round(16 + np.arange(256) * 219 / 255).astype(np.uint8)
+_CHROMA_TO_VIDEO = np.round(128 + (np.arange(256) - 128) * 224 / 255).clip(0, 255).astype(np.uint8)
+
+
+def _shrink(plane: np.ndarray, width: int, height: int) -> np.ndarray:
+    """Downscale one plane: halve with pixel averaging while it is at least twice too big (OpenCV's
+    fast path), then a bilinear step to the exact size."""
+    while plane.shape[1] >= 2 * width and plane.shape[0] >= 2 * height:
+        plane = cv2.resize(plane, (plane.shape[1] // 2, plane.shape[0] // 2), interpolation=cv2.INTER_AREA)
+    if plane.shape[1] != width or plane.shape[0] != height:
+        plane = cv2.resize(plane, (width, height), interpolation=cv2.INTER_LINEAR)
+    return plane
+
+
 def _scaled_rgb(frame, width: int, height: int) -> np.ndarray:
-    """RGB at (width, height). Mild downscales: convert at full size, resize with OpenCV (measured 3x
-    cheaper than swscale here); large ones (4K): let swscale average the pixels."""
+    """RGB at (width, height). Phone video is YUV 4:2:0: resize its three planes with OpenCV and convert
+    the small result (measured 2x cheaper than converting at full size, 3x cheaper than swscale here)."""
     if frame.width == width and frame.height == height:
         return frame.to_ndarray(format="rgb24")
+    fmt = frame.format.name
+    if fmt in ("yuv420p", "yuvj420p") and frame.width % 2 == 0 and frame.height % 2 == 0:
+        h, w = frame.height, frame.width
+        yuv = frame.to_ndarray(format=fmt)
+        y = _shrink(yuv[:h], width, height)
+        u = _shrink(yuv[h:h + h // 4].reshape(h // 2, w // 2), width // 2, height // 2)
+        v = _shrink(yuv[h + h // 4:].reshape(h // 2, w // 2), width // 2, height // 2)
+        if fmt == "yuvj420p":       # full-range (iPhone): map to the video range OpenCV converts from
+            y, u, v = cv2.LUT(y, _LUMA_TO_VIDEO), cv2.LUT(u, _CHROMA_TO_VIDEO), cv2.LUT(v, _CHROMA_TO_VIDEO)
+        i420 = np.concatenate([y.ravel(), u.ravel(), v.ravel()]).reshape(height * 3 // 2, width)
+        return cv2.cvtColor(i420, cv2.COLOR_YUV2RGB_I420)
     if width * 2 < frame.width:
         return frame.reformat(width=width, height=height, format="rgb24", interpolation="AREA").to_ndarray()
     return cv2.resize(frame.to_ndarray(format="rgb24"), (width, height), interpolation=cv2.INTER_LINEAR)
