@@ -1,6 +1,8 @@
 """Annotated outputs: the H.264 video with skeleton and coloured hip-knee-ankle lines, and key stills."""
 from __future__ import annotations
 
+from collections import deque
+from concurrent.futures import ThreadPoolExecutor
 from fractions import Fraction
 from pathlib import Path
 from typing import Callable
@@ -9,12 +11,13 @@ import av
 import cv2
 import numpy as np
 
+from .assess import THIGH_FAIR
 from .landmarks import CONNECTIONS, EXPORT_POINTS, LEG, SIDES
 from .norms import norm_for
 from .ratings import BAND_COLOURS
 from .result import TEST_LABELS, Result
 
-THIGH_VALID = 0.6           # same limit the ratings use: below it the 2D angle is not valid
+PREFETCH = 6                # frames read and drawn ahead of the encoder
 
 
 def _bgr(hex_colour: str) -> tuple[int, int, int]:
@@ -47,7 +50,7 @@ class Painter:
     def leg_state(self, i: int, side: str) -> tuple[float | None, str | None, bool]:
         v = self.vals.get(f"fppa_{side}_deg", np.array([np.nan]))[i]
         thigh = self.vals.get(f"thigh_{side}", np.array([np.nan]))[i]
-        valid = bool(np.isfinite(v) and np.isfinite(thigh) and thigh >= THIGH_VALID)
+        valid = bool(np.isfinite(v) and np.isfinite(thigh) and thigh >= THIGH_FAIR)
         band = self.norm.band(float(v)) if valid and self.norm is not None else None
         return (float(v) if np.isfinite(v) else None), band, valid
 
@@ -162,16 +165,25 @@ def render_video(result: Result, frame_paths: list[Path | None], out_path: Path,
     painter = Painter(result, all_points)
     s = result.series
     w, h = result.video.work_width, result.video.work_height
-    writer = H264Writer(out_path, w, h, result.video.fps)
     n = len(s.frame)
+
+    def frame(i: int) -> np.ndarray:      # read + draw in a helper thread (OpenCV releases the GIL)
+        p = frame_paths[i]
+        img = cv2.imread(str(p)) if p is not None else None
+        if img is None:
+            img = np.zeros((h, w, 3), np.uint8)
+        return painter.draw(img, s.frame[i], s.time_s[i])
+
+    writer = H264Writer(out_path, w, h, result.video.fps)
     try:
-        for i, (f, t, p) in enumerate(zip(s.frame, s.time_s, frame_paths)):
-            img = cv2.imread(str(p)) if p is not None else None
-            if img is None:
-                img = np.zeros((h, w, 3), np.uint8)
-            writer.write(painter.draw(img, f, t), t)
-            if progress and (i % 10 == 0 or i == n - 1):
-                progress("video", (i + 1) / n, f"Drawing the annotated video: frame {i + 1} of {n}")
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            ahead: deque = deque()
+            for i in range(n):
+                while len(ahead) < PREFETCH and i + len(ahead) < n:
+                    ahead.append(pool.submit(frame, i + len(ahead)))
+                writer.write(ahead.popleft().result(), s.time_s[i])
+                if progress and (i % 10 == 0 or i == n - 1):
+                    progress("video", (i + 1) / n, f"Drawing the annotated video: frame {i + 1} of {n}")
     finally:
         writer.close()
     return out_path
