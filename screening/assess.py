@@ -32,8 +32,9 @@ def _vis(track: Track, f: int, side: str, parts=("hip", "knee", "ankle")) -> flo
 
 
 def _values_at(f: int, s: dict[str, np.ndarray], track: Track, test: str,
-               legs: tuple[str, ...]) -> dict[str, list[MeasureValue]]:
-    """Every measure at frame f, with how far it can be trusted there."""
+               legs: tuple[str, ...], angled: bool = False) -> dict[str, list[MeasureValue]]:
+    """Every measure at frame f, with how far it can be trusted there (at most 'fair' when the camera
+    was at an angle to the person: then forward movement shows up as sideways movement)."""
     def val(key):
         v = s[key][f]
         return float(v) if np.isfinite(v) else None
@@ -73,6 +74,11 @@ def _values_at(f: int, s: dict[str, np.ndarray], track: Track, test: str,
         both += [MeasureValue("pelvic_drop", val("pelvic_drop_deg"), *rel),
                  MeasureValue("trunk_lean", val("trunk_lean_deg"), *rel)]
     out["both"] = both
+    if angled:
+        for values in out.values():
+            for mv in values:
+                if mv.reliability == "good":
+                    mv.reliability, mv.reliability_reason = "fair", "the camera was at an angle to you"
     return out
 
 
@@ -83,7 +89,8 @@ def _plain(a: np.ndarray, decimals: int) -> list:
     return r.tolist()
 
 
-def find_events(cleaned: Track, s: dict[str, np.ndarray], test: str, leg_px: float) -> list[Event]:
+def find_events(cleaned: Track, s: dict[str, np.ndarray], test: str, leg_px: float,
+                notes: list[Note]) -> list[Event]:
     t = cleaned.t
     if test == "drop-jump":
         feet = np.vstack([cleaned.xy[:, LEG[sd][p], 1] for sd in SIDES for p in ("ankle", "heel")])
@@ -92,6 +99,12 @@ def find_events(cleaned: Track, s: dict[str, np.ndarray], test: str, leg_px: flo
                 if np.isfinite(feet).any() else np.full(len(t), np.nan)
         spans = ev.find_landings(foot_y, s["depth"], t, leg_px)
         kind = "landing"
+        if not spans:   # no flight seen (small hops, feet hidden): the deepest knee bends instead
+            spans = ev.find_reps(s["depth"], t)
+            if spans:
+                notes.append(Note("no_flight", "warning", "No clear flight phase was seen, so initial contact "
+                                  "could not be timed; the deepest knee bends were analysed instead.",
+                                  "Drop from a 30-40 cm box and land on both feet, whole body in view."))
     else:
         spans = ev.find_reps(s["depth"], t)
         kind = "rep"
@@ -123,17 +136,18 @@ def assess(track: Track, test: str, *, leg: str | None = None, sex: str | None =
     if not np.isfinite(base.leg_px):
         raise AnalysisError("Hips, knees and ankles were never all visible, so nothing can be measured.",
                             "legs_not_visible", "Film the whole body, feet included, from the front.")
-    events = find_events(cleaned, s, test, base.leg_px)
+    events = find_events(cleaned, s, test, base.leg_px, notes)
     if not events:
         what = "landing" if test == "drop-jump" else "repetition"
         notes.append(Note("no_events", "error", f"No {what} was found in the clip.",
                           "Film 3-5 full repetitions (or 3 landings) with a still camera, whole body in frame."))
     legs = (stance,) if stance else SIDES
+    angled = any(n.code == "oblique" for n in notes)
     for e in events:
         k, c = e._pos
-        e.values = _values_at(k, s, cleaned, test, legs)
+        e.values = _values_at(k, s, cleaned, test, legs, angled)
         if c is not None:
-            e.contact_values = _values_at(c, s, cleaned, test, legs)
+            e.contact_values = _values_at(c, s, cleaned, test, legs, angled)
         del e._pos
     summaries = {sd: summarise_leg(events, sd, test, sex) for sd in legs} if events else {}
     norm = norm_for("fppa", test, sex)
