@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import queue
 import threading
 import time
 from dataclasses import dataclass, field
@@ -50,33 +51,44 @@ def frame_file(frames_dir: Path, pts: int) -> Path:
 
 
 class _Worker(threading.Thread):
-    def __init__(self, info, model, seg, frames_dir, stop, sample_pts, stride=1, symmetric=True):
+    """Takes clip segments from a shared queue; each segment gets its own decoder and landmarker."""
+
+    def __init__(self, info, model, todo, frames_dir, stop, sample_pts, stride=1, symmetric=True):
         super().__init__(daemon=True)
-        self.stride, self.symmetric = stride, symmetric
-        self.info, self.model, self.seg, self.frames_dir = info, model, seg, frames_dir
+        self.info, self.model, self.todo, self.frames_dir = info, model, todo, frames_dir
         self.stop, self.sample_pts = stop, sample_pts
+        self.stride, self.symmetric = stride, symmetric
         self.rows: list[tuple] = []
         self.samples: list[np.ndarray] = []
         self.error: BaseException | None = None
 
     def run(self) -> None:
         try:
-            with (AlternatingPose(self.model) if self.symmetric else PoseEstimator(self.model)) as est:
-                for k, fr in enumerate(decode(self.info, *self.seg)):
-                    if self.stop.is_set():
-                        return
-                    det = est.detect(fr.rgb, fr.t) if k % self.stride == 0 else SKIPPED
-                    luma = float(fr.rgb[::8, ::8].mean())
-                    if self.frames_dir is not None:
-                        ok, buf = cv2.imencode(".jpg", cv2.cvtColor(fr.rgb, cv2.COLOR_RGB2BGR),
-                                               [cv2.IMWRITE_JPEG_QUALITY, JPEG_QUALITY])
-                        if ok:
-                            frame_file(self.frames_dir, fr.pts).write_bytes(buf.tobytes())
-                    if fr.pts in self.sample_pts:
-                        self.samples.append(fr.rgb)
-                    self.rows.append((fr.pts, fr.t, det, luma))
+            while not self.stop.is_set():
+                try:
+                    seg = self.todo.get_nowait()
+                except queue.Empty:
+                    return
+                self._segment(seg)
         except BaseException as e:  # reported by the caller
             self.error = e
+            self.stop.set()
+
+    def _segment(self, seg) -> None:
+        with (AlternatingPose(self.model) if self.symmetric else PoseEstimator(self.model)) as est:
+            for k, fr in enumerate(decode(self.info, *seg)):
+                if self.stop.is_set():
+                    return
+                det = est.detect(fr.rgb, fr.t) if k % self.stride == 0 else SKIPPED
+                luma = float(fr.rgb[::8, ::8].mean())
+                if self.frames_dir is not None:
+                    ok, buf = cv2.imencode(".jpg", cv2.cvtColor(fr.rgb, cv2.COLOR_RGB2BGR),
+                                           [cv2.IMWRITE_JPEG_QUALITY, JPEG_QUALITY])
+                    if ok:
+                        frame_file(self.frames_dir, fr.pts).write_bytes(buf.tobytes())
+                if fr.pts in self.sample_pts:
+                    self.samples.append(fr.rgb)
+                self.rows.append((fr.pts, fr.t, det, luma))
 
 
 def _interpolate_skipped(t: np.ndarray, xy: np.ndarray, vis: np.ndarray, ran: np.ndarray) -> None:
@@ -97,16 +109,21 @@ def _interpolate_skipped(t: np.ndarray, xy: np.ndarray, vis: np.ndarray, ran: np
 def run_pose(info: VideoInfo, model: bytes, *, workers: int | None = None, frames_dir: Path | None = None,
              progress: Progress | None = None, should_cancel: Callable[[], bool] | None = None,
              stride: int = 1, symmetric: bool = True) -> PoseRun:
-    """Landmarks for every decoded frame. Segments start at keyframes and run in parallel threads
-    (MediaPipe and the decoder release the GIL), each with its own decoder and landmarker."""
+    """Landmarks for every decoded frame. The clip's segments (see video.segments) run in parallel
+    threads (MediaPipe and the decoder release the GIL), each with its own decoder and landmarker;
+    the result does not depend on the number of threads."""
     t0 = time.perf_counter()
     if frames_dir is not None:
         frames_dir.mkdir(parents=True, exist_ok=True)
-    segs = segments(info, workers or default_workers())
+    segs = segments(info)
+    todo: queue.Queue = queue.Queue()
+    for seg in segs:
+        todo.put(seg)
     idx = np.linspace(0, len(info.pts) - 1, N_SAMPLES + 2)[1:-1].astype(int)
     sample_pts = set(int(p) for p in info.pts[idx])
     stop = threading.Event()
-    ws = [_Worker(info, model, seg, frames_dir, stop, sample_pts, stride, symmetric) for seg in segs]
+    n_workers = max(1, min(workers or default_workers(), len(segs)))
+    ws = [_Worker(info, model, todo, frames_dir, stop, sample_pts, stride, symmetric) for _ in range(n_workers)]
     for w in ws:
         w.start()
     total = max(1, info.n_packets)

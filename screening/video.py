@@ -139,18 +139,26 @@ def _first_frame(path: Path):
     return None
 
 
-def segments(info: VideoInfo, n: int) -> list[tuple[int | None, int | None]]:
-    """Split the clip into up to n [start_pts, stop_pts) parts that begin at keyframes."""
-    if n <= 1 or len(info.pts) < 60 or len(info.keyframe_pts) < 2:
+SEGMENT_S = 2.0             # pose segments start at the keyframe nearest every 2 s of the clip
+
+
+def segments(info: VideoInfo, seconds: float = SEGMENT_S) -> list[tuple[int | None, int | None]]:
+    """[start_pts, stop_pts) parts of the clip that begin at keyframes, about `seconds` long.
+
+    The split depends only on the clip, never on how many cores run it, so every machine gives the
+    same landmarks (each part starts its own landmarker, which slightly changes the frames after it).
+    """
+    if len(info.keyframe_pts) < 2 or info.duration_s < 2 * seconds:
         return [(None, None)]
-    bounds = []
-    for i in range(1, n):
-        target = info.pts[int(len(info.pts) * i / n)]
-        k = info.keyframe_pts[np.argmin(np.abs(info.keyframe_pts - target))]
-        if k > info.pts[0] and k not in bounds:
-            bounds.append(int(k))
-    bounds = sorted(bounds)
-    edges = [None] + bounds + [None]
+    times = (info.keyframe_pts - info.pts[0]) * float(info.time_base)
+    bounds: list[int] = []
+    last = 0.0
+    for target in np.arange(seconds, info.duration_s - seconds / 2, seconds):
+        k = int(np.argmin(np.abs(times - target)))
+        if times[k] - last >= seconds / 2 and info.duration_s - times[k] >= seconds / 2:
+            bounds.append(int(info.keyframe_pts[k]))
+            last = times[k]
+    edges = [None] + sorted(set(bounds)) + [None]
     return [(edges[i], edges[i + 1]) for i in range(len(edges) - 1)]
 
 
