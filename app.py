@@ -1,0 +1,54 @@
+"""KneeScreen app: `streamlit run app.py`. Page config, navigation, and the ?example=1 demo link."""
+from __future__ import annotations
+
+import streamlit as st
+
+from screening.ui import about, results, screen, state
+
+st.set_page_config(page_title="KneeScreen", page_icon=":material/accessibility_new:", layout="wide",
+                   initial_sidebar_state="auto")
+state.init()
+
+screen_page = st.Page(screen.page, title="Screen my knees", icon=":material/videocam:", url_path="screen",
+                      default=True)
+results_page = st.Page(results.page, title="Results", icon=":material/insights:", url_path="results")
+about_page = st.Page(about.page, title="About and privacy", icon=":material/info:", url_path="about")
+st.session_state[state.SCREEN_PAGE] = screen_page
+st.session_state[state.RESULTS_PAGE] = results_page
+st.session_state[state.ABOUT_PAGE] = about_page
+
+sections: dict[str, list] = {"Screen": [screen_page, results_page]}
+try:
+    from screening.ui.content_pages import make_pages
+    content = make_pages()
+except Exception as e:  # noqa: BLE001 - the content pages are optional: the screening works without them
+    content, content_error = {}, e
+else:
+    content_error = None
+for name in ("Learn", "Exercises"):
+    if content.get(name):
+        sections[name] = content[name]
+st.session_state[state.PAGES_BY_SLUG] = {p.url_path: p for name in ("Learn", "Exercises")
+                                         for p in content.get(name, [])}
+sections["About"] = [about_page]
+
+current = st.navigation(sections, position="sidebar")
+
+# Demo link: ?example=1 opens the example result directly.
+if st.query_params.get("example") in ("1", "true", "yes") and not st.session_state.get(state.EXAMPLE_DONE):
+    st.session_state[state.EXAMPLE_DONE] = True
+    state.put(state.OUTPUTS, results.example_outputs(state.get(state.SEX), state.get(state.SPORT)))
+    if current is not results_page:
+        st.switch_page(results_page)
+
+# Phones: less side padding, readable verdict numbers.
+st.html("""<style>
+@media (max-width: 640px) {
+  .block-container, [data-testid="stMainBlockContainer"] {padding-left: 0.9rem; padding-right: 0.9rem;
+    padding-top: 3.8rem;}
+  h1 {font-size: 1.9rem !important;}
+}
+</style>""")
+if content_error is not None and current in (screen_page,) and state.get(state.STEP) == "home":
+    st.caption(f"(The Learn and Exercises pages are not available: {type(content_error).__name__}.)")
+current.run()

@@ -1,0 +1,188 @@
+"""Run one analysis for the app: private temp folders, live progress, cancel on leaving, outputs in memory."""
+# The pipeline keeps the pose model bytes once per process itself (pipeline.load_model): nothing to cache here.
+from __future__ import annotations
+
+import inspect
+import re
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any, Callable
+
+import streamlit as st
+
+from screening.ui import state
+
+MAX_UPLOAD_MB = 200
+VIDEO_TYPES = ["mp4", "mov", "webm", "avi", "m4v"]
+STAGE_LABELS = {"model": "Loading the pose model", "decode": "Reading the video", "probe": "Reading the video",
+                "pose": "Finding your joints", "assess": "Measuring your knees",
+                "measure": "Measuring your knees", "video": "Drawing the annotated video",
+                "stills": "Drawing the stills", "report": "Writing the report", "done": "Finished"}
+
+try:  # the one error type with a message and a fix for the user
+    from screening.errors import AnalysisError, Cancelled
+except ImportError:  # pragma: no cover - older engine layout
+    from screening.assess import AnalysisError  # type: ignore[no-redef]
+
+    class Cancelled(Exception):  # type: ignore[no-redef]
+        pass
+
+
+def pipeline():
+    """The engine's pipeline module, or None while it is not there (pages still render)."""
+    try:
+        from screening import pipeline as p
+        return p if hasattr(p, "run_analysis") else None
+    except ImportError:
+        return None
+
+
+def pipeline_error() -> str | None:
+    try:
+        from screening import pipeline as p  # noqa: F401
+    except Exception as e:  # noqa: BLE001
+        return f"{type(e).__name__}: {e}"
+    return None
+
+
+try:  # raised by Streamlit at an interrupt point (any st call) once a rerun or stop is pending
+    from streamlit.runtime.scriptrunner_utils.exceptions import ScriptControlException
+except ImportError:  # pragma: no cover
+    ScriptControlException = ()  # type: ignore[assignment,misc]
+
+
+def leaving() -> bool:
+    """True when the session has a pending request: the user pressed Cancel, clicked anything, opened another
+    page or closed the tab. Reads Streamlit's request flag directly: touching st.session_state here would
+    itself be an interrupt point and stop the script mid-pipeline, before the pipeline could clean up."""
+    try:
+        from streamlit.runtime.scriptrunner import get_script_run_ctx
+        from streamlit.runtime.scriptrunner_utils.script_requests import ScriptRequestType
+        ctx = get_script_run_ctx()
+        req = ctx.script_requests if ctx is not None else None
+        return req is not None and req._state != ScriptRequestType.CONTINUE  # noqa: SLF001
+    except Exception:  # noqa: BLE001 - Streamlit internals moved: fall back to the session flag only
+        return False
+
+
+class ProgressUI:
+    """One progress bar per stage inside an st.status box, fed by the pipeline's progress callback.
+
+    Also the pipeline's `should_cancel`: once the user has asked for something else it stops drawing, and if
+    Streamlit interrupts a drawing call anyway the interrupt is kept in `interrupt` to be re-raised after the
+    pipeline has stopped cleanly (so its worker threads and temp folders are shut down)."""
+
+    def __init__(self, box: Any):
+        self.box, self.bars, self.stopped = box, {}, False
+        self.interrupt: BaseException | None = None
+
+    def should_cancel(self) -> bool:
+        self.stopped = self.stopped or leaving()
+        return self.stopped
+
+    def __call__(self, stage: str, fraction: float, message: str) -> None:
+        if self.should_cancel():            # never touch the page while a rerun is pending
+            return
+        try:
+            self._draw(stage, fraction, message)
+        except ScriptControlException as e:
+            self.interrupt, self.stopped = e, True
+
+    def _draw(self, stage: str, fraction: float, message: str) -> None:
+        label = STAGE_LABELS.get(stage, stage.replace("_", " ").capitalize())
+        frac = min(max(float(fraction or 0.0), 0.0), 1.0)
+        if stage not in self.bars:
+            for done_stage, bar in self.bars.items():   # a new stage means the earlier ones are done
+                bar.progress(1.0, text=f"{STAGE_LABELS.get(done_stage, done_stage.capitalize())}: done")
+            if stage == "done":
+                return
+            with self.box:
+                self.bars[stage] = st.progress(0.0, text=label)
+        self.bars[stage].progress(frac, text=f"{label}: {message}" if message else label)
+
+
+def _safe_name(name: str) -> str:
+    """The uploaded file's name, reduced to safe characters (the engine quotes it in its messages)."""
+    path = Path(name or "video.mp4")
+    suffix = path.suffix.lower() if re.fullmatch(r"\.[A-Za-z0-9]{1,5}", path.suffix) else ".mp4"
+    stem = re.sub(r"[^A-Za-z0-9._ ()-]+", "_", path.name[: -len(path.suffix) or None]).strip(" ._")[:80] or "video"
+    return stem + suffix
+
+
+def _call(run: Callable, kwargs: dict) -> Any:
+    """Call run_analysis with only the keyword arguments it accepts (the engine is still growing)."""
+    params = inspect.signature(run).parameters
+    if any(p.kind == p.VAR_KEYWORD for p in params.values()):
+        return run(**kwargs)
+    return run(**{k: v for k, v in kwargs.items() if k in params})
+
+
+def run(upload: Any, *, test: str, leg: str | None, sex: str | None, sport: str | None, model: str,
+        progress: Callable[[str, float, str], None] | None = None,
+        should_cancel: Callable[[], bool] | None = None) -> state.Outputs:
+    """Analyse an uploaded file (an UploadedFile or a path) and return everything the results page needs.
+
+    The upload is copied into a private temp folder; both that folder and the pipeline's output folder are
+    deleted before returning, whatever happens. Raises AnalysisError, Cancelled, ModelError or RuntimeError.
+    """
+    p = pipeline()
+    if p is None:
+        raise RuntimeError("The video analysis engine is not installed yet "
+                           f"({pipeline_error() or 'screening.pipeline has no run_analysis'}).")
+    size = Path(upload).stat().st_size if isinstance(upload, (str, Path)) else getattr(upload, "size", 0)
+    if size > MAX_UPLOAD_MB * 1024 * 1024:
+        raise AnalysisError(f"This file is {size / 1024 / 1024:.0f} MB; the limit is {MAX_UPLOAD_MB} MB.",
+                            "too_large", "Trim the clip to the repetitions (3 minutes at most) or film again "
+                            "at a lower resolution (1080p is plenty).")
+    tmp_in = Path(tempfile.mkdtemp(prefix="kneescreen-in-"))
+    tmp_out = Path(tempfile.mkdtemp(prefix="kneescreen-out-"))
+    try:
+        if isinstance(upload, (str, Path)):
+            name = Path(upload).name
+            src = tmp_in / _safe_name(name)
+            shutil.copyfile(upload, src)
+        else:
+            name = getattr(upload, "name", "video.mp4")
+            src = tmp_in / _safe_name(name)
+            upload.seek(0)
+            with open(src, "wb") as fh:
+                shutil.copyfileobj(upload, fh, 1 << 20)
+        kwargs = dict(video_path=src, out_dir=tmp_out, test=test, leg=leg, sex=sex, sport=sport, model=model,
+                      allow_model_fallback=True, progress=progress, should_cancel=should_cancel, make_video=True)
+        analysis = _call(p.run_analysis, kwargs)
+        shutil.rmtree(tmp_in, ignore_errors=True)   # the upload is gone as soon as it is analysed
+        result = analysis.result
+        result.video.file_name = name
+        video = Path(analysis.video_path).read_bytes() if getattr(analysis, "video_path", None) else None
+        stills = [(label, Path(path).read_bytes()) for label, path in (getattr(analysis, "keyframes", None) or [])]
+        csv_path = getattr(analysis, "csv_path", None)
+        csv = Path(csv_path).read_bytes() if csv_path and Path(csv_path).is_file() else None
+        return state.Outputs(result=result, video=video, keyframes=stills, csv=csv, source_name=name)
+    finally:
+        shutil.rmtree(tmp_in, ignore_errors=True)
+        shutil.rmtree(tmp_out, ignore_errors=True)
+
+
+def ensure_model(tier: str, box: Any) -> tuple[str, str | None]:
+    """Make sure the chosen pose model is on this machine, downloading it with a progress bar.
+
+    Returns (tier to use, note): falls back to the built-in 'lite' model with a note when offline."""
+    from screening.models import ModelError, is_available, resolve_model
+    if tier == "lite" or is_available(tier):
+        return tier, None
+    with box:
+        bar = st.progress(0.0, text=f"Downloading the '{tier}' pose model")
+
+    def cb(done: int, total: int | None) -> None:
+        if total and not leaving():
+            bar.progress(min(done / total, 1.0),
+                         text=f"Downloading the '{tier}' pose model: {done / 1e6:.1f} of {total / 1e6:.1f} MB")
+    try:
+        resolved = resolve_model(tier, progress=cb, allow_fallback=True, timeout=15)
+    except ModelError as e:
+        return "lite", str(e)
+    if resolved.note:
+        return "lite", resolved.note
+    bar.progress(1.0, text=f"The '{tier}' pose model is downloaded")
+    return resolved.tier, None

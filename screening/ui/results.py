@@ -1,0 +1,230 @@
+"""The results page: verdict per leg, video and stills, chart, every measure, notes, next steps, downloads."""
+from __future__ import annotations
+
+import streamlit as st
+
+from screening.result import TEST_LABELS, LegSummary, Rating, Result
+from screening.ui import charts, state
+from screening.ui.exports import csv_bytes, pdf_available, pdf_bytes
+from screening.ui.measures import format_value, measures_table
+
+BAND_WORD = {"typical": "TYPICAL", "watch": "WATCH", "marked": "MARKED", None: "NOT RATED"}
+BAND_EDGE = {"typical": "#23813a", "watch": "#b86e00", "marked": "#c62832", None: "#6b7480"}
+BAND_TINT = {"typical": "rgba(46,158,67,0.08)", "watch": "rgba(224,144,0,0.10)",
+             "marked": "rgba(215,50,60,0.09)", None: "rgba(138,148,163,0.08)"}
+BAND_MEANING = {"typical": "within the typical range", "watch": "a little more inward than typical",
+                "marked": "clearly more inward than typical", None: "could not be rated from this video"}
+
+
+@st.cache_data(show_spinner="Building the example result…", max_entries=8)
+def _example(sex: str | None, sport: str | None) -> Result:
+    from screening.example import example_result
+    return example_result(sex=sex or "female", sport=sport)
+
+
+def example_outputs(sex: str | None = None, sport: str | None = None) -> state.Outputs:
+    """The clearly labelled synthetic example (computed once per process and choice of sex and sport)."""
+    return state.Outputs(result=_example(sex, sport), source_name="example")
+
+
+def _card_css(legs: dict[str, LegSummary]) -> None:
+    css = "".join(
+        f".st-key-verdict-{leg} {{border-left: 8px solid {BAND_EDGE[s.band]} !important;"
+        f" background: {BAND_TINT[s.band]}; border-radius: 0.6rem;}}"
+        for leg, s in legs.items())
+    st.html(f"<style>{css}</style>")
+
+
+def _primary(summary: LegSummary) -> Rating | None:
+    return summary.rating(summary.key_measure) or next((r for r in summary.ratings if r.primary), None)
+
+
+def verdict_card(leg: str, summary: LegSummary) -> None:
+    """One leg: band word in its colour, the key number, the headline and what it means."""
+    with st.container(key=f"verdict-{leg}", border=True):
+        pill = (f'<span style="background:{BAND_EDGE[summary.band]};color:#fff;padding:0.15rem 0.7rem;'
+                f'border-radius:1rem;font-size:0.95rem;font-weight:700;letter-spacing:0.04em;'
+                f'vertical-align:middle">{BAND_WORD[summary.band]}</span>')
+        st.markdown(f"#### {leg.capitalize()} leg &nbsp; {pill}", unsafe_allow_html=True)
+        st.caption(f"Knee: {BAND_MEANING[summary.band]}")
+        primary = _primary(summary)
+        if primary is not None and primary.value is not None:
+            st.metric(primary.label, format_value(primary.value, primary.unit),
+                      help=f"Typical range: {primary.norm}")
+        st.markdown(f"**{summary.headline}**")
+        st.markdown(summary.what_it_means)
+        if primary is not None and primary.reliability != "good":
+            st.caption(f"How sure: {primary.reliability} ({primary.reliability_reason})")
+
+
+def _media(out: state.Outputs) -> None:
+    r = out.result
+    if out.video or out.keyframes:
+        left, right = st.columns([3, 2], gap="medium")
+        with left:
+            st.markdown("**Your video, with the tracked lines**")
+            if out.video:
+                portrait = r.video.height > r.video.width
+                st.video(out.video, format="video/mp4", width=320 if portrait else "stretch")
+            else:
+                st.caption("No annotated video was made for this analysis.")
+        with right:
+            st.markdown("**The measured moments**")
+            if out.keyframes:
+                labels = [label for label, _ in out.keyframes]
+                pick = st.pills("Moment", labels, default=labels[0], key="still_pick", required=True, wrap=True,
+                                label_visibility="collapsed") if len(labels) > 1 else labels[0]
+                data = dict(out.keyframes).get(pick or labels[0])
+                st.image(data, caption=pick or labels[0], width="stretch")
+            else:
+                st.caption("No stills were made for this analysis.")
+        return
+    if r.events:
+        text_col, fig_col = st.columns([3, 2], gap="medium")
+        labels = {f"{'Landing' if e.kind == 'landing' else 'Rep'} {e.index}": e for e in r.events}
+        with text_col:
+            st.markdown("**The tracked lines at the measured moments**")
+            st.caption(("There is no video in the example: the stick figure shows the tracked points, each "
+                        "leg coloured by its band. " if r.example else "No annotated video was made. ")
+                       + "Seen as the camera sees you: your left leg is on the right of the picture.")
+            pick = st.pills("Moment", list(labels), default=next(iter(labels)), key="skeleton_pick",
+                            required=True, wrap=True, label_visibility="collapsed") or next(iter(labels))
+        with fig_col:
+            fig = charts.skeleton(r, labels[pick].key_frame)
+            if fig is not None:
+                st.plotly_chart(fig, config={"displayModeBar": False, "scrollZoom": False}, key="skeleton")
+
+
+def _notes(r: Result) -> None:
+    shown = [n for n in r.notes if not (r.example and n.code == "example")]
+    if not shown:
+        st.caption("No capture problems were found.")
+    for n in shown:
+        text = f"**{n.message}**" + (f"  \nWhat to do: {n.fix}" if n.fix else "")
+        {"error": st.error, "warning": st.warning}.get(n.level, st.info)(text)
+
+
+def _page_title(slug: str) -> str:
+    pages = state.page(state.PAGES_BY_SLUG) or {}
+    if slug in pages:
+        return pages[slug].title
+    try:
+        from screening.content import get_page
+        return get_page(slug).title
+    except Exception:  # noqa: BLE001 - content may be missing; a readable slug will do
+        return slug.replace("-", " ").capitalize()
+
+
+def _next_steps(r: Result) -> None:
+    slugs: list[str] = []
+    for s in r.legs.values():
+        slugs += [x for x in s.recommendations if x not in slugs]
+    pages = state.page(state.PAGES_BY_SLUG) or {}
+    with st.container(border=True, key="next-steps"):
+        for slug in slugs:
+            if slug in pages:
+                st.page_link(pages[slug], label=_page_title(slug), icon=":material/arrow_forward:")
+            else:
+                st.markdown(f"- {_page_title(slug)}")
+        st.caption("Start with the first; re-test in 4 to 6 weeks with the same camera set-up to see your "
+                   "change.")
+
+
+def _downloads(out: state.Outputs) -> None:
+    r = out.result
+    stem = "kneescreen-example" if r.example else f"kneescreen-{r.test}-{r.created[:10]}"
+    cols = st.columns(2)
+    with cols[0]:
+        if pdf_available():
+            st.download_button("PDF report", lambda: pdf_bytes(out), file_name=f"{stem}.pdf",
+                               mime="application/pdf", icon=":material/picture_as_pdf:", on_click="ignore",
+                               key="dl_pdf", width="stretch")
+        else:
+            st.button("PDF report (not available yet)", disabled=True, key="dl_pdf_off", width="stretch")
+        st.download_button("Results (JSON)", r.to_json(), file_name=f"{stem}.json", mime="application/json",
+                           icon=":material/data_object:", on_click="ignore", key="dl_json", width="stretch")
+    with cols[1]:
+        st.download_button("Per-frame values (CSV)", lambda: csv_bytes(out), file_name=f"{stem}-frames.csv",
+                           mime="text/csv", icon=":material/table:", on_click="ignore", key="dl_csv",
+                           width="stretch")
+        if out.video:
+            st.download_button("Annotated video (MP4)", out.video, file_name=f"{stem}.mp4", mime="video/mp4",
+                               icon=":material/movie:", on_click="ignore", key="dl_video", width="stretch")
+    st.caption("Nothing is kept on this machine after you close the page: download what you want to keep.")
+
+
+def render(out: state.Outputs) -> None:
+    """Render a result (a real one or the example) on the current page."""
+    r = out.result
+    if r.example:
+        st.warning("**EXAMPLE RESULT** - made from a synthetic squat (no real person) in which the left "
+                   "knee was set to collapse inward. Upload your own video to get your result.",
+                   icon=":material/science:")
+    st.title("Your result" if not r.example else "Example result")
+    who = [TEST_LABELS.get(r.test, r.test)]
+    if r.leg:
+        who.append(f"standing on the {r.leg} leg")
+    who.append(f"{len(r.events)} {'landing' if r.test == 'drop-jump' else 'repetition'}"
+               f"{'' if len(r.events) == 1 else 's'} measured")
+    if r.norms_used:
+        who.append(r.norms_used)
+    st.caption(" · ".join(who))
+    st.caption(f":material/info: {r.disclaimer.split('.')[0]}. Read the full note at the bottom.")
+
+    if not r.legs:
+        st.error("No leg could be rated from this video.")
+    _card_css(r.legs)
+    cols = st.columns(len(r.legs)) if r.legs else []
+    for col, (leg, summary) in zip(cols, r.legs.items()):
+        with col:
+            verdict_card(leg, summary)
+
+    st.subheader("What to do next")
+    _next_steps(r)
+
+    st.subheader("See it")
+    _media(out)
+
+    st.subheader("Over time")
+    if r.series.time_s:
+        st.plotly_chart(charts.timeline(r), key="timeline",
+                        config={"displaylogo": False, "scrollZoom": False,
+                                "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"]})
+        st.caption("Shaded: green typical, amber watch, red marked (from the published norms below). Dashed "
+                   "lines: the measured moment of each repetition (deepest point) or landing (peak knee bend); "
+                   "dotted: ground contact. Diamonds: the values that were rated.")
+
+    st.subheader("Every measure")
+    measures_table(r)
+
+    st.subheader("Video quality")
+    _notes(r)
+
+    st.subheader("Downloads")
+    _downloads(out)
+
+    st.divider()
+    st.info(r.disclaimer, icon=":material/health_and_safety:")
+
+
+def page() -> None:
+    """The Results page: the last analysis, or the example, or a pointer to start."""
+    state.init()
+    out = state.get(state.OUTPUTS)
+    if out is None:
+        st.title("Results")
+        st.info("No result yet. Film a squat, a single-leg squat or a drop-jump landing to get yours, "
+                "or look at an example first.")
+        c1, c2 = st.columns(2)
+        if c1.button("Start screening", type="primary", key="res_start", width="stretch"):
+            state.go("choose")
+            st.switch_page(state.page(state.SCREEN_PAGE) or "app.py")
+        if c2.button("See an example result", key="res_example", width="stretch"):
+            state.put(state.OUTPUTS, example_outputs(state.get(state.SEX), state.get(state.SPORT)))
+            st.rerun()
+        return
+    render(out)
+    st.divider()
+    if st.button("Screen again", icon=":material/replay:", key="again", type="primary"):
+        state.go("choose")
+        st.switch_page(state.page(state.SCREEN_PAGE) or "app.py")

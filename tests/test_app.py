@@ -1,0 +1,243 @@
+"""The Streamlit app through AppTest: every page, the flow, the example result, errors, a real clip."""
+from __future__ import annotations
+
+import sys
+import types
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from screening.errors import AnalysisError
+from screening.example import example_result
+from screening.norms import norm_for
+from screening.result import TESTS
+from screening.ui import guide, state
+from screening.ui.results import BAND_WORD
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+CLIPS = Path(__file__).resolve().parents[2] / "shared" / "videos"
+CLIP = CLIPS / "front_dbsquat_kneeswell_10.mp4"
+
+
+def start(**session) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    for k, v in session.items():
+        at.session_state[k] = v
+    return at.run()
+
+
+def goto(at: AppTest, url_path: str) -> AppTest:
+    """Open a page registered by st.navigation (callable pages have no file for at.switch_page)."""
+    hashes = [h for h, info in at._registered_pages.items() if info.get("url_pathname") == url_path]
+    assert hashes, f"no page {url_path!r}; known: {[i.get('url_pathname') for i in at._registered_pages.values()]}"
+    at._page_hash = hashes[0]
+    return at.run()
+
+
+def texts(at: AppTest) -> str:
+    parts = [m.value for m in at.markdown] + [c.value for c in at.caption]
+    parts += [x.value for kind in ("title", "header", "subheader", "info", "warning", "error", "success")
+              for x in getattr(at, kind)]
+    return "\n".join(str(p) for p in parts)
+
+
+def no_errors(at: AppTest) -> None:
+    assert not at.exception, [e.message for e in at.exception]
+
+
+def test_home_renders_with_the_three_tests_and_privacy():
+    at = start()
+    no_errors(at)
+    body = texts(at)
+    assert at.title[0].value == "KneeScreen"
+    for label in ("Squat", "Single-leg squat", "Drop-jump landing"):
+        assert f"**{label}**" in body
+    assert "not sent anywhere" in body and "not a diagnosis" in body
+    assert at.button(key="start") and at.button(key="example")
+
+
+def test_every_page_renders():
+    at = start()
+    pages = [info.get("url_pathname") for info in at._registered_pages.values()]
+    assert {"", "results", "about"} <= set(pages)
+    for url in pages:
+        goto(at, url)
+        no_errors(at)
+        assert at.title, f"page {url!r} has no title"
+    goto(at, "about")
+    assert "Privacy" in [h.value for h in at.header]
+
+
+@pytest.mark.parametrize("test", TESTS)
+def test_flow_choose_guide_upload(test):
+    at = start()
+    at.button(key="start").click().run()
+    at.radio(key="w_test").set_value(test).run()
+    at.radio(key="w_sex").set_value("male").run()
+    no_errors(at)
+    assert norm_for("fppa", test, "male").text in texts(at)
+    if test == "single-leg-squat":
+        at.radio(key="w_leg").set_value("right").run()
+    at.button(key="next_guide").click().run()
+    no_errors(at)
+    assert "How to film" in at.header[0].value
+    svgs = [m.value for m in at.markdown if m.value.startswith("<svg")]
+    assert len(svgs) >= 6
+    at.button(key="next_upload").click().run()
+    no_errors(at)
+    up = at.file_uploader(key="upload")
+    assert set(up.allowed_type) >= {".mp4", ".mov", ".webm", ".avi", ".m4v"}
+    assert at.button(key="analyse").disabled          # nothing uploaded yet
+    # choices survive going back
+    at.button(key="change").click().run()
+    assert at.radio(key="w_test").value == test and at.radio(key="w_sex").value == "male"
+    assert at.session_state[state.SEX] == "male"
+
+
+@pytest.mark.parametrize("test", TESTS)
+def test_guide_pictures_are_valid_svg(test):
+    for title, caption, svg in guide.cards(test, "left"):
+        ET.fromstring(svg)          # well-formed
+        assert title and caption
+    assert any("60 fps" in c[1] or "60 frames" in c[0] for c in guide.cards("drop-jump"))
+
+
+def _check_example_results(at: AppTest) -> None:
+    no_errors(at)
+    r = example_result()
+    assert at.title[0].value == "Example result"
+    assert any("EXAMPLE" in w.value for w in at.warning)
+    assert r.legs["left"].band == "marked" and r.legs["right"].band == "typical"
+    for leg, summary in r.legs.items():
+        card = "\n".join(m.value for m in at.container(f"verdict-{leg}").markdown)
+        assert f"{leg.capitalize()} leg" in card
+        assert BAND_WORD[summary.band] in card
+        assert summary.headline in card
+    labels = [b.label for b in at.get("download_button")]
+    for want in ("Results (JSON)", "Per-frame values (CSV)"):
+        assert want in labels
+    assert "PDF report" in labels or any("PDF" in b.label for b in at.button)
+    assert len(at.get("plotly_chart")) >= 1
+    assert r.disclaimer in texts(at)
+
+
+def test_example_result_from_the_home_button():
+    at = start()
+    at.button(key="example").click().run()
+    _check_example_results(at)
+
+
+def test_example_link_query_param():
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["example"] = "1"
+    at.run()
+    _check_example_results(at)
+
+
+def test_results_page_without_a_result_points_to_start():
+    at = start()
+    goto(at, "results")
+    no_errors(at)
+    assert "No result yet" in texts(at)
+
+
+def _upload_step(name: str, data: bytes, mime: str = "video/mp4") -> AppTest:
+    at = start(**{state.STEP: "upload", state.TEST: "squat"})
+    at.file_uploader(key="upload").set_value((name, data, mime)).run()
+    assert not at.button(key="analyse").disabled
+    at.button(key="analyse").click().run(timeout=120)
+    return at
+
+
+@pytest.fixture
+def fake_pipeline(monkeypatch):
+    """A stand-in engine that refuses every clip, so the error path is tested without the real one."""
+    import screening
+    fake = types.ModuleType("screening.pipeline")
+
+    def run_analysis(video_path, out_dir, **kw):
+        assert Path(video_path).is_file() and Path(video_path).read_bytes() == b"not a video at all"
+        raise AnalysisError("This file could not be read as a video.", "unreadable", "Upload an mp4 or mov clip.")
+    fake.run_analysis = run_analysis
+    monkeypatch.setitem(sys.modules, "screening.pipeline", fake)
+    monkeypatch.setattr(screening, "pipeline", fake, raising=False)
+    return fake
+
+
+def test_bad_upload_shows_message_and_fix_not_a_traceback(fake_pipeline):
+    at = _upload_step("holiday.mp4", b"not a video at all", "text/plain")
+    no_errors(at)
+    err = "\n".join(e.value for e in at.error)
+    assert "could not be read as a video" in err and "Upload an mp4 or mov clip." in err
+    # nothing lost: still on the upload step with the same choices and the file still chosen
+    assert at.session_state[state.STEP] == "upload" and at.session_state[state.TEST] == "squat"
+    assert at.file_uploader(key="upload").value is not None
+
+
+def _real_pipeline():
+    try:
+        from screening import pipeline
+    except Exception as e:  # noqa: BLE001
+        pytest.skip(f"screening.pipeline is not importable yet: {e}")
+    return pipeline
+
+
+def test_bad_upload_with_the_real_engine():
+    _real_pipeline()
+    at = _upload_step("renamed.mp4", b"this is a text file renamed .mp4\n" * 20, "video/mp4")
+    no_errors(at)
+    assert at.error, "an AnalysisError message was expected"
+    assert at.session_state[state.ERROR]["code"] != "unexpected", at.session_state[state.ERROR]
+
+
+@pytest.mark.clips
+def test_real_clip_reaches_the_results():
+    if not CLIPS.is_dir() or not CLIP.is_file():
+        pytest.skip(f"test clips not found at {CLIPS} (they are only on developer machines)")
+    _real_pipeline()
+    at = _upload_step(CLIP.name, CLIP.read_bytes())
+    no_errors(at)
+    assert not at.error, [e.value for e in at.error]
+    out = at.session_state[state.OUTPUTS]
+    assert out is not None and not out.result.example and out.video
+    assert at.title[0].value == "Your result"
+    for leg, summary in out.result.legs.items():
+        card = "\n".join(m.value for m in at.container(f"verdict-{leg}").markdown)
+        assert BAND_WORD[summary.band] in card
+    labels = [b.label for b in at.get("download_button")]
+    assert {"Results (JSON)", "Per-frame values (CSV)", "Annotated video (MP4)"} <= set(labels)
+    assert at.get("video") and at.get("plotly_chart")
+
+
+def test_downloads_build_csv_and_pdf_for_the_example():
+    from screening.ui.exports import csv_bytes, pdf_available, pdf_bytes
+    from screening.ui.results import example_outputs
+    out = example_outputs()
+    text = csv_bytes(out).decode()
+    assert text.startswith("frame,") and len(text.splitlines()) == len(out.result.series.frame) + 1
+    if not pdf_available():
+        pytest.skip("screening.report_pdf is not importable yet")
+    assert pdf_bytes(out).startswith(b"%PDF")
+
+
+def test_upload_name_is_kept_but_made_safe():
+    from screening.ui.analysis import _safe_name
+    assert _safe_name("renamed.mp4") == "renamed.mp4"
+    assert _safe_name("../../etc/passwd") == "passwd.mp4"
+    assert _safe_name("My squat (1).MOV") == "My squat (1).mov"
+    assert _safe_name("") == "video.mp4"
+
+
+def test_full_model_offline_falls_back_to_lite_with_a_message(monkeypatch, tmp_path):
+    from screening import models
+    monkeypatch.setenv(models.ENV_MODEL_DIR, str(tmp_path))
+    monkeypatch.setenv(models.ENV_BASE_URL, "http://127.0.0.1:9")      # nothing listens: offline
+    at = start(**{state.STEP: "upload"})
+    at.radio(key="w_model").set_value("full").run()
+    assert "not on this machine yet" in texts(at)
+    at.button(key="download_model").click().run(timeout=60)
+    no_errors(at)
+    warning = "\n".join(w.value for w in at.warning)
+    assert "'lite' model" in warning and "full" in warning
