@@ -75,6 +75,39 @@ def cmd_analyze(args) -> int:
     return 3 if no_events else 0
 
 
+def cmd_batch(args) -> int:
+    from .batch import group_pdf, list_videos, run_batch
+    if not args.folder.is_dir():
+        print(f"kneescreen: {args.folder} is not a folder", file=sys.stderr)
+        return 2
+    videos = list_videos(args.folder)
+    if not videos:
+        print(f"kneescreen: no videos (mp4, mov, webm, avi, m4v) in {args.folder}", file=sys.stderr)
+        return 2
+    print(f"Analysing {len(videos)} clip(s) from {args.folder} into {args.out}", flush=True)
+
+    def report(done: int, total: int, item) -> None:
+        if item.status == "ok":
+            legs = ", ".join(f"{leg} {BAND_WORDS[s.band]}" for leg, s in item.result.legs.items())
+            line = f"ok      {item.name}: {legs}"
+        else:
+            line = f"FAILED  {item.name}: {item.message}" + (f" What to do: {item.fix}" if item.fix else "")
+        print(f"[{done}/{total}] {line} ({item.seconds:.1f} s)", flush=True)
+
+    try:
+        items = run_batch(videos, args.out, test=args.test, leg=args.leg, sex=args.sex, sport=args.sport,
+                          model=args.model, processes=args.processes, progress=report,
+                          make_video=not args.no_video, workers=args.workers)
+    except AnalysisError as e:
+        print(f"kneescreen: {e}" + (f"\nWhat to do: {e.fix}" if e.fix else ""), file=sys.stderr)
+        return 2
+    ok = sum(it.status == "ok" for it in items)
+    pdf = group_pdf(items, args.out / "group.pdf")
+    print(f"Done: {ok} of {len(items)} clip(s) analysed, {len(items) - ok} failed.")
+    print("Wrote: " + ", ".join(str(p) for p in [args.out / "batch.csv"] + ([pdf] if pdf else [])))
+    return 0 if ok else 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m screening",
                                 description="KneeScreen: knee-valgus and arch-collapse screening from a video.")
@@ -92,6 +125,20 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--quiet", action="store_true", help="no progress bar")
     a.add_argument("--verbose", action="store_true", help="keep MediaPipe's own log lines")
     a.set_defaults(func=cmd_analyze)
+    b = sub.add_parser("batch", help="analyse every clip in a folder (workshop mode), using all cores")
+    b.add_argument("folder", type=Path, help="folder of clips (mp4, mov, webm, avi, m4v); names = participants")
+    b.add_argument("--test", required=True, choices=TESTS)
+    b.add_argument("--leg", choices=("left", "right"), help="stance leg for the single-leg squat")
+    b.add_argument("--sex", choices=("female", "male"), help="selects sex-specific norms where published")
+    b.add_argument("--sport", help="sport, to tailor the advice")
+    b.add_argument("--model", default="lite", choices=("lite", "full", "heavy"))
+    b.add_argument("--processes", type=int, default=None, help="clips at once (default: all cores)")
+    b.add_argument("--workers", type=int, default=1,
+                   help="pose threads per clip (default 1; results depend slightly on this number)")
+    b.add_argument("--no-video", action="store_true", help="skip the annotated videos and stills")
+    b.add_argument("--out", required=True, type=Path, help="output folder (one subfolder per clip)")
+    b.add_argument("--verbose", action="store_true", help="keep MediaPipe's own log lines")
+    b.set_defaults(func=cmd_batch)
     return p
 
 

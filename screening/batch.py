@@ -1,0 +1,315 @@
+"""Workshop batch mode: many clips in a process pool, per-clip status, the group table, CSV and one PDF."""
+from __future__ import annotations
+
+import contextlib
+import csv
+import multiprocessing
+import os
+import re
+import shutil
+import sys
+import time
+import types
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable, Sequence
+
+from .errors import AnalysisError
+from .ratings import BAND_WORDS
+from .result import TEST_LABELS, Result
+
+VIDEO_EXTS = (".mp4", ".mov", ".webm", ".avi", ".m4v")
+RESULT_COLUMNS = ["test", "left_band", "right_band", "left_measure", "left_value", "right_measure",
+                  "right_value", "capture_problems"]
+GROUP_COLUMNS = ["name", "file", "status"] + RESULT_COLUMNS + ["message", "folder"]
+CRASHED = ("The analysis process stopped unexpectedly (out of memory, or a crash while decoding this "
+           "video). Try the clip on its own, or convert it to MP4.")
+
+
+@dataclass
+class BatchItem:
+    """One clip of a batch and what became of it."""
+    name: str                       # participant name or code (the file stem by default)
+    video: Path
+    folder: Path                    # this clip's output folder (same files as `python -m screening analyze`)
+    test: str = ""
+    status: str = "pending"         # pending | ok | failed
+    message: str = ""
+    code: str = ""
+    fix: str = ""
+    result: Result | None = None
+    json_path: Path | None = None
+    csv_path: Path | None = None
+    video_path: Path | None = None
+    keyframes: list[tuple[str, Path]] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+def list_videos(folder: str | Path) -> list[Path]:
+    """The video files of a folder (mp4, mov, webm, avi, m4v; any case), sorted by name."""
+    return sorted(p for p in Path(folder).iterdir()
+                  if p.is_file() and not p.name.startswith(".") and p.suffix.lower() in VIDEO_EXTS)
+
+
+def _safe(name: str) -> str:
+    s = re.sub(r"[^A-Za-z0-9._-]+", "_", name).strip("._-")
+    return s[:60] or "clip"
+
+
+def _items(items: Iterable, out: Path, test: str) -> list[BatchItem]:
+    batch, used = [], set()
+    for entry in items:
+        name, path = (entry if isinstance(entry, (tuple, list)) else (Path(entry).stem, entry))
+        folder, k = _safe(str(name)), 2
+        while folder.lower() in used:
+            folder, k = f"{_safe(str(name))}-{k}", k + 1
+        used.add(folder.lower())
+        batch.append(BatchItem(str(name), Path(path), out / folder, test))
+    return batch
+
+
+def _partial(item: BatchItem) -> Path:
+    return item.folder.with_name(f".{item.folder.name}.partial")
+
+
+def _analyse_one(video: str, out_dir: str, options: dict) -> dict:
+    """Worker process: one clip with run_analysis (workers=1); never raises."""
+    t0 = time.perf_counter()
+    try:
+        from .pipeline import run_analysis
+        a = run_analysis(video, out_dir, **options)
+        return {"status": "ok", "result": a.result, "video_path": a.video_path.name if a.video_path else None,
+                "keyframes": [(label, p.name) for label, p in a.keyframes], "seconds": time.perf_counter() - t0}
+    except AnalysisError as e:
+        return {"status": "failed", "message": e.message, "code": e.code, "fix": e.fix,
+                "seconds": time.perf_counter() - t0}
+    except Exception as e:  # noqa: BLE001 - any failure is recorded for this clip only
+        return {"status": "failed", "message": f"Unexpected error: {type(e).__name__}: {e}", "code": "internal",
+                "seconds": time.perf_counter() - t0}
+
+
+def run_batch(items: Iterable, out_dir: str | Path, *, test: str, leg: str | None = None, sex: str | None = None,
+              sport: str | None = None, model: str = "lite", processes: int | None = None,
+              progress: Callable[[int, int, BatchItem], None] | None = None,
+              on_done: Callable[[BatchItem], None] | None = None, make_video: bool = True,
+              workers: int = 1) -> list[BatchItem]:
+    """Analyse clips (paths, or (name, path) pairs) in a process pool, one subfolder each in out_dir.
+
+    A failing clip is recorded (status 'failed' + message) and never stops the rest. As each clip
+    finishes, in the parent: batch.csv is rewritten, then its folder appears (complete, moved in at
+    once), then on_done(item) and progress(done, total, item) are called.
+    """
+    from .pipeline import _check_inputs
+    _check_inputs(test, leg, sex)
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    batch = _items(items, out, test)
+    csv_path = out / "batch.csv"
+    write_group_csv(batch, csv_path)
+    options = dict(test=test, leg=leg, sex=sex, sport=sport, model=model, make_video=make_video, workers=workers)
+    finished = [0]
+
+    def finish(item: BatchItem, outcome: dict) -> None:
+        item.status, item.seconds = outcome["status"], outcome.get("seconds", 0.0)
+        item.message, item.code, item.fix = outcome.get("message", ""), outcome.get("code", ""), outcome.get("fix", "")
+        item.result = outcome.get("result")
+        if item.result is not None and not item.result.events:
+            note = next((n for n in item.result.notes if n.code == "no_events"), None)
+            item.status, item.code = "failed", "no_events"
+            item.message, item.fix = (note.message, note.fix) if note else ("Nothing to rate was found.", "")
+        elif item.status == "ok":
+            item.message = "; ".join(f"{leg} {BAND_WORDS[s.band]}" for leg, s in item.result.legs.items())
+        write_group_csv(batch, csv_path)
+        partial = _partial(item)
+        if item.result is not None and partial.is_dir():
+            shutil.rmtree(item.folder, ignore_errors=True)
+            os.replace(partial, item.folder)
+            item.json_path, item.csv_path = item.folder / "result.json", item.folder / "frames.csv"
+            item.video_path = item.folder / outcome["video_path"] if outcome.get("video_path") else None
+            item.keyframes = [(label, item.folder / name) for label, name in outcome.get("keyframes", [])]
+        else:
+            shutil.rmtree(partial, ignore_errors=True)
+        finished[0] += 1
+        if on_done:
+            try:
+                on_done(item)
+            except Exception as e:  # noqa: BLE001 - the caller's saving failed: say so, keep going
+                item.message += f" (not saved: {e})"
+        if progress:
+            progress(finished[0], len(batch), item)
+
+    n = max(1, min(processes or os.cpu_count() or 1, len(batch) or 1))
+    for item in _pool(batch, options, n, finish):  # a worker died: rerun those alone, so one crash is contained
+        for again in _pool([item], options, 1, finish):
+            finish(again, {"status": "failed", "message": CRASHED, "code": "crashed"})
+    return batch
+
+
+@contextlib.contextmanager
+def _plain_main():
+    """Spawned workers re-run the parent's main script first; under Streamlit (or AppTest) that would be
+    the app. While the workers start, show them an empty __main__: they only need this package."""
+    main = sys.modules.get("__main__")
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        if main is not None:
+            sys.modules["__main__"] = main
+
+
+def _pool(batch: list[BatchItem], options: dict, n: int, finish) -> list[BatchItem]:
+    """Run clips in n spawned processes; return the items whose process died."""
+    broken = []
+    if not batch:
+        return broken
+    for item in batch:
+        shutil.rmtree(_partial(item), ignore_errors=True)
+    pool = ProcessPoolExecutor(max_workers=n, mp_context=multiprocessing.get_context("spawn"))
+    try:
+        with _plain_main():
+            futures = {pool.submit(_analyse_one, str(it.video), str(_partial(it)), options): it for it in batch}
+        for fut in as_completed(futures):
+            try:
+                outcome = fut.result()
+            except BrokenProcessPool:
+                broken.append(futures[fut])
+                continue
+            except Exception as e:  # noqa: BLE001 - e.g. a result that could not be sent back
+                outcome = {"status": "failed", "message": f"Unexpected error: {type(e).__name__}: {e}",
+                           "code": "internal"}
+            finish(futures[fut], outcome)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+    return broken
+
+
+# ----- the group table -----------------------------------------------------------------------------
+def result_row(result: Result | None) -> dict:
+    """The group-table columns a Result fills: test, bands, key numbers per leg, capture problems."""
+    from .report_pdf import format_value, primary_rating
+    row = dict.fromkeys(RESULT_COLUMNS, "")
+    if result is None:
+        return row
+    row["test"] = TEST_LABELS.get(result.test, result.test) + (f" ({result.leg} leg)" if result.leg else "")
+    for leg in ("left", "right"):
+        summary = result.legs.get(leg)
+        if summary is None:
+            continue
+        row[f"{leg}_band"] = BAND_WORDS[summary.band]
+        rating = primary_rating(summary)
+        if rating is not None:
+            row[f"{leg}_measure"], row[f"{leg}_value"] = rating.label, format_value(rating)
+    row["capture_problems"] = "; ".join(n.message for n in result.warnings)
+    return row
+
+
+def group_table(items: Sequence[BatchItem]) -> list[dict]:
+    """One row per participant: name, file, status, test, bands, key numbers, capture problems, message."""
+    rows = []
+    for it in items:
+        row = {"name": it.name, "file": it.video.name, "status": it.status, **result_row(it.result),
+               "message": it.message + (f" What to do: {it.fix}" if it.fix and it.status == "failed" else ""),
+               "folder": it.folder.name if it.result is not None else ""}
+        row["test"] = row["test"] or TEST_LABELS.get(it.test, it.test)
+        rows.append(row)
+    return rows
+
+
+def write_group_csv(items: Sequence[BatchItem], path: str | Path) -> Path:
+    """Write the group table as CSV, atomically (a reader never sees half a file)."""
+    path = Path(path)
+    tmp = path.with_name(f".{path.name}.tmp")
+    with open(tmp, "w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=GROUP_COLUMNS)
+        writer.writeheader()
+        writer.writerows(group_table(items))
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+    return path
+
+
+def group_pdf(items: Sequence[BatchItem], path: str | Path) -> Path | None:
+    """One PDF with a report page per participant that finished (also saved as report.pdf in each
+    clip's folder). None when no clip finished."""
+    from .report_pdf import pdf_bytes
+    pages = []
+    for it in items:
+        if it.status == "ok" and it.result is not None:
+            pages.append(pdf_bytes(it.result, it.keyframes))
+            if it.folder.is_dir():
+                (it.folder / "report.pdf").write_bytes(pages[-1])
+    if not pages:
+        return None
+    path = Path(path)
+    path.write_bytes(merge_pdfs(pages))
+    return path
+
+
+# ----- a small PDF page merger (fpdf2 output: classic xref table, no object streams) -----------------
+_REF = re.compile(rb"(\d+)\s+0\s+R\b")
+
+
+def _objects(pdf: bytes) -> dict[int, bytes]:
+    """{object number: its text between 'N 0 obj' and 'endobj'}, located through the xref table."""
+    start = int(re.findall(rb"startxref\s+(\d+)", pdf)[-1])
+    m = re.compile(rb"xref\s+(\d+)\s+(\d+)\s+").match(pdf, start)
+    if m is None:
+        raise ValueError("unsupported PDF: no classic xref table")
+    first = int(m.group(1))
+    rows = re.findall(rb"(\d{10}) \d{5} ([nf])", pdf[m.end():m.end() + 20 * int(m.group(2))])
+    offsets = {first + i: int(off) for i, (off, kind) in enumerate(rows) if kind == b"n"}
+    ends = sorted(offsets.values()) + [start]
+    objs = {}
+    for num, off in offsets.items():
+        seg = pdf[off:ends[ends.index(off) + 1]]
+        head = re.match(rb"\d+\s+\d+\s+obj\s*", seg)
+        objs[num] = seg[head.end():seg.rfind(b"endobj")]
+    return objs
+
+
+def _renumber(body: bytes, mapping: dict[int, int]) -> bytes:
+    """Rewrite 'N 0 R' references in the dictionary part only (stream bytes are left as they are)."""
+    cut = re.search(rb"\bstream\r?\n", body)
+    head, tail = (body[:cut.start()], body[cut.start():]) if cut else (body, b"")
+    return _REF.sub(lambda m: b"%d 0 R" % mapping[int(m.group(1))] if int(m.group(1)) in mapping else b"null",
+                    head) + tail
+
+
+def merge_pdfs(docs: Sequence[bytes]) -> bytes:
+    """Concatenate the pages of PDFs (as fpdf2 writes them) into one PDF."""
+    bodies: list[bytes] = [b"", b""]       # objects 1 (page tree) and 2 (catalog) are written last
+    kids, version = [], b"1.3"
+    for doc in docs:
+        version = max(version, re.match(rb"%PDF-(\d\.\d)", doc).group(1))
+        objs = _objects(doc)
+        trailer = doc[doc.rfind(b"trailer"):]
+        root = int(re.search(rb"/Root\s+(\d+)\s+0\s+R", trailer).group(1))
+        info = re.search(rb"/Info\s+(\d+)\s+0\s+R", trailer)
+        tree = int(re.search(rb"/Pages\s+(\d+)\s+0\s+R", objs[root]).group(1))
+        box = re.search(rb"/MediaBox\s*\[[^\]]*\]", objs[tree])
+        keep = [n for n in sorted(objs) if n not in (root, tree, int(info.group(1)) if info else -1)]
+        mapping = {n: len(bodies) + 1 + i for i, n in enumerate(keep)}
+        mapping[tree] = 1
+        for n in keep:
+            body = _renumber(objs[n], mapping)
+            if re.search(rb"/Type\s*/Page\b", body):
+                kids.append(mapping[n])
+                if box and b"/MediaBox" not in body:
+                    body = body.replace(b"<<", b"<<\n" + box.group(0), 1)
+            bodies.append(body)
+    bodies[0] = b"<<\n/Type /Pages\n/Count %d\n/Kids [%s]\n>>\n" % (len(kids), b" ".join(b"%d 0 R" % k for k in kids))
+    bodies[1] = b"<<\n/Type /Catalog\n/Pages 1 0 R\n>>\n"
+    out = bytearray(b"%PDF-" + version + b"\n%\xe2\xe3\xcf\xd3\n")
+    offsets = []
+    for i, body in enumerate(bodies, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % i + body.strip(b"\r\n") + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(bodies) + 1)
+    out += b"".join(b"%010d 00000 n \n" % off for off in offsets)
+    out += b"trailer\n<<\n/Size %d\n/Root 2 0 R\n>>\nstartxref\n%d\n%%%%EOF\n" % (len(bodies) + 1, xref)
+    return bytes(out)
