@@ -11,7 +11,6 @@ import av
 import cv2
 import numpy as np
 
-from .assess import THIGH_FAIR
 from .landmarks import CONNECTIONS, EXPORT_POINTS, LEG, SIDES
 from .norms import norm_for
 from .ratings import BAND_COLOURS
@@ -49,8 +48,8 @@ class Painter:
 
     def leg_state(self, i: int, side: str) -> tuple[float | None, str | None, bool]:
         v = self.vals.get(f"fppa_{side}_deg", np.array([np.nan]))[i]
-        thigh = self.vals.get(f"thigh_{side}", np.array([np.nan]))[i]
-        valid = bool(np.isfinite(v) and np.isfinite(thigh) and thigh >= THIGH_FAIR)
+        ok = self.vals.get(f"fppa_{side}_valid", np.array([np.nan]))[i]
+        valid = bool(np.isfinite(v) and ok == 1)
         band = self.norm.band(float(v)) if valid and self.norm is not None else None
         return (float(v) if np.isfinite(v) else None), band, valid
 

@@ -133,6 +133,9 @@ def assess(track: Track, test: str, *, leg: str | None = None, sex: str | None =
         if leg is None:
             notes.append(Note("stance_detected", "info", f"Stance leg detected as the {stance} leg."))
     s, base = compute_series(cleaned, stance)
+    for sd in SIDES:   # where the 2D knee angle means something (thigh not pointing at the camera)
+        with np.errstate(invalid="ignore"):
+            s[f"fppa_{sd}_valid"] = (s[f"thigh_{sd}"] >= THIGH_FAIR).astype(float)
     if not np.isfinite(base.leg_px):
         raise AnalysisError("Hips, knees and ankles were never all visible, so nothing can be measured.",
                             "legs_not_visible", "Film the whole body, feet included, from the front.")

@@ -50,9 +50,11 @@ def _reason(key: str, band: str | None, value: float | None, leg: str, test: str
         "fppa": {"typical": f"The {leg} knee stays in line with hip and ankle {where} ({val}).",
                  "watch": f"The {leg} knee moves inward a little more than typical {where} ({val}).",
                  "marked": f"The {leg} knee moves clearly inward {where} ({val})."},
-        "mkd": {"typical": f"The {leg} knee stays over the foot {where} (shift {val}).",
-                "watch": f"The {leg} knee drifts toward the midline {where} (shift {val}).",
-                "marked": f"The {leg} knee drifts well inside the foot {where} (shift {val})."},
+        "mkd": {"typical": (f"The {leg} knee stays over or outside the foot {where} (it moves "
+                            f"{_fmt(key, -value)} outward)." if value is not None and value < 0 else
+                            f"The {leg} knee stays over the foot {where} (shift {val} inward)."),
+                "watch": f"The {leg} knee drifts toward the midline {where} (shift {val} inward).",
+                "marked": f"The {leg} knee drifts well inside the foot {where} (shift {val} inward)."},
         "kasr": {"typical": f"The knees stay at least as wide as the ankles (ratio {val}).",
                  "watch": f"The knees come a little closer together than the ankles (ratio {val}).",
                  "marked": f"The knees come clearly closer together than the ankles (ratio {val})."},

@@ -67,16 +67,26 @@ def timeline(result: Result) -> go.Figure:
                                         f"{lower_label}" + (f", {lower_unit}" if lower_unit else "")
                                         + (" · lower = knees closer" if not single else "")))
     legs = _legs(result)
-    fppa = [vals.get(f"fppa_{leg}_deg", []) for leg in legs]
+    # Where the engine marks the angle invalid (thigh pointing at the camera) draw it faint and dotted,
+    # and leave it out of the axis range so the valid part stays readable.
+    raw = [vals.get(f"fppa_{leg}_deg", []) for leg in legs]
+    ok = [vals.get(f"fppa_{leg}_valid") or [1] * len(r) for leg, r in zip(legs, raw)]
+    fppa = [[y if k == 1 else None for y, k in zip(r, v)] for r, v in zip(raw, ok)]
+    hidden = [[y if k != 1 else None for y, k in zip(r, v)] for r, v in zip(raw, ok)]
     lo, hi = _range(fppa)
     norm = norm_for("fppa", result.test, result.sex)
     if norm is not None:
         lo, hi = _range(fppa, norm.watch - 2, norm.marked + 3)
     _shade(fig, "fppa", result, 1, lo, hi)
-    for leg, ys in zip(legs, fppa):
+    for leg, ys, faint in zip(legs, fppa, hidden):
         fig.add_scatter(x=t, y=ys, name=f"{leg.capitalize()} knee", mode="lines", row=1, col=1,
                         line=dict(color=LEG_COLOURS[leg], width=2.4), legendgroup=leg,
                         hovertemplate=f"{leg} FPPA %{{y:.0f}} deg at %{{x:.2f}} s<extra></extra>")
+        if any(y is not None for y in faint):
+            fig.add_scatter(x=t, y=faint, mode="lines", row=1, col=1, showlegend=False, legendgroup=leg,
+                            opacity=0.35, line=dict(color=LEG_COLOURS[leg], width=1.2, dash="dot"),
+                            hovertemplate=f"{leg} FPPA %{{y:.0f}} deg: not valid here (thigh toward the "
+                                          "camera)<extra></extra>")
         key_x = [e.key_s for e in result.events]
         key_y = [_value_at(e, leg, "fppa") for e in result.events]
         fig.add_scatter(x=key_x, y=key_y, mode="markers", row=1, col=1, showlegend=False, legendgroup=leg,
