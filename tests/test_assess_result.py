@@ -48,6 +48,9 @@ def test_deep_squat_leads_with_knee_over_foot_not_fppa():
     assert fppa.reliability == "poor" and fppa.band is None and "camera" in fppa.reliability_reason
     assert r.legs["left"].key_measure == "mkd"
     assert r.legs["left"].rating("mkd").primary
+    valid = r.series.values["fppa_left_valid"]
+    assert all(valid[e.key_frame] == 0 for e in r.events)          # not valid at the bottom ...
+    assert valid[0] == 1                                            # ... valid when standing
 
 
 def test_single_leg_squat_rates_the_stance_leg_with_pelvis_and_trunk():
