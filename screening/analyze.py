@@ -21,7 +21,7 @@ from .video import VideoInfo, decode, segments
 Progress = Callable[[str, float, str], None]
 JPEG_QUALITY = 85
 SKIPPED = "skipped"         # a frame the pose model did not run on (see pose_stride)
-N_SAMPLES = 6              # frames kept to count people
+N_SAMPLES = 4              # frames kept to count people
 
 
 def default_workers() -> int:
@@ -76,7 +76,7 @@ class _Worker(threading.Thread):
 
     def _segment(self, seg) -> None:
         with (AlternatingPose(self.model) if self.symmetric else PoseEstimator(self.model)) as est:
-            for k, fr in enumerate(decode(self.info, *seg)):
+            for k, fr in enumerate(decode(self.info, *seg, threads=False)):
                 if self.stop.is_set():
                     return
                 det = est.detect(fr.rgb, fr.t) if k % self.stride == 0 else SKIPPED

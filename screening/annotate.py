@@ -160,29 +160,35 @@ class H264Writer:
 def render_video(result: Result, frame_paths: list[Path | None], out_path: Path,
                  all_points: np.ndarray | None = None,
                  progress: Callable[[str, float, str], None] | None = None) -> Path:
-    """Write the annotated video from the kept frames (one path per row of result.series)."""
+    """Write the annotated video from the kept frames (one path per row of result.series).
+
+    Frames the pose model skipped (squats: every second frame, see analyze.pose_stride) are left out:
+    the video shows the frames that were measured, at their real time stamps.
+    """
     painter = Painter(result, all_points)
     s = result.series
     w, h = result.video.work_width, result.video.work_height
-    n = len(s.frame)
+    ran = s.values.get("pose_run")
+    rows = [i for i in range(len(s.frame)) if frame_paths[i] is not None and (ran is None or ran[i] == 1)]
+    n = len(rows)
 
     def frame(i: int) -> np.ndarray:      # read + draw in a helper thread (OpenCV releases the GIL)
-        p = frame_paths[i]
-        img = cv2.imread(str(p)) if p is not None else None
+        img = cv2.imread(str(frame_paths[i]))
         if img is None:
             img = np.zeros((h, w, 3), np.uint8)
         return painter.draw(img, s.frame[i], s.time_s[i])
 
-    writer = H264Writer(out_path, w, h, result.video.fps)
+    fps = result.video.fps / max(1, result.model.pose_every)
+    writer = H264Writer(out_path, w, h, fps)
     try:
         with ThreadPoolExecutor(max_workers=2) as pool:
             ahead: deque = deque()
-            for i in range(n):
-                while len(ahead) < PREFETCH and i + len(ahead) < n:
-                    ahead.append(pool.submit(frame, i + len(ahead)))
+            for j, i in enumerate(rows):
+                while len(ahead) < PREFETCH and j + len(ahead) < n:
+                    ahead.append(pool.submit(frame, rows[j + len(ahead)]))
                 writer.write(ahead.popleft().result(), s.time_s[i])
-                if progress and (i % 10 == 0 or i == n - 1):
-                    progress("video", (i + 1) / n, f"Drawing the annotated video: frame {i + 1} of {n}")
+                if progress and (j % 10 == 0 or j == n - 1):
+                    progress("video", (j + 1) / n, f"Drawing the annotated video: frame {j + 1} of {n}")
     finally:
         writer.close()
     return out_path

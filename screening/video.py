@@ -139,25 +139,25 @@ def _first_frame(path: Path):
     return None
 
 
-SEGMENT_S = 2.0             # pose segments start at the keyframe nearest every 2 s of the clip
+SEGMENTS = 2                # pose runs on two halves of the clip in parallel (this is a 2-core target)
+MIN_SEGMENT_S = 1.5
 
 
-def segments(info: VideoInfo, seconds: float = SEGMENT_S) -> list[tuple[int | None, int | None]]:
-    """[start_pts, stop_pts) parts of the clip that begin at keyframes, about `seconds` long.
+def segments(info: VideoInfo, parts: int = SEGMENTS) -> list[tuple[int | None, int | None]]:
+    """[start_pts, stop_pts) parts of the clip that begin at the keyframes nearest to equal splits.
 
     The split depends only on the clip, never on how many cores run it, so every machine gives the
-    same landmarks (each part starts its own landmarker, which slightly changes the frames after it).
+    same landmarks (each part starts its own landmarkers, which slightly changes the frames after it).
+    Each part costs two model loads (about 0.2 s of CPU each), so the parts are few and long.
     """
-    if len(info.keyframe_pts) < 2 or info.duration_s < 2 * seconds:
+    if parts <= 1 or len(info.keyframe_pts) < 2 or info.duration_s < 2 * MIN_SEGMENT_S:
         return [(None, None)]
     times = (info.keyframe_pts - info.pts[0]) * float(info.time_base)
     bounds: list[int] = []
-    last = 0.0
-    for target in np.arange(seconds, info.duration_s - seconds / 2, seconds):
-        k = int(np.argmin(np.abs(times - target)))
-        if times[k] - last >= seconds / 2 and info.duration_s - times[k] >= seconds / 2:
+    for i in range(1, parts):
+        k = int(np.argmin(np.abs(times - info.duration_s * i / parts)))
+        if MIN_SEGMENT_S <= times[k] <= info.duration_s - MIN_SEGMENT_S:
             bounds.append(int(info.keyframe_pts[k]))
-            last = times[k]
     edges = [None] + sorted(set(bounds)) + [None]
     return [(edges[i], edges[i + 1]) for i in range(len(edges) - 1)]
 
