@@ -144,3 +144,23 @@ def test_cli_bad_file_exits_non_zero_without_a_traceback(tmp_path):
                         "--out", str(tmp_path / "o")], capture_output=True, text=True, timeout=120)
     assert p.returncode != 0
     assert "Traceback" not in p.stderr and "kneescreen:" in p.stderr
+
+
+def test_too_short_clip_is_refused(tmp_path):
+    short = tmp_path / "short.mp4"
+    ffmpeg("-i", str(clip("front_ohsquat_shallow_mild_06.mov")), "-t", "0.5", "-c:v", "libx264", "-an", str(short))
+    with pytest.raises(AnalysisError) as e:
+        run_analysis(short, tmp_path / "out", test="squat", make_video=False)
+    assert e.value.code == "too_short" and "3 repetitions" in e.value.fix
+
+
+def test_too_dark_clip_is_refused_or_flagged(tmp_path):
+    dark = tmp_path / "dark.mp4"
+    ffmpeg("-i", str(clip("front_ohsquat_shallow_mild_06.mov")), "-vf", "lutyuv=y=val*0.07",
+           "-c:v", "libx264", "-an", str(dark))
+    try:
+        r = run_analysis(dark, tmp_path / "out", test="squat", make_video=False).result
+    except AnalysisError as e:
+        assert e.code == "too_dark" and "light" in e.fix
+    else:
+        assert any(n.code == "dark" for n in r.notes)
