@@ -189,7 +189,7 @@ def _pool(batch: list[BatchItem], options: dict, n: int, finish) -> list[BatchIt
 # ----- the group table -----------------------------------------------------------------------------
 def result_row(result: Result | None) -> dict:
     """The group-table columns a Result fills: test, bands, key numbers per leg, capture problems."""
-    from .report_pdf import format_value, primary_rating
+    from .formatting import format_rating as format_value, primary_rating
     row = dict.fromkeys(RESULT_COLUMNS, "")
     if result is None:
         return row

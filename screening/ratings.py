@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .formatting import format_value
 from .norms import cite, norm_for
 from .result import Event, LegSummary, Rating
 
@@ -31,14 +32,8 @@ DISCLAIMER = ("KneeScreen gives movement-quality feedback from a 2D video. It is
 
 
 def _fmt(key: str, v: float | None) -> str:
-    if v is None or not np.isfinite(v):
-        return "n/a"
-    unit = MEASURES[key][1]
-    if unit == "deg":
-        return f"{v:.0f} deg"
-    if unit == "% leg":
-        return f"{v:.1f}% of leg length"
-    return f"{v:.2f}"
+    """A value inside a sentence: as everywhere else, with '% leg' spelled out."""
+    return format_value(v, MEASURES[key][1]).replace("% leg", "% of leg length")
 
 
 def _reason(key: str, band: str | None, value: float | None, leg: str, test: str) -> str:

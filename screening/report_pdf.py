@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Sequence
 
@@ -17,7 +16,10 @@ from fpdf import FPDF
 from fpdf.enums import MethodReturnValue, XPos, YPos
 from fpdf.fonts import FontFace
 
-from .result import TEST_LABELS, LegSummary, Rating, Result
+from .formatting import exercise, format_date, format_rating, primary_rating, recommendations, sources_used
+from .result import TEST_LABELS, Result
+
+format_value = format_rating  # the name other modules import
 
 TITLE = "KneeScreen movement screening report"
 EXAMPLE_BANNER = "EXAMPLE \u2014 synthetic data"
@@ -29,18 +31,6 @@ FONT_CANDIDATES: list[tuple[str, str]] = [
     ("/usr/share/fonts/dejavu/DejaVuSans.ttf", "/usr/share/fonts/dejavu/DejaVuSans-Bold.ttf"),
     ("/usr/share/fonts/TTF/DejaVuSans.ttf", "/usr/share/fonts/TTF/DejaVuSans-Bold.ttf"),
 ]
-
-#: Exercise pages the ratings can recommend: slug -> (title, one-line why).
-EXERCISES = {
-    "glute-programme": ("Glute programme",
-                        "hip (glute) strength and control, the usual first step to keep the knee in line over the foot."),
-    "clamshell": ("Clamshell walkthrough",
-                  "works the side-hip muscle (gluteus medius) that stops the thigh falling inward."),
-    "short-foot": ("Short-foot arch drill",
-                   "trains the small foot muscles that hold up the arch (the arch indicator is experimental)."),
-    "landing": ("Landing technique",
-                "soft landings with the knees over the toes; practise the moment knees most often cave in."),
-}
 
 # Band -> (light fill, strong border/heading colour, word shown)
 BAND_STYLE = {
@@ -132,33 +122,6 @@ class _Report(FPDF):
 
 
 # ----- formatting (display only: no thresholds, nothing computed) ------------------------------
-def format_value(r: Rating) -> str:
-    """A rating's value with its unit, rounded as the app shows it ('24 deg', '8.5% leg', '0.74')."""
-    if r.value is None or r.value != r.value:
-        return "n/a"
-    unit = (r.unit or "").strip()
-    if unit == "deg":
-        return f"{r.value:.0f} deg"
-    if unit.startswith("%"):
-        return f"{r.value:.1f}{unit}"
-    if not unit:
-        return f"{r.value:.2f}"
-    return f"{r.value:.2f} {unit}"
-
-
-def format_date(created: str) -> str:
-    """'2026-11-27T12:52:36+00:00' -> '2026-11-27 12:52 UTC'; anything unparsable is shown as given."""
-    try:
-        d = datetime.fromisoformat(created)
-    except (TypeError, ValueError):
-        return str(created or "")
-    if d.tzinfo is None:
-        return d.strftime("%Y-%m-%d %H:%M")
-    if d.utcoffset() == timezone.utc.utcoffset(None):
-        return d.strftime("%Y-%m-%d %H:%M UTC")
-    return d.strftime("%Y-%m-%d %H:%M (UTC%z)")
-
-
 def _md(text: str) -> str:
     """Neutralise fpdf2 markdown markers (**, __, --, ~~) inside plain text."""
     return re.sub(r"([*_~-])\1", "\\1 \\1", text)
@@ -180,29 +143,6 @@ def shorten(text: str, limit: int = 170) -> str:
     if len(s) > limit:
         s = s[:limit - 1].rsplit(" ", 1)[0].rstrip(";,:") + "\u2026"
     return s
-
-
-def primary_rating(leg: LegSummary) -> Rating | None:
-    """The rating the leg's verdict leads with (flagged primary, else the key measure)."""
-    return next((r for r in leg.ratings if r.primary), None) or leg.rating(leg.key_measure)
-
-
-def sources_used(result: Result) -> list[str]:
-    """The citations of all ratings, in first-seen order, without repeats."""
-    out: list[str] = []
-    for leg in result.legs.values():
-        for r in leg.ratings:
-            out += [s for s in r.sources if s not in out]
-    return out
-
-
-def recommendations(result: Result) -> list[tuple[str, list[str]]]:
-    """(slug, legs it was recommended for), in first-seen order."""
-    out: dict[str, list[str]] = {}
-    for side, leg in result.legs.items():
-        for slug in leg.recommendations:
-            out.setdefault(slug, []).append(side)
-    return list(out.items())
 
 
 # ----- sections -------------------------------------------------------------------------------
@@ -404,7 +344,7 @@ def _exercises(pdf: _Report, result: Result, sc: _Scale) -> None:
         return
     pdf.heading("Recommended exercises (in the KneeScreen app, Exercises)", sc)
     for slug, sides in recs:
-        title, why = EXERCISES.get(slug, (slug.replace("-", " ").capitalize(), ""))
+        title, why = exercise(slug)
         who = " and ".join(sides)
         text = f"({who} leg): {why}" if why else f"({who} leg)"
         pdf.font(sc.body)

@@ -71,7 +71,7 @@ def test_group_table_reports_failed_and_finished(tmp_path):
                     "bad_video", "Use the phone's own camera app.")
     rows = group_table([ok, bad])
     assert rows[0]["left_band"] == "Marked" and rows[0]["right_band"] == "Typical"
-    assert rows[0]["left_value"] == "24 deg" and rows[0]["left_measure"].startswith("Knee angle")
+    assert rows[0]["left_value"] == "24°" and rows[0]["left_measure"].startswith("Knee angle")
     assert rows[1] == {**rows[1], "name": "Ben", "status": "failed", "test": "Squat", "left_band": "",
                        "message": "Cannot read it. What to do: Use the phone's own camera app."}
     write_group_csv([ok, bad], tmp_path / "g.csv")

@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 from screening import report_pdf as rp
+from screening.formatting import exercise, format_rating
 from screening.example import example_result
 from screening.result import TEST_LABELS, Note
 
@@ -67,12 +68,14 @@ def _text(path: Path) -> str:
 
 
 def _fmt(rating) -> str:
-    """The value as the report shows it: whole degrees, one decimal for % units, two for ratios."""
-    if rating.unit == "deg":
-        return f"{rating.value:.0f} deg"
-    if rating.unit.startswith("%"):
-        return f"{rating.value:.1f}{rating.unit}"
-    return f"{rating.value:.2f}"
+    """The value as every output writes it (whole degrees, one decimal for % units, two for ratios);
+    the core-font fallback spells the degree sign ' deg'."""
+    text = format_rating(rating)
+    return text if _has_unicode_font() else text.replace("°", " deg")
+
+
+def _has_unicode_font() -> bool:
+    return any(Path(regular).is_file() for regular, _ in rp.FONT_CANDIDATES)
 
 
 def _check_result_text(text: str, result) -> None:
@@ -121,7 +124,7 @@ def test_example_pdf_one_page_with_result_numbers(result, stills, tmp_path):
     _check_result_text(text, result)
     assert "EXAMPLE" in text and "synthetic data" in text
     assert result.norms_used in text
-    for title in ("Glute programme", "Clamshell walkthrough", "Short-foot arch drill"):
+    for title in (exercise(slug)[0] for slug in ("glute-programme", "clamshell", "short-foot")):
         assert title in text
     assert "Rep 2 deepest point" in text
     # every rating of every leg is in the table

@@ -3,21 +3,9 @@ from __future__ import annotations
 
 import streamlit as st
 
+from screening.formatting import format_value
 from screening.ratings import MEASURES
 from screening.result import Rating, Result
-
-
-def format_value(value: float | None, unit: str, spread: float | None = None) -> str:
-    """A rated value in words and symbols: 24°, 8.5% of leg, 0.74 (formatting only)."""
-    if value is None:
-        return "n/a"
-    if unit == "deg":
-        text, sd = f"{value:.0f}°", (f" ± {spread:.0f}°" if spread is not None else "")
-    elif unit == "% leg":
-        text, sd = f"{value:.1f}% leg", (f" ± {spread:.1f}" if spread is not None else "")
-    else:
-        text, sd = f"{value:.2f}", (f" ± {spread:.2f}" if spread is not None else "")
-    return text + sd
 
 
 def _both_legs(key: str) -> bool:
