@@ -49,6 +49,24 @@ def load_model(tier: str = "lite", *, allow_fallback: bool = True,
     return resolved, _MODEL_BYTES[resolved.sha256]
 
 
+STALE_TEMP_S = 3 * 3600
+
+
+def sweep_stale_temp(max_age_s: float = STALE_TEMP_S) -> int:
+    """Delete KneeScreen temporary folders (uploads, frames kept for drawing) left behind by a process
+    that was killed before it could clean up; returns how many were removed. Runs before each analysis."""
+    removed = 0
+    now = time.time()
+    for d in Path(tempfile.gettempdir()).glob("kneescreen-*"):
+        try:
+            if d.is_dir() and not d.is_symlink() and now - d.stat().st_mtime > max_age_s:
+                shutil.rmtree(d, ignore_errors=True)
+                removed += 1
+        except OSError:
+            continue
+    return removed
+
+
 def _check_inputs(test: str, leg: str | None, sex: str | None) -> None:
     if test not in TESTS:
         raise AnalysisError(f"Unknown test '{test}'. Choose one of: {', '.join(TESTS)}.", "bad_input")
@@ -68,6 +86,7 @@ def run_analysis(video_path: str | Path, out_dir: str | Path, *, test: str, leg:
     Raises AnalysisError (message + fix) when no result can be given, Cancelled when asked to stop.
     """
     _check_inputs(test, leg, sex)
+    sweep_stale_temp()
     video_path, out_dir = Path(video_path), Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     say = progress or (lambda *a: None)

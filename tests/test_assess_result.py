@@ -91,3 +91,21 @@ def test_example_result_is_labelled_and_has_one_collapsing_knee():
     assert r.example and any(n.code == "example" for n in r.notes)
     assert r.legs["left"].band in ("watch", "marked") and r.legs["right"].band == "typical"
     assert "short-foot" in r.legs["left"].recommendations
+
+
+def test_stale_temporary_folders_are_swept(tmp_path, monkeypatch):
+    import os
+    import tempfile
+    import time
+
+    from screening.pipeline import sweep_stale_temp
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    old, fresh, other = tmp_path / "kneescreen-frames-old", tmp_path / "kneescreen-in-new", tmp_path / "unrelated"
+    for d in (old, fresh, other):
+        d.mkdir()
+        (d / "f.jpg").write_bytes(b"x")
+    past = time.time() - 5 * 3600
+    os.utime(old, (past, past))
+    os.utime(other, (past, past))
+    assert sweep_stale_temp() == 1
+    assert not old.exists() and fresh.exists() and other.exists()
