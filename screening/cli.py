@@ -134,7 +134,7 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--model", default="lite", choices=("lite", "full", "heavy"))
     b.add_argument("--processes", type=int, default=None, help="clips at once (default: all cores)")
     b.add_argument("--workers", type=int, default=1,
-                   help="pose threads per clip (default 1; results depend slightly on this number)")
+                   help="pose threads per clip (default 1; results do not depend on it)")
     b.add_argument("--no-video", action="store_true", help="skip the annotated videos and stills")
     b.add_argument("--out", required=True, type=Path, help="output folder (one subfolder per clip)")
     b.add_argument("--verbose", action="store_true", help="keep MediaPipe's own log lines")
