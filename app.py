@@ -1,9 +1,9 @@
-"""KneeScreen app: `streamlit run app.py`. Page config, navigation, and the ?example=1 demo link."""
+"""KneeScreen app: `streamlit run app.py`. Page config, navigation, the ?example=1 demo link and ?key= links."""
 from __future__ import annotations
 
 import streamlit as st
 
-from screening.ui import about, results, screen, state
+from screening.ui import about, compare_page, progress_page, results, saved, screen, state, workshop, workspace
 
 st.set_page_config(page_title="KneeScreen", page_icon=":material/accessibility_new:", layout="wide",
                    initial_sidebar_state="auto")
@@ -13,11 +13,21 @@ screen_page = st.Page(screen.page, title="Screen my knees", icon=":material/vide
                       default=True)
 results_page = st.Page(results.page, title="Results", icon=":material/insights:", url_path="results")
 about_page = st.Page(about.page, title="About and privacy", icon=":material/info:", url_path="about")
+workspace_page = st.Page(workspace.page, title="My screenings", icon=":material/folder_shared:",
+                         url_path="my-screenings")
+progress_page_ = st.Page(progress_page.page, title="Progress", icon=":material/show_chart:", url_path="progress")
+compare_page_ = st.Page(compare_page.page, title="Compare", icon=":material/compare:", url_path="compare")
+workshop_page = st.Page(workshop.page, title="Workshop", icon=":material/groups:", url_path="workshop")
 st.session_state[state.SCREEN_PAGE] = screen_page
 st.session_state[state.RESULTS_PAGE] = results_page
 st.session_state[state.ABOUT_PAGE] = about_page
+st.session_state[state.WORKSPACE_PAGE] = workspace_page
+st.session_state[state.PROGRESS_PAGE] = progress_page_
+st.session_state[state.COMPARE_PAGE] = compare_page_
+st.session_state[state.WORKSHOP_PAGE] = workshop_page
 
-sections: dict[str, list] = {"Screen": [screen_page, results_page]}
+sections: dict[str, list] = {"Screen": [screen_page, results_page],
+                              "My data": [workspace_page, progress_page_, compare_page_, workshop_page]}
 try:
     from screening.ui.content_pages import make_pages
     content = make_pages()
@@ -40,6 +50,10 @@ if st.query_params.get("example") in ("1", "true", "yes") and not st.session_sta
     state.put(state.OUTPUTS, results.example_outputs(state.get(state.SEX), state.get(state.SPORT)))
     if current is not results_page:
         st.switch_page(results_page)
+
+# A bookmarked workspace link (?key=...): open it in this session, drop the key from the address bar.
+if saved.handle_key_param() and current not in sections["My data"]:
+    st.switch_page(workspace_page)
 
 # Phones: less side padding, readable verdict numbers.
 st.html("""<style>

@@ -237,7 +237,7 @@ def test_workshop_session_passcode_participants_and_table(store, results):
     assert [(p.name, p.status) for p in ws.participants(sess.id)] == [("Ana", "ok"), ("Code-07", "failed")]
     table = ws.session_table(sess.id)
     assert table[0]["left_band"] == "Marked" and table[0]["right_band"] == "Typical"
-    assert table[0]["left_value"] == "24 deg" and table[0]["test"] == "Squat"
+    assert table[0]["left_value"] == "24°" and table[0]["test"] == "Squat"
     assert table[1]["status"] == "failed" and table[1]["left_band"] == "" and "repetition" in table[1]["message"]
 
 

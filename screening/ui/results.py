@@ -150,7 +150,8 @@ def _downloads(out: state.Outputs) -> None:
         if out.video:
             st.download_button("Annotated video (MP4)", out.video, file_name=f"{stem}.mp4", mime="video/mp4",
                                icon=":material/movie:", on_click="ignore", key="dl_video", width="stretch")
-    st.caption("Nothing is kept on this machine after you close the page: download what you want to keep.")
+    st.caption("Nothing is kept on this machine after you close the page: download what you want to keep"
+               + ("." if r.example else ", or save it to your private workspace below."))
 
 
 def render(out: state.Outputs) -> None:
@@ -202,6 +203,9 @@ def render(out: state.Outputs) -> None:
 
     st.subheader("Downloads")
     _downloads(out)
+    if not r.example:
+        from screening.ui.saved import save_panel
+        save_panel(out)
 
     st.divider()
     st.info(r.disclaimer, icon=":material/health_and_safety:")

@@ -26,6 +26,20 @@ ERROR = "analysis_error"                  # dict(message, fix, code) of the last
 NOTICE = "_notice"                        # a dict the analysis writes into when it is interrupted (see screen)
 OUTPUTS = "outputs"                       # Outputs of the last analysis (or the example)
 
+# Saved screenings (issue 5). The open workspace lives only in this browser session's state.
+WORKSPACE_PAGE = "_workspace_page"
+PROGRESS_PAGE = "_progress_page"
+COMPARE_PAGE = "_compare_page"
+WORKSHOP_PAGE = "_workshop_page"
+WORKSPACE = "_workspace"                  # the open screening.store.Workspace, or absent
+NEW_KEY = "_workspace_new_key"            # a just-created workspace's key, shown until the user dismisses it
+WS_NOTICE = "_workspace_notice"           # (level, text) shown once on the next saved-data page
+PROFILE = "_profile_pick"                 # the profile last chosen on a saved-data page (its id)
+SAVED_AS = "_saved_as"                    # {"out": Outputs, "profile": name, "id": screening id}
+WORKSHOP = "_workshop_session"            # the open workshop Session (the leader gave its passcode)
+WORKSHOP_FILES = "_workshop_files"        # {participant id: clip file name} of this session's batches
+WORKSHOP_ROUND = "_workshop_round"        # bumped after a batch so the clip uploader starts empty
+
 DEFAULTS = {STEP: "home", TEST: "squat", LEG: None, SEX: None, SPORT: None, MODEL: "lite",
             ERROR: None, OUTPUTS: None}
 

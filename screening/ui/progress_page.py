@@ -1,0 +1,151 @@
+"""The Progress page: one measure of one leg over a profile's saved screenings, with the typical range shaded."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import plotly.graph_objects as go
+import streamlit as st
+
+from screening.norms import norm_for
+from screening.progress import NOT_RISK, compare, fmt, measure_history, typical_range
+from screening.ratings import BAND_COLOURS, BAND_WORDS, MEASURES
+from screening.report_pdf import format_date
+from screening.result import TEST_LABELS, TESTS
+from screening.store import SavedScreening, StoreError
+from screening.ui import saved, state
+from screening.ui.charts import BAND_FILL, BAND_LINE
+
+TITLE = "Progress"
+INTRO = "One measure over your saved screenings: is the change bigger than a re-test can vary by?"
+
+
+def _per_leg(key: str) -> bool:
+    return MEASURES[key][2]
+
+
+def _label(key: str) -> str:
+    label, unit, per_leg, experimental = MEASURES[key]
+    return label + (" (both legs)" if not per_leg else "") + (" (experimental)" if experimental else "")
+
+
+def _rated(items: list[SavedScreening], test: str, leg: str, key: str) -> list[SavedScreening]:
+    """The screenings of `test` that rated `key` for `leg`, oldest first (as measure_history orders them)."""
+    out = [s for s in items if s.result.test == test and s.result.legs.get(leg) is not None
+           and (r := s.result.legs[leg].rating(key)) is not None and r.value is not None]
+    return sorted(out, key=lambda s: s.created)
+
+
+def _dates(pts: list[tuple]) -> list[str] | None:
+    """The date axis range: the screenings plus a margin (at least three days, so one point is not alone
+    on an axis of milliseconds)."""
+    try:
+        days = [datetime.fromisoformat(c) for c, *_ in pts]
+    except (TypeError, ValueError):
+        return None
+    if not days:
+        return None
+    pad = max((max(days) - min(days)) * 0.08, timedelta(days=3))
+    return [(min(days) - pad).isoformat(), (max(days) + pad).isoformat()]
+
+
+def chart(history: list[tuple], key: str, test: str, sex: str | None) -> go.Figure:
+    """The value per screening (error bars: repetition-to-repetition SD), typical range shaded from the norm."""
+    pts = [h for h in history if h[1] is not None]
+    unit = MEASURES[key][1]
+    fig = go.Figure()
+    ys = [v for _, v, *_ in pts]
+    lows = [v - (sd or 0) for _, v, _, sd, _ in pts]
+    highs = [v + (sd or 0) for _, v, _, sd, _ in pts]
+    rng = typical_range(key, test, sex)
+    edges = [x for x in (rng or ()) if x is not None]
+    lo, hi = min(lows + edges), max(highs + edges)
+    pad = max((hi - lo) * 0.15, 1.0 if unit in ("deg", "% leg") else 0.05)
+    lo, hi = lo - pad, hi + pad
+    if rng is not None:
+        y0 = rng[0] if rng[0] is not None else lo
+        y1 = rng[1] if rng[1] is not None else hi
+        fig.add_hrect(y0=y0, y1=y1, fillcolor=BAND_FILL["typical"], line_width=0, layer="below",
+                      annotation_text="typical range", annotation_position="top left",
+                      annotation_font=dict(size=11, color=BAND_LINE["typical"]))
+    fig.add_scatter(
+        x=[c for c, *_ in pts], y=ys, mode="lines+markers", name=_label(key),
+        line=dict(color="#8a94a3", width=1.5, dash="dot"),
+        marker=dict(size=13, color=[BAND_COLOURS[b] for _, _, b, _, _ in pts], line=dict(width=1.5, color="white")),
+        error_y=dict(type="data", array=[sd or 0 for _, _, _, sd, _ in pts], visible=True, thickness=1.5, width=6,
+                     color="#6b7480"),
+        customdata=[[format_date(c), BAND_WORDS[b], fmt(key, sd, False) if sd is not None else "n/a", n]
+                    for c, _, b, sd, n in pts],
+        hovertemplate="%{customdata[0]}<br>%{y:.2f}<br>%{customdata[1]} · spread ± %{customdata[2]} "
+                      "(%{customdata[3]} repetitions)<extra></extra>")
+    fig.update_yaxes(range=[lo, hi], title_text={"deg": "degrees", "% leg": "% of leg length"}.get(unit, "ratio"))
+    fig.update_xaxes(title_text="date of the screening", type="date", tickformat="%d %b %Y", range=_dates(pts))
+    fig.update_layout(height=400, margin=dict(l=10, r=10, t=30, b=10), showlegend=False, dragmode=False,
+                      hovermode="closest")
+    return fig
+
+
+def _sentence(rated: list[SavedScreening], leg: str, key: str) -> None:
+    if len(rated) < 2:
+        st.info("Save a second screening of this test to see whether it changed. Re-test in 4 to 6 weeks with "
+                "the same camera set-up.", icon=":material/event_repeat:")
+        return
+    before, after = rated[-2], rated[-1]
+    change = compare(before.result, after.result).change(leg if _per_leg(key) else "both", key)
+    if change is None:
+        st.info("The last two screenings cannot be compared on this measure.")
+        return
+    with st.container(border=True, key="progress-sentence"):
+        st.markdown(f"**Last change** ({format_date(before.created)} to {format_date(after.created)}):")
+        st.markdown(f"##### {change.sentence}")
+        st.markdown(f"**Which value and why:** {change.sdd_reason}")
+        if len(rated) >= 3:
+            first = compare(rated[0].result, after.result).change(leg if _per_leg(key) else "both", key)
+            if first is not None:
+                st.markdown(f"**Since the first screening** ({format_date(rated[0].created)}): {first.sentence}")
+        st.caption(NOT_RISK)
+
+
+def page() -> None:
+    """The Progress page."""
+    state.init()
+    ws = saved.gate(TITLE, INTRO)
+    if ws is None:
+        return
+    try:
+        profile = saved.profile_picker(ws, "prog_profile")
+        if profile is None:
+            st.info("No athlete profiles yet: save a screening from the results page first.")
+            saved.link_to_workspace("Go to My screenings")
+            return
+        items = ws.screenings(profile.id)
+    except StoreError as e:
+        st.error(str(e))
+        return
+    if not items:
+        st.info(f"No screenings are saved under {profile.name} yet. Screen your knees, then press *Save this "
+                "screening* on the results page.")
+        return
+    tests = [t for t in TESTS if any(s.result.test == t for s in items)]
+    c1, c2, c3 = st.columns([2, 1, 3])
+    test = c1.selectbox("Test", tests, format_func=TEST_LABELS.get, key="prog_test")
+    of_test = [s for s in items if s.result.test == test]
+    legs = [leg for leg in ("left", "right") if any(leg in s.result.legs for s in of_test)]
+    if not legs:
+        st.info("None of these screenings rated a leg.")
+        return
+    leg = c2.selectbox("Leg", legs, format_func=str.capitalize, key="prog_leg")
+    keys = [k for k in MEASURES if _rated(of_test, test, leg, k)]
+    if not keys:
+        st.info(f"No measure of the {leg} leg was rated in these screenings.")
+        return
+    key = c3.selectbox("Measure", keys, format_func=_label, key="prog_measure")
+    history = measure_history(of_test, test, leg, key)
+    sex = next((s.result.sex for s in reversed(of_test) if s.result.sex), None)
+    st.plotly_chart(chart(history, key, test, sex), key="progress_chart",
+                    config={"displaylogo": False, "scrollZoom": False, "displayModeBar": False})
+    norm = norm_for(key, test, sex)
+    st.caption("Each point is one saved screening, coloured by its band (green typical, amber watch, red marked, "
+               "grey not rated); the bar is the repetition-to-repetition spread (± 1 SD). "
+               + (f"Shaded: the typical range, {norm.text}." if norm else "This measure has no typical range "
+                  "for this test, so nothing is shaded."))
+    _sentence(_rated(of_test, test, leg, key), leg, key)

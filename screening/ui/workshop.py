@@ -1,0 +1,181 @@
+"""The Workshop page: a leader screens a group, one clip per participant, and leaves with a table and reports."""
+from __future__ import annotations
+
+import re
+import shutil
+import tempfile
+from pathlib import Path
+
+import streamlit as st
+
+from screening.batch import BatchItem, group_pdf, group_table, write_group_csv
+from screening.report_pdf import format_date
+from screening.store import Session, StoreError, Workspace
+from screening.ui import saved, state
+
+TITLE = "Workshop"
+INTRO = ("For a leader screening a group: add the participants, upload one clip per person, run them all at "
+         "once, and leave with a group table and a report per person.")
+SEXES = {"": "Not known / mixed", "female": "Female", "male": "Male"}
+LEGS = {"": "Work it out from each video", "left": "Left leg", "right": "Right leg"}
+STATUS = {"pending": "no clip yet", "running": "analysing…", "ok": "done", "failed": "failed"}
+NONE = "__none__"
+TABLE_COLUMNS = {"name": "Participant", "status": "Status", "test": "Test", "left_band": "Left",
+                 "right_band": "Right", "left_value": "Left key number", "right_value": "Right key number",
+                 "capture_problems": "Capture problems", "message": "Message", "file": "Clip"}
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "", text.lower())
+
+
+def match(file_name: str, names: dict[str, str]) -> str | None:
+    """The participant (id) whose name or code the clip's file name contains; the longest such name wins."""
+    stem = _norm(Path(file_name).stem)
+    hits = [(len(_norm(n)), pid) for pid, n in names.items() if _norm(n) and _norm(n) in stem]
+    return max(hits)[1] if hits else None
+
+
+def _start(ws: Workspace) -> None:
+    st.markdown(INTRO)
+    c1, c2 = st.columns(2, gap="medium")
+    with c1.container(border=True, key="wk-new"):
+        st.markdown("#### New workshop")
+        title = st.text_input("Title", key="wk_title", placeholder="e.g. U16 girls, 12 May", max_chars=120)
+        code = st.text_input("Leader passcode (at least 4 characters)", type="password", key="wk_pass")
+        if st.button("Create workshop", type="primary", key="wk_create", icon=":material/groups:"):
+            try:
+                st.session_state[state.WORKSHOP] = ws.create_session(title, code)
+            except StoreError as e:
+                st.error(str(e))
+            else:
+                st.rerun()
+    sessions = ws.sessions()
+    with c2.container(border=True, key="wk-open"):
+        st.markdown("#### Open a workshop")
+        if not sessions:
+            st.caption("No workshop has been created in this workspace yet.")
+            return
+        ids = [s.id for s in reversed(sessions)]
+        names = {s.id: f"{s.title} ({format_date(s.created)[:10]})" for s in sessions}
+        pick = st.selectbox("Workshop", ids, format_func=names.get, key="wk_pick")
+        code = st.text_input("Leader passcode", type="password", key="wk_pass_open")
+        if st.button("Open workshop", key="wk_open", icon=":material/lock_open:"):
+            try:
+                st.session_state[state.WORKSHOP] = ws.open_session(pick, code)
+            except StoreError as e:
+                st.error(str(e))
+            else:
+                st.rerun()
+
+
+def _add_participants(ws: Workspace, session_id: str) -> None:
+    """Button callback: one participant per line, skipping names already in the workshop."""
+    lines = [" ".join(x.split()) for x in st.session_state.get("wk_names", "").splitlines()]
+    have = {p.name.lower() for p in ws.participants(session_id)}
+    added, skipped = [], []
+    try:
+        for name in lines:
+            if not name:
+                continue
+            if name.lower() in have:
+                skipped.append(name)
+                continue
+            ws.add_participant(session_id, name)
+            have.add(name.lower())
+            added.append(name)
+    except StoreError as e:
+        saved.notice("error", str(e))
+        return
+    st.session_state["wk_names"] = ""
+    text = f"Added {len(added)} participant{'s' if len(added) != 1 else ''}."
+    if skipped:
+        text += f" Already in the list, so not added again: {', '.join(skipped)}."
+    saved.notice("success" if added else "warning", text)
+
+
+def _saved_items(ws: Workspace, sess: Session, folder: Path) -> list[BatchItem]:
+    """The group as BatchItems rebuilt from the store (also for a workshop reopened later)."""
+    files = st.session_state.get(state.WORKSHOP_FILES, {})
+    items = []
+    for p in ws.participants(sess.id):
+        s = ws.get_screening(p.screening_id) if p.screening_id else None
+        items.append(BatchItem(p.name, Path(files.get(p.id, "")), folder / f"p{len(items) + 1}", status=p.status,
+                               message=p.message, result=s.result if s else None,
+                               keyframes=list(s.keyframes) if s else []))
+    return items
+
+
+def _downloads(items: list[BatchItem], sess: Session) -> None:
+    stem = "kneescreen-" + (re.sub(r"[^A-Za-z0-9]+", "-", sess.title).strip("-").lower()[:40] or "workshop")
+
+    def build(kind: str) -> bytes:
+        tmp = Path(tempfile.mkdtemp(prefix="kneescreen-group-"))
+        try:
+            path = write_group_csv(items, tmp / "group.csv") if kind == "csv" else group_pdf(items, tmp / "group.pdf")
+            return path.read_bytes() if path else b""
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+    done = sum(1 for it in items if it.status == "ok")
+    c1, c2 = st.columns(2)
+    c1.download_button("Group table (CSV)", lambda: build("csv"), file_name=f"{stem}.csv", mime="text/csv",
+                       on_click="ignore", key="wk_csv", icon=":material/table:", width="stretch")
+    c2.download_button(f"Reports, one page per participant (PDF, {done})", lambda: build("pdf"),
+                       file_name=f"{stem}.pdf", mime="application/pdf", on_click="ignore", key="wk_pdf",
+                       icon=":material/picture_as_pdf:", width="stretch", disabled=done == 0)
+
+
+def group(ws: Workspace, sess: Session) -> None:
+    """The group table (participant, test, left/right bands, key numbers, capture problems) and downloads."""
+    items = _saved_items(ws, sess, Path(tempfile.gettempdir()) / "kneescreen-not-written")
+    if not items:
+        st.info("No participants yet: add them above.")
+        return
+    rows = []
+    for row in group_table(items):
+        row["status"] = STATUS.get(row["status"], row["status"])
+        row["test"] = row["test"] if row["left_band"] or row["right_band"] else ""
+        for leg in ("left", "right"):
+            if row[f"{leg}_value"]:
+                row[f"{leg}_value"] = f"{row[f'{leg}_measure']}: {row[f'{leg}_value']}"
+        rows.append({label: row[col] for col, label in TABLE_COLUMNS.items()})
+    st.dataframe(saved.styled(rows, ["Left", "Right"]), hide_index=True, key="wk_group",
+                 column_config={"Participant": st.column_config.TextColumn(pinned=True)})
+    for it in items:
+        if it.status == "failed":
+            st.warning(f"**{it.name}:** {it.message or 'the analysis failed.'}", icon=":material/error:")
+    _downloads(items, sess)
+    st.caption("Each finished clip is saved in its participant's profile straight away (see My screenings): "
+               "after a re-test, open Progress or Compare there.")
+
+
+def page() -> None:
+    """The Workshop page."""
+    state.init()
+    ws = saved.gate(TITLE)
+    if ws is None:
+        return
+    try:
+        sess = st.session_state.get(state.WORKSHOP)
+        if sess is None or sess.id not in {s.id for s in ws.sessions()}:
+            st.session_state.pop(state.WORKSHOP, None)
+            _start(ws)
+            return
+        from screening.ui import workshop_run
+        top = st.columns([3, 1], vertical_alignment="center")
+        top[0].markdown(f"### {sess.title}")
+        top[0].caption(f"Workshop created {format_date(sess.created)}. Open in this browser tab only.")
+        if top[1].button("Close workshop", key="wk_close", icon=":material/logout:", width="stretch"):
+            st.session_state.pop(state.WORKSHOP, None)
+            st.rerun()
+        st.subheader("1. Participants")
+        st.text_area("Add participants: names or codes, one per line", key="wk_names", height=110,
+                     placeholder="One per line, for example: Alex, Sam, P07")
+        st.button("Add participants", key="wk_add", on_click=_add_participants, args=(ws, sess.id),
+                  icon=":material/person_add:")
+        st.subheader("2. Group table")
+        group(ws, sess)
+        st.subheader("3. Clips")
+        workshop_run.clips(ws, sess, ws.participants(sess.id))
+    except StoreError as e:
+        st.error(str(e), icon=":material/error:")

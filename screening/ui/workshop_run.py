@@ -1,0 +1,137 @@
+"""Workshop batch: upload several clips, assign each to a participant, run them all with live per-clip status."""
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+
+import streamlit as st
+
+from screening.batch import BatchItem, run_batch
+from screening.norms import norm_for
+from screening.result import TEST_LABELS, TESTS
+from screening.store import Participant, Session, StoreError, Workspace
+from screening.ui import analysis, saved, state
+from screening.ui.workshop import LEGS, NONE, SEXES, match
+
+ROW_STATUS = {"queued": "waiting / analysing", "ok": "done", "failed": "failed"}
+
+
+def _assign(files: list, parts: list[Participant]) -> list[tuple[object, Participant | None]]:
+    """One selectbox per clip: its participant, matched by file name by default."""
+    names = {p.id: p.name for p in parts}
+    by_id = {p.id: p for p in parts}
+    options = [NONE] + list(names)
+    out = []
+    for i, f in enumerate(files):
+        guess = match(f.name, names)
+        c1, c2 = st.columns([3, 2], vertical_alignment="center")
+        c1.markdown(f":material/movie: `{f.name}` ({f.size / 1e6:.1f} MB)")
+        pid = c2.selectbox(f"Participant for {f.name}", options, index=options.index(guess) if guess else 0,
+                           format_func=lambda x: names.get(x, "— choose —"), key=f"wk_assign_{i}_{f.name}",
+                           label_visibility="collapsed")
+        out.append((f, by_id.get(pid)))
+    return out
+
+
+def _options() -> dict:
+    c1, c2, c3 = st.columns(3)
+    test = c1.selectbox("Test (the same for every clip)", TESTS, format_func=TEST_LABELS.get, key="wk_test")
+    sex = c2.selectbox("Sex, for the matching norms", list(SEXES), format_func=SEXES.get, key="wk_sex")
+    leg = c3.selectbox("Stance leg", list(LEGS), format_func=LEGS.get, key="wk_leg") \
+        if test == "single-leg-squat" else None
+    norm = norm_for("fppa", test, sex or None)
+    if norm is not None:
+        st.caption(f"Norms used for the knee angle: {norm.text}.")
+    draw = st.checkbox("Draw the annotated video and stills (slower; the stills go in the reports and Compare)",
+                       value=True, key="wk_draw")
+    keep = st.checkbox("Also keep each annotated video in the participant's profile", value=False,
+                       key="wk_keep", disabled=not draw)
+    return dict(test=test, sex=sex or None, leg=leg or None, make_video=draw, keep_video=draw and keep)
+
+
+def clips(ws: Workspace, sess: Session, parts: list[Participant]) -> None:
+    """Upload, assign, choose the test, and run."""
+    if not parts:
+        st.caption("Add the participants first: each clip is saved to a participant's profile.")
+        return
+    round_ = st.session_state.get(state.WORKSHOP_ROUND, 0)
+    files = st.file_uploader(f"Clips, one per participant (mp4, mov, webm, avi or m4v; up to "
+                             f"{analysis.MAX_UPLOAD_MB} MB each)", type=analysis.VIDEO_TYPES,
+                             accept_multiple_files=True, key=f"wk_clips_{round_}",
+                             max_upload_size=analysis.MAX_UPLOAD_MB) or []
+    st.caption("Name each file after its participant (e.g. *Alex.mp4*) and it is matched automatically; "
+               "otherwise choose the participant next to each clip.")
+    pairs = _assign(files, parts)
+    opts = _options()
+    missing = [f.name for f, p in pairs if p is None]
+    chosen = [p.id for _, p in pairs if p is not None]
+    if missing:
+        st.warning(f"Choose a participant for: {', '.join(missing)}.")
+    if len(set(chosen)) < len(chosen):
+        st.warning("Two clips are assigned to the same participant: both are saved, the group table shows the "
+                   "one that finishes last.")
+    ready = bool(pairs) and not missing
+    if st.button(f"Analyse {len(pairs)} clip{'s' if len(pairs) != 1 else ''}", type="primary", key="wk_run",
+                 disabled=not ready or analysis.pipeline() is None, icon=":material/play_arrow:", width="stretch"):
+        run(ws, sess, pairs, opts)
+
+
+def run(ws: Workspace, sess: Session, pairs: list, opts: dict) -> list[BatchItem]:
+    """Copy the uploads into a private temp folder, run the batch, save each finished clip to its participant's
+    profile straight away, and delete the folder. Failures are recorded and never stop the rest."""
+    tmp = Path(tempfile.mkdtemp(prefix="kneescreen-workshop-"))
+    files = st.session_state.setdefault(state.WORKSHOP_FILES, {})
+    try:
+        (tmp / "in").mkdir()
+        items, owner, rows = [], {}, {}
+        for i, (f, part) in enumerate(pairs):
+            path = tmp / "in" / f"{i:03d}" / analysis._safe_name(f.name)   # the engine quotes its name
+            path.parent.mkdir()
+            f.seek(0)
+            with open(path, "wb") as fh:
+                shutil.copyfileobj(f, fh, 1 << 20)
+            items.append((part.name, path))
+            owner[str(path)] = part
+            files[part.id] = f.name
+            rows[str(path)] = {"Clip": f.name, "Participant": part.name, "Status": ROW_STATUS["queued"],
+                               "Result": ""}
+            ws.record_participant_result(sess.id, part.id, None, "running", "")
+        bar = st.progress(0.0, text=f"0 of {len(items)} clips done")
+        table = st.empty()
+        table.dataframe(list(rows.values()), hide_index=True)
+
+        def on_done(item: BatchItem) -> None:
+            part = owner[str(item.video)]
+            if item.status == "ok" and item.result is not None:
+                profile_id = part.profile_id or ws.create_profile(part.name).id
+                sid = ws.save_screening(profile_id, item.result,
+                                        item.video_path if opts["keep_video"] else None, item.keyframes)
+                ws.record_participant_result(sess.id, part.id, sid, "ok", item.message)
+            else:
+                text = item.message + (f" What to do: {item.fix}" if item.fix else "")
+                ws.record_participant_result(sess.id, part.id, None, "failed", text)
+
+        def progress(done: int, total: int, item: BatchItem) -> None:
+            row = rows[str(item.video)]
+            row["Status"] = ROW_STATUS.get(item.status, item.status)
+            row["Result"] = item.message + (f" What to do: {item.fix}" if item.fix and item.status != "ok" else "")
+            if analysis.leaving():      # a click is pending: keep analysing and saving, draw nothing
+                return
+            bar.progress(done / total, text=f"{done} of {total} clips done")
+            table.dataframe(list(rows.values()), hide_index=True)
+
+        out = run_batch(items, tmp / "out", test=opts["test"], leg=opts["leg"], sex=opts["sex"], model="lite",
+                        processes=None, progress=progress, on_done=on_done, make_video=opts["make_video"])
+    except StoreError as e:
+        st.error(str(e))
+        return []
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    ok = sum(1 for it in out if it.status == "ok")
+    saved.notice("success" if ok == len(out) else "warning",
+                 f"Finished: {ok} of {len(out)} clips analysed and saved to their participants' profiles."
+                 + ("" if ok == len(out) else " What went wrong, and what to do, is under the group table."))
+    st.session_state[state.WORKSHOP_ROUND] = st.session_state.get(state.WORKSHOP_ROUND, 0) + 1
+    st.rerun()
+    return out
