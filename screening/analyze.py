@@ -14,7 +14,7 @@ import numpy as np
 
 from .errors import Cancelled
 from .landmarks import N_LANDMARKS
-from .pose import PoseEstimator, AlternatingPose, count_people
+from .pose import AlternatingPose, PoseEstimator
 from .track import Track
 from .video import VideoInfo, decode, segments
 
@@ -41,7 +41,7 @@ class PoseRun:
     track: Track
     pts: np.ndarray                    # (T,) packet timestamps, frame order
     luma: np.ndarray                   # (T,) mean brightness 0..255
-    people: list[int] = field(default_factory=list)   # people found in sample frames
+    samples: list[np.ndarray] = field(default_factory=list)   # a few frames, to count people in
     frames_dir: Path | None = None     # JPEGs named <pts>.jpg, for the annotated video
     seconds: float = 0.0
 
@@ -79,9 +79,10 @@ class _Worker(threading.Thread):
             for k, fr in enumerate(decode(self.info, *seg, threads=False)):
                 if self.stop.is_set():
                     return
-                det = est.detect(fr.rgb, fr.t) if k % self.stride == 0 else SKIPPED
+                measured = k % self.stride == 0
+                det = est.detect(fr.rgb, fr.t) if measured else SKIPPED
                 luma = float(fr.rgb[::8, ::8].mean())
-                if self.frames_dir is not None:
+                if self.frames_dir is not None and measured:     # only measured frames are drawn
                     ok, buf = cv2.imencode(".jpg", cv2.cvtColor(fr.rgb, cv2.COLOR_RGB2BGR),
                                            [cv2.IMWRITE_JPEG_QUALITY, JPEG_QUALITY])
                     if ok:
@@ -156,8 +157,7 @@ def run_pose(info: VideoInfo, model: bytes, *, workers: int | None = None, frame
     track = Track(t=t, xy=xy, vis=vis, width=info.work_width, height=info.work_height)
     track.extra["pose_run"] = ran
     samples = [s for w in ws for s in w.samples]
-    people = count_people(model, samples) if samples else []
     if progress:
         progress("pose", 1.0, f"Body found in {int(track.present.sum())} of {n} frames")
     return PoseRun(track, np.array([r[0] for r in rows], dtype=np.int64),
-                   np.array([r[3] for r in rows]), people, frames_dir, time.perf_counter() - t0)
+                   np.array([r[3] for r in rows]), samples, frames_dir, time.perf_counter() - t0)

@@ -100,13 +100,13 @@ def find_events(cleaned: Track, s: dict[str, np.ndarray], test: str, leg_px: flo
         spans = ev.find_landings(foot_y, s["depth"], t, leg_px)
         kind = "landing"
         if not spans:   # no flight seen (small hops, feet hidden): the deepest knee bends instead
-            spans = ev.find_reps(s["depth"], t)
+            spans = ev.find_reps(s["depth"], t, cleaned.extra.get("pose_run"))
             if spans:
                 notes.append(Note("no_flight", "warning", "No clear flight phase was seen, so initial contact "
                                   "could not be timed; the deepest knee bends were analysed instead.",
                                   "Drop from a 30-40 cm box and land on both feet, whole body in view."))
     else:
-        spans = ev.find_reps(s["depth"], t)
+        spans = ev.find_reps(s["depth"], t, cleaned.extra.get("pose_run"))
         kind = "rep"
     out = []
     for i, sp in enumerate(spans, 1):

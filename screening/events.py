@@ -33,13 +33,14 @@ def _interp_nans(x: np.ndarray) -> np.ndarray:
     return x
 
 
-def find_reps(depth: np.ndarray, t: np.ndarray) -> list[Span]:
+def find_reps(depth: np.ndarray, t: np.ndarray, measured: np.ndarray | None = None) -> list[Span]:
     """Squat repetitions from the leg-compression signal (0 standing, larger = deeper).
 
     A rep is a peak of compression at least MIN_REP_DEPTH deep and MIN_REP_SHARE of the deepest one;
     it starts and ends where compression drops below REP_EDGE_SHARE of its peak (or at the lowest
     point between two reps). A pause at the bottom is one rep: its deepest point is the middle of the
-    frames within 5% of the peak.
+    frames within 5% of the peak. With `measured` (frames the pose model ran on), the deepest point is
+    the measured frame nearest to that middle.
     """
     valid = np.isfinite(depth)
     if valid.sum() < 5:
@@ -65,6 +66,10 @@ def find_reps(depth: np.ndarray, t: np.ndarray) -> list[Span]:
         blocks = np.split(near, np.flatnonzero(np.diff(near) > gap) + 1)
         best = max(blocks, key=lambda r: seg[r].max())
         key = start + int(round((best[0] + best[-1]) / 2))
+        if measured is not None and not measured[key]:
+            cand = np.flatnonzero(measured[start:end + 1]) + start
+            if len(cand):
+                key = int(cand[np.argmin(np.abs(cand - key))])
         if not valid[key]:
             continue
         spans.append(Span(int(start), int(key), int(end)))

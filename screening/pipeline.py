@@ -4,6 +4,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -15,8 +16,8 @@ from .assess import assess
 from .errors import AnalysisError, Cancelled
 from .export import write_frames_csv
 from .filtering import clean_track
-from .pose import MEDIAPIPE_VERSION, read_model
-from .quality import check_capture
+from .pose import MEDIAPIPE_VERSION, count_people, read_model
+from .quality import check_capture, people_note
 from .result import TESTS, ModelMeta, Note, Result, VideoMeta
 from .video import probe
 
@@ -107,7 +108,10 @@ def run_analysis(video_path: str | Path, out_dir: str | Path, *, test: str, leg:
                        should_cancel=should_cancel, stride=stride)
         timings["decode_and_pose_s"] = time.perf_counter() - t1
         notes = check_capture(run.track, test=test, duration_s=info.duration_s, luma=run.luma,
-                              people=run.people, fps=info.fps, truncated=info.truncated, vfr=info.vfr)
+                              fps=info.fps, truncated=info.truncated, vfr=info.vfr)
+        # Counting people needs one more model load: do it beside the drawing, which leaves CPU spare.
+        counting = ThreadPoolExecutor(max_workers=1)
+        people = counting.submit(count_people, model_bytes, run.samples)
         if resolved.note:
             notes.insert(0, Note("model_fallback", "warning", resolved.note))
         video = VideoMeta(video_path.name, info.width, info.height, info.rotation, round(info.fps, 3),
@@ -118,19 +122,23 @@ def run_analysis(video_path: str | Path, out_dir: str | Path, *, test: str, leg:
         t2 = time.perf_counter()
         result = assess(run.track, test, leg=leg, sex=sex, sport=sport, video=video, model=mmeta, notes=notes)
         timings["measures_s"] = time.perf_counter() - t2
-        json_path, csv_path = out_dir / "result.json", out_dir / "frames.csv"
-        result.save(json_path)
-        write_frames_csv(result, csv_path)
         video_out, stills = None, []
         if make_video:
             if should_cancel and should_cancel():
                 raise Cancelled()
             t3 = time.perf_counter()
-            paths = [frame_file(frames_dir, p) for p in run.pts]
+            paths = [frame_file(frames_dir, p) if ran else None for p, ran in zip(run.pts, run.track.extra["pose_run"])]
             skeleton = clean_track(run.track, test).xy
             stills = render_stills(result, paths, out_dir, skeleton)
             video_out = render_video(result, paths, out_dir / "annotated.mp4", skeleton, progress=say)
             timings["video_s"] = time.perf_counter() - t3
+        note = people_note(people.result())
+        counting.shutdown()
+        if note is not None:
+            result.notes.append(note)
+        json_path, csv_path = out_dir / "result.json", out_dir / "frames.csv"
+        result.save(json_path)
+        write_frames_csv(result, csv_path)
         timings["total_s"] = time.perf_counter() - t0
         say("done", 1.0, "Done")
         return Analysis(result, out_dir, json_path, csv_path, video_out, stills, timings)

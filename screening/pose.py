@@ -132,7 +132,7 @@ class AlternatingPose:
 
 def count_people(model: bytes, frames: list[np.ndarray]) -> list[int]:
     """Number of people MediaPipe finds in each of a few sample frames (IMAGE mode, up to 3)."""
-    if not frames:
+    if len(frames) == 0:
         return []
     with PoseEstimator(model, num_poses=3, video=False) as est:
         return [len(est.detect_all(f)) for f in frames]

@@ -46,6 +46,15 @@ def view_ratio(track: Track, frames: np.ndarray | None = None) -> float:
     return float(np.median(r)) if len(r) else float("nan")
 
 
+def people_note(people: list[int]) -> Note | None:
+    """A warning when two or more of the sample frames show more than one person."""
+    if sum(1 for p in people if p >= 2) >= 2:
+        return Note("several_people", "warning", "More than one person is in view. The analysis followed "
+                    "the main person; check the annotated video shows the right one.",
+                    "Film with only the athlete in the picture.")
+    return None
+
+
 def check_capture(track: Track, *, test: str, duration_s: float, luma: np.ndarray | None = None,
                   people: list[int] | None = None, fps: float | None = None,
                   truncated: bool = False, vfr: bool = False) -> list[Note]:
@@ -93,10 +102,8 @@ def check_capture(track: Track, *, test: str, duration_s: float, luma: np.ndarra
     if dark:
         notes.append(Note("dark", "warning", f"The video is dark (brightness {mean_luma:.0f} of 255): "
                           "landmarks are less precise.", FIX_LIGHT))
-    if people and sum(1 for p in people if p >= 2) >= 2:
-        notes.append(Note("several_people", "warning", "More than one person is in view. The analysis "
-                          "followed the main person; check the annotated video shows the right one.",
-                          "Film with only the athlete in the picture."))
+    if people and (note := people_note(people)):
+        notes.append(note)
     rate = fps if fps is not None else track.fps
     if test == "drop-jump" and rate < LANDING_FPS:
         notes.append(Note("low_fps", "warning", f"Filmed at {rate:.0f} frames per second: landings last "
