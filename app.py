@@ -4,6 +4,7 @@ from __future__ import annotations
 import streamlit as st
 
 from screening.ui import about, compare_page, progress_page, results, saved, screen, state, workshop, workspace
+from screening.ui.content_pages import make_pages
 
 st.set_page_config(page_title="KneeScreen", page_icon=":material/accessibility_new:", layout="wide",
                    initial_sidebar_state="auto")
@@ -28,13 +29,7 @@ st.session_state[state.WORKSHOP_PAGE] = workshop_page
 
 sections: dict[str, list] = {"Screen": [screen_page, results_page],
                               "My data": [workspace_page, progress_page_, compare_page_, workshop_page]}
-try:
-    from screening.ui.content_pages import make_pages
-    content = make_pages()
-except Exception as e:  # noqa: BLE001 - the content pages are optional: the screening works without them
-    content, content_error = {}, e
-else:
-    content_error = None
+content = make_pages()
 for name in ("Learn", "Exercises"):
     if content.get(name):
         sections[name] = content[name]
@@ -63,6 +58,4 @@ st.html("""<style>
   h1 {font-size: 1.9rem !important;}
 }
 </style>""")
-if content_error is not None and current in (screen_page,) and state.get(state.STEP) == "home":
-    st.caption(f"(The Learn and Exercises pages are not available: {type(content_error).__name__}.)")
 current.run()

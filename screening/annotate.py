@@ -11,7 +11,7 @@ import av
 import cv2
 import numpy as np
 
-from .landmarks import CONNECTIONS, EXPORT_POINTS, LEG, SIDES
+from .landmarks import CONNECTIONS, EXPORT_POINTS, SIDES
 from .norms import norm_for
 from .ratings import BAND_COLOURS
 from .result import TEST_LABELS, Result

@@ -112,10 +112,6 @@ def test_example_link_shows_cards_and_chart(server, browser, shots, width, schem
 def test_upload_a_real_clip_to_the_results(server, browser, shots):
     if not CLIP.is_file():
         pytest.skip(f"test clips not found at {CLIPS} (they are only on developer machines)")
-    try:
-        import screening.pipeline  # noqa: F401
-    except Exception as e:  # noqa: BLE001
-        pytest.skip(f"screening.pipeline is not importable yet: {e}")
     ctx, page = _page(browser)
     try:
         page.goto(server)

@@ -1,8 +1,6 @@
 """Run one analysis for the app: private temp folders, live progress, cancel on leaving, outputs in memory."""
-# The pipeline keeps the pose model bytes once per process itself (pipeline.load_model): nothing to cache here.
 from __future__ import annotations
 
-import inspect
 import re
 import shutil
 import tempfile
@@ -20,30 +18,14 @@ STAGE_LABELS = {"model": "Loading the pose model", "decode": "Reading the video"
                 "measure": "Measuring your knees", "video": "Drawing the annotated video",
                 "stills": "Drawing the stills", "report": "Writing the report", "done": "Finished"}
 
-try:  # the one error type with a message and a fix for the user
-    from screening.errors import AnalysisError, Cancelled
-except ImportError:  # pragma: no cover - older engine layout
-    from screening.assess import AnalysisError  # type: ignore[no-redef]
-
-    class Cancelled(Exception):  # type: ignore[no-redef]
-        pass
+from screening.errors import AnalysisError, Cancelled  # noqa: F401 - Cancelled is re-raised by callers
+from screening.pipeline import load_model, run_analysis
 
 
-def pipeline():
-    """The engine's pipeline module, or None while it is not there (pages still render)."""
-    try:
-        from screening import pipeline as p
-        return p if hasattr(p, "run_analysis") else None
-    except ImportError:
-        return None
-
-
-def pipeline_error() -> str | None:
-    try:
-        from screening import pipeline as p  # noqa: F401
-    except Exception as e:  # noqa: BLE001
-        return f"{type(e).__name__}: {e}"
-    return None
+@st.cache_resource(show_spinner="Loading the pose model")
+def pose_model(tier: str):
+    """The pose model, resolved and read once per process for every session (st.cache_resource)."""
+    return load_model(tier, allow_fallback=True)
 
 
 try:  # raised by Streamlit at an interrupt point (any st call) once a rerun or stop is pending
@@ -110,14 +92,6 @@ def _safe_name(name: str) -> str:
     return stem + suffix
 
 
-def _call(run: Callable, kwargs: dict) -> Any:
-    """Call run_analysis with only the keyword arguments it accepts (the engine is still growing)."""
-    params = inspect.signature(run).parameters
-    if any(p.kind == p.VAR_KEYWORD for p in params.values()):
-        return run(**kwargs)
-    return run(**{k: v for k, v in kwargs.items() if k in params})
-
-
 def run(upload: Any, *, test: str, leg: str | None, sex: str | None, sport: str | None, model: str,
         progress: Callable[[str, float, str], None] | None = None,
         should_cancel: Callable[[], bool] | None = None) -> state.Outputs:
@@ -126,10 +100,6 @@ def run(upload: Any, *, test: str, leg: str | None, sex: str | None, sport: str 
     The upload is copied into a private temp folder; both that folder and the pipeline's output folder are
     deleted before returning, whatever happens. Raises AnalysisError, Cancelled, ModelError or RuntimeError.
     """
-    p = pipeline()
-    if p is None:
-        raise RuntimeError("The video analysis engine is not installed yet "
-                           f"({pipeline_error() or 'screening.pipeline has no run_analysis'}).")
     size = Path(upload).stat().st_size if isinstance(upload, (str, Path)) else getattr(upload, "size", 0)
     if size > MAX_UPLOAD_MB * 1024 * 1024:
         raise AnalysisError(f"This file is {size / 1024 / 1024:.0f} MB; the limit is {MAX_UPLOAD_MB} MB.",
@@ -148,16 +118,15 @@ def run(upload: Any, *, test: str, leg: str | None, sex: str | None, sport: str 
             upload.seek(0)
             with open(src, "wb") as fh:
                 shutil.copyfileobj(upload, fh, 1 << 20)
-        kwargs = dict(video_path=src, out_dir=tmp_out, test=test, leg=leg, sex=sex, sport=sport, model=model,
-                      allow_model_fallback=True, progress=progress, should_cancel=should_cancel, make_video=True)
-        analysis = _call(p.run_analysis, kwargs)
+        pose_model(model)
+        analysis = run_analysis(src, tmp_out, test=test, leg=leg, sex=sex, sport=sport, model=model,
+                                allow_model_fallback=True, progress=progress, should_cancel=should_cancel)
         shutil.rmtree(tmp_in, ignore_errors=True)   # the upload is gone as soon as it is analysed
         result = analysis.result
         result.video.file_name = name
-        video = Path(analysis.video_path).read_bytes() if getattr(analysis, "video_path", None) else None
-        stills = [(label, Path(path).read_bytes()) for label, path in (getattr(analysis, "keyframes", None) or [])]
-        csv_path = getattr(analysis, "csv_path", None)
-        csv = Path(csv_path).read_bytes() if csv_path and Path(csv_path).is_file() else None
+        video = analysis.video_path.read_bytes() if analysis.video_path else None
+        stills = [(label, Path(path).read_bytes()) for label, path in analysis.keyframes]
+        csv = analysis.csv_path.read_bytes()
         return state.Outputs(result=result, video=video, keyframes=stills, csv=csv, source_name=name)
     finally:
         shutil.rmtree(tmp_in, ignore_errors=True)

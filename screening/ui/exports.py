@@ -5,21 +5,14 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from screening.export import frames_csv_text
+from screening.report_pdf import build_pdf
 from screening.ui.state import Outputs
-
-
-def pdf_available() -> bool:
-    try:
-        from screening.report_pdf import build_pdf  # noqa: F401
-    except Exception:  # noqa: BLE001 - the report module may be absent or broken while it is written
-        return False
-    return True
 
 
 def csv_bytes(out: Outputs) -> bytes:
     """The pipeline's per-frame CSV, or (e.g. for the example) the engine's CSV of the Result's series."""
     if not out.csv:
-        from screening.export import frames_csv_text
         out.csv = frames_csv_text(out.result).encode("utf-8")
     return out.csv
 
@@ -28,7 +21,6 @@ def pdf_bytes(out: Outputs) -> bytes:
     """Build the PDF report once per result; stills are written to a private temp folder for it."""
     if out.pdf:
         return out.pdf
-    from screening.report_pdf import build_pdf
     tmp = Path(tempfile.mkdtemp(prefix="kneescreen-pdf-"))
     try:
         frames = []

@@ -5,7 +5,7 @@ import streamlit as st
 
 from screening.result import TEST_LABELS, LegSummary, Rating, Result
 from screening.ui import charts, state
-from screening.ui.exports import csv_bytes, pdf_available, pdf_bytes
+from screening.ui.exports import csv_bytes, pdf_bytes
 from screening.ui.measures import format_value, measures_table
 
 BAND_WORD = {"typical": "TYPICAL", "watch": "WATCH", "marked": "MARKED", None: "NOT RATED"}
@@ -135,12 +135,9 @@ def _downloads(out: state.Outputs) -> None:
     stem = "kneescreen-example" if r.example else f"kneescreen-{r.test}-{r.created[:10]}"
     cols = st.columns(2)
     with cols[0]:
-        if pdf_available():
-            st.download_button("PDF report", lambda: pdf_bytes(out), file_name=f"{stem}.pdf",
-                               mime="application/pdf", icon=":material/picture_as_pdf:", on_click="ignore",
-                               key="dl_pdf", width="stretch")
-        else:
-            st.button("PDF report (not available yet)", disabled=True, key="dl_pdf_off", width="stretch")
+        st.download_button("PDF report", lambda: pdf_bytes(out), file_name=f"{stem}.pdf",
+                           mime="application/pdf", icon=":material/picture_as_pdf:", on_click="ignore",
+                           key="dl_pdf", width="stretch")
         st.download_button("Results (JSON)", r.to_json(), file_name=f"{stem}.json", mime="application/json",
                            icon=":material/data_object:", on_click="ignore", key="dl_json", width="stretch")
     with cols[1]:

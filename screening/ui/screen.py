@@ -85,10 +85,7 @@ def choose() -> None:
     norm = norm_for("fppa", test, sex)
     if norm is not None:
         st.caption(f"Norms used for the knee angle: {norm.text}.")
-    try:
-        from screening.content import SPORTS
-    except ImportError:
-        SPORTS = {}
+    from screening.content import SPORTS
     sports = [None] + list(SPORTS)
     current = state.get(state.SPORT)
     sport = st.selectbox("Your sport, to tailor the examples", sports,
@@ -175,11 +172,7 @@ def upload() -> None:
     with st.expander("Pose model", icon=":material/tune:"):
         tier = _model_choice()
     _show_error()
-    engine_missing = analysis.pipeline() is None
-    if engine_missing:
-        st.warning("The video analysis engine is not installed on this machine yet, so videos cannot be "
-                   "analysed. You can still look at the example result.", icon=":material/construction:")
-    go = st.button("Analyse my video", type="primary", key="analyse", disabled=f is None or engine_missing,
+    go = st.button("Analyse my video", type="primary", key="analyse", disabled=f is None,
                    icon=":material/play_arrow:", width="stretch")
     st.caption(f":material/lock: {PRIVACY}")
     if go and f is not None:

@@ -73,7 +73,7 @@ def clips(ws: Workspace, sess: Session, parts: list[Participant]) -> None:
                    "one that finishes last.")
     ready = bool(pairs) and not missing
     if st.button(f"Analyse {len(pairs)} clip{'s' if len(pairs) != 1 else ''}", type="primary", key="wk_run",
-                 disabled=not ready or analysis.pipeline() is None, icon=":material/play_arrow:", width="stretch"):
+                 disabled=not ready, icon=":material/play_arrow:", width="stretch"):
         run(ws, sess, pairs, opts)
 
 
