@@ -1,6 +1,7 @@
 """The running app in headless Chromium: the example link, then a real upload through to the results."""
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -29,8 +30,10 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def server():
+@contextlib.contextmanager
+def streamlit_app(env: dict | None = None):
+    """Run `streamlit run app.py` on a free localhost port; yields its URL and stops it afterwards.
+    Skips when Chromium or Playwright is missing."""
     if not Path(CHROMIUM).is_file():
         pytest.skip(f"Chromium not found at {CHROMIUM} (apt-get install -y chromium)")
     pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install playwright)")
@@ -39,7 +42,7 @@ def server():
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
          "--server.port", str(port), "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env)
     url = f"http://127.0.0.1:{port}"
     try:
         for _ in range(120):
@@ -61,6 +64,12 @@ def server():
             proc.kill()
         log.close()
         Path(log.name).unlink(missing_ok=True)
+
+
+@pytest.fixture(scope="module")
+def server():
+    with streamlit_app() as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -1,16 +1,14 @@
 """The saved-data pages in headless Chromium: workspace key flow, progress, compare, workshop batch, saving."""
 from __future__ import annotations
 
-import subprocess
-import sys
+import os
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-from test_browser import CHROMIUM, CLIP, ROOT, _free_port, browser, shots  # noqa: F401 - fixtures
+from test_browser import CLIP, browser, shots, streamlit_app  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.browser
 BROKEN = b"this is a text file renamed .mp4\n" * 20
@@ -23,39 +21,10 @@ def db_path():
 
 @pytest.fixture(scope="module")
 def server(db_path):
-    if not Path(CHROMIUM).is_file():
-        pytest.skip(f"Chromium not found at {CHROMIUM} (apt-get install -y chromium)")
-    pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install playwright)")
-    import os
-    port = _free_port()
-    log = tempfile.NamedTemporaryFile(prefix="kneescreen-server-", suffix=".log", delete=False)
     env = dict(os.environ, KNEESCREEN_DB=str(db_path))
     env.pop("KNEESCREEN_SAVING", None)
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
-         "--server.port", str(port), "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(120):
-            try:
-                if urllib.request.urlopen(f"{url}/_stcore/health", timeout=1).read() == b"ok":
-                    break
-            except OSError:
-                time.sleep(0.5)
-            if proc.poll() is not None:
-                pytest.fail(f"streamlit exited early; log: {Path(log.name).read_text()[-2000:]}")
-        else:
-            pytest.fail("streamlit did not start within 60 s")
+    with streamlit_app(env) as url:
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
-        Path(log.name).unlink(missing_ok=True)
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,7 @@ from screening.progress import compare, fmt
 from screening.ratings import BAND_WORDS
 from screening.report_pdf import format_date, format_value, primary_rating
 from screening.result import TEST_LABELS
-from screening.store import SavedScreening, StoreError
+from screening.store import SavedScreening
 from screening.ui import saved, state
 
 TITLE = "Compare two screenings"
@@ -64,19 +64,10 @@ def _rows(comparison) -> list[dict]:
 def page() -> None:
     """The Compare page."""
     state.init()
-    ws = saved.gate(TITLE, INTRO)
-    if ws is None:
+    chosen = saved.chosen_profile_screenings(TITLE, INTRO, "cmp_profile")
+    if chosen is None:
         return
-    try:
-        profile = saved.profile_picker(ws, "cmp_profile")
-        if profile is None:
-            st.info("No athlete profiles yet: save a screening from the results page first.")
-            saved.link_to_workspace("Go to My screenings")
-            return
-        items = ws.screenings(profile.id)
-    except StoreError as e:
-        st.error(str(e))
-        return
+    _, profile, items = chosen
     if len(items) < 2:
         st.info(f"{profile.name} has {len(items)} saved screening{'s' if len(items) != 1 else ''}; two are needed "
                 "to compare. Re-test in 4 to 6 weeks with the same camera set-up and save it to this profile.")

@@ -11,7 +11,7 @@ from screening.progress import NOT_RISK, compare, fmt, measure_history, typical_
 from screening.ratings import BAND_COLOURS, BAND_WORDS, MEASURES
 from screening.report_pdf import format_date
 from screening.result import TEST_LABELS, TESTS
-from screening.store import SavedScreening, StoreError
+from screening.store import SavedScreening
 from screening.ui import saved, state
 from screening.ui.charts import BAND_FILL, BAND_LINE
 
@@ -108,19 +108,10 @@ def _sentence(rated: list[SavedScreening], leg: str, key: str) -> None:
 def page() -> None:
     """The Progress page."""
     state.init()
-    ws = saved.gate(TITLE, INTRO)
-    if ws is None:
+    chosen = saved.chosen_profile_screenings(TITLE, INTRO, "prog_profile")
+    if chosen is None:
         return
-    try:
-        profile = saved.profile_picker(ws, "prog_profile")
-        if profile is None:
-            st.info("No athlete profiles yet: save a screening from the results page first.")
-            saved.link_to_workspace("Go to My screenings")
-            return
-        items = ws.screenings(profile.id)
-    except StoreError as e:
-        st.error(str(e))
-        return
+    _, profile, items = chosen
     if not items:
         st.info(f"No screenings are saved under {profile.name} yet. Screen your knees, then press *Save this "
                 "screening* on the results page.")

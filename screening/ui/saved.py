@@ -173,6 +173,25 @@ def profile_picker(ws: Workspace, key: str, label: str = "Athlete profile") -> P
     return next(p for p in profiles if p.id == pick)
 
 
+def chosen_profile_screenings(title: str, intro: str, key: str
+                              ) -> tuple[Workspace, Profile, list[SavedScreening]] | None:
+    """The page gate, then the profile picker and that profile's screenings; None when there is nothing
+    to show yet (the reason is on the page)."""
+    ws = gate(title, intro)
+    if ws is None:
+        return None
+    try:
+        profile = profile_picker(ws, key)
+        if profile is None:
+            st.info("No athlete profiles yet: save a screening from the results page first.")
+            link_to_workspace("Go to My screenings")
+            return None
+        return ws, profile, ws.screenings(profile.id)
+    except StoreError as e:
+        st.error(str(e))
+        return None
+
+
 def save_outputs(ws: Workspace, profile_id: str, out: state.Outputs, keep_video: bool) -> str:
     """Save an analysis (its Result and stills; the annotated video only when asked) under a profile. The
     in-memory files go through a private temp folder that is deleted straight after."""
