@@ -53,28 +53,29 @@ def _decimals(key: str) -> int:
     return OTHER_DECIMALS
 
 
-def _num(v: Any, decimals: int) -> str:
-    """A number with fixed decimals, or '' for None / NaN / inf / anything not numeric."""
+def _finite(v: Any) -> float | None:
+    """v as a finite float, or None for None / bool / NaN / inf / anything not numeric."""
     if v is None or isinstance(v, bool):
-        return ""
+        return None
     try:
         f = float(v)
     except (TypeError, ValueError):
-        return ""
-    if not math.isfinite(f):
+        return None
+    return f if math.isfinite(f) else None
+
+
+def _num(v: Any, decimals: int) -> str:
+    """A number with fixed decimals, or '' where there is no value."""
+    f = _finite(v)
+    if f is None:
         return ""
     text = f"{f:.{decimals}f}"
     return text.lstrip("-") if float(text) == 0 else text  # no "-0.00"
 
 
 def _int(v: Any) -> str:
-    if v is None or isinstance(v, bool):
-        return ""
-    try:
-        f = float(v)
-    except (TypeError, ValueError):
-        return ""
-    return str(int(f)) if math.isfinite(f) else ""
+    f = _finite(v)
+    return "" if f is None else str(int(f))
 
 
 def _at(seq: Any, i: int) -> Any:
