@@ -20,6 +20,10 @@ def format_value(value: float | None, unit: str, spread: float | None = None) ->
 
 
 def format_rating(r: Rating, with_spread: bool = False) -> str:
+    """A rating's value; 'n/a' when the engine found it not valid here (e.g. the knee angle at the bottom
+    of a deep squat): the raw number stays in the JSON and CSV, but is not shown as a result."""
+    if r.reliability == "poor" and r.band is None:
+        return "n/a"
     return format_value(r.value, r.unit, r.spread if with_spread else None)
 
 

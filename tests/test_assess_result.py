@@ -7,6 +7,7 @@ import pytest
 from screening.assess import assess
 from screening.errors import AnalysisError
 from screening.example import example_result
+from screening.formatting import format_rating
 from screening.norms import SOURCES, norm_for
 from screening.result import Result
 from screening.synthetic import DropJumpSpec, SquatSpec, synthetic_drop_jump, synthetic_squat
@@ -46,6 +47,8 @@ def test_deep_squat_leads_with_knee_over_foot_not_fppa():
     r = assess(track, "squat")
     fppa = r.legs["left"].rating("fppa")
     assert fppa.reliability == "poor" and fppa.band is None and "camera" in fppa.reliability_reason
+    assert fppa.value is not None and format_rating(fppa) == "n/a"     # kept in the data, not shown
+    assert format_rating(r.legs["left"].rating("mkd")) != "n/a"
     assert r.legs["left"].key_measure == "mkd"
     assert r.legs["left"].rating("mkd").primary
     valid = r.series.values["fppa_left_valid"]

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from screening.formatting import format_value
+from screening.formatting import format_rating, format_value
 from screening.ratings import MEASURES
 from screening.result import Rating, Result
 
@@ -25,11 +25,11 @@ def _rows(r: Result) -> list[dict[str, str]]:
         label = any_r.label + (" (experimental)" if any_r.experimental else "")
         if _both_legs(key):
             label += " (both legs)" if r.test != "single-leg-squat" else ""
-            left = right = format_value(any_r.value, any_r.unit)
+            left = right = format_rating(any_r)
             band = any_r.band or "not rated"
             rel = any_r.reliability
         else:
-            fmt = {leg: format_value(x.value, x.unit) for leg, x in ratings.items()}
+            fmt = {leg: format_rating(x) for leg, x in ratings.items()}
             left, right = fmt.get("left", "-"), fmt.get("right", "-")
             band = " · ".join(f"{leg[0].upper()}: {x.band or 'not rated'}" for leg, x in ratings.items())
             rel = " · ".join(f"{leg[0].upper()}: {x.reliability}" for leg, x in ratings.items())

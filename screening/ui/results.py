@@ -6,7 +6,8 @@ import streamlit as st
 from screening.result import TEST_LABELS, LegSummary, Rating, Result
 from screening.ui import charts, state
 from screening.ui.exports import csv_bytes, pdf_bytes
-from screening.ui.measures import format_value, measures_table
+from screening.formatting import format_rating
+from screening.ui.measures import measures_table
 
 BAND_WORD = {"typical": "TYPICAL", "watch": "WATCH", "marked": "MARKED", None: "NOT RATED"}
 BAND_EDGE = {"typical": "#23813a", "watch": "#b86e00", "marked": "#c62832", None: "#6b7480"}
@@ -49,7 +50,7 @@ def verdict_card(leg: str, summary: LegSummary) -> None:
         st.caption(f"Knee: {BAND_MEANING[summary.band]}")
         primary = _primary(summary)
         if primary is not None and primary.value is not None:
-            st.metric(primary.label, format_value(primary.value, primary.unit),
+            st.metric(primary.label, format_rating(primary),
                       help=f"Typical range: {primary.norm}")
         st.markdown(f"**{summary.headline}**")
         st.markdown(summary.what_it_means)
