@@ -27,7 +27,7 @@ class VideoInfo:
     codec: str
     width: int                  # upright, full resolution
     height: int
-    rotation: int               # display rotation in degrees (0, 90, 180, 270)
+    rotation: int               # display rotation, degrees counter-clockwise (0, 90, 180, 270)
     time_base: Fraction
     pts: np.ndarray             # presentation timestamps of the video packets, sorted
     keyframe_pts: np.ndarray
@@ -61,16 +61,19 @@ def _open(path: Path):
 
 
 def _rotation(frame) -> int:
+    """The display rotation as PyAV reports it (FFmpeg's av_display_rotation_get: degrees
+    counter-clockwise, e.g. -90 for an iPhone held upright), as 0, 90, 180 or 270 counter-clockwise."""
     try:
-        r = int(round(frame.rotation or 0))
+        r = float(frame.rotation or 0)
     except Exception:  # older PyAV: no display matrix support
-        r = 0
-    return r % 360
+        r = 0.0
+    return int(round(r / 90.0)) * 90 % 360
 
 
 def upright(rgb: np.ndarray, rotation: int) -> np.ndarray:
-    """Apply the display rotation so the person stands upright (a portrait phone clip comes out tall)."""
-    k = (-rotation // 90) % 4
+    """Turn decoded pixels the way a player shows them: `rotation` degrees counter-clockwise (what
+    FFmpeg's autorotate does; np.rot90 turns counter-clockwise for positive k)."""
+    k = (rotation // 90) % 4
     return np.ascontiguousarray(np.rot90(rgb, k)) if k else rgb
 
 

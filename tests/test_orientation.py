@@ -1,0 +1,137 @@
+"""Phone rotation: the frames we analyse are the frames a player shows (FFmpeg's autorotated decode).
+
+The ground truth is FFmpeg's own decode, never our reading of the display-matrix sign: each clip below is
+decoded by the ffmpeg command line (which applies the display matrix, as browsers do) and compared with
+our decoded frame. Display matrices are written with the newer ffmpeg of the imageio-ffmpeg package
+(Debian's ffmpeg 5.1 has no -display_rotation); the legacy `rotate` tag with Debian's ffmpeg.
+"""
+from __future__ import annotations
+
+import itertools
+import shutil
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from conftest import clip
+from screening.video import decode, probe
+
+pytestmark = pytest.mark.clips
+
+SOURCE = "front_ohsquat_shallow_mild_06.mov"       # portrait 1080x1920, no rotation tag, one squat
+
+# name: (pixel filter that turns the upright picture the way the phone stores it, display rotation
+# written as a display matrix (degrees counter-clockwise, FFmpeg's convention), codec, container)
+PHONE_CLIPS = {
+    "dm0_h264": (None, 0, "libx264", ".mp4"),
+    "dm90_h264": ("transpose=1", 90, "libx264", ".mp4"),
+    "dm-90_h264": ("transpose=2", -90, "libx264", ".mp4"),
+    "dm180_h264": ("hflip,vflip", 180, "libx264", ".mp4"),
+    "dm-90_hevc": ("transpose=2", -90, "libx265", ".mov"),
+    "dm90_hevc": ("transpose=1", 90, "libx265", ".mov"),
+}
+
+
+def new_ffmpeg() -> str:
+    iio = pytest.importorskip("imageio_ffmpeg", reason="imageio-ffmpeg not installed (pip install imageio-ffmpeg)")
+    return iio.get_ffmpeg_exe()
+
+
+def run(exe: str, *args: str) -> bytes:
+    return subprocess.run([exe, "-v", "error", "-y", *args], check=True, capture_output=True).stdout
+
+
+def player_frame(path: Path, size: tuple[int, int], index: int = 0) -> np.ndarray:
+    """Frame `index` as FFmpeg shows it (autorotate on, its default), scaled to size=(w, h)."""
+    w, h = size
+    raw = run(new_ffmpeg(), "-i", str(path), "-vf", f"select=eq(n\\,{index}),scale={w}:{h}:flags=area",
+              "-frames:v", "1", "-f", "rawvideo", "-pix_fmt", "rgb24", "-")
+    return np.frombuffer(raw, np.uint8).reshape(h, w, 3).astype(int)
+
+
+@pytest.fixture(scope="module")
+def upright_clip(tmp_path_factory) -> Path:
+    """The source at the analysis size (720 px long side), so no scaling stands between the decodes."""
+    out = tmp_path_factory.mktemp("orient") / "upright.mp4"
+    run(new_ffmpeg(), "-i", str(clip(SOURCE)), "-vf", "scale=720:1280", "-c:v", "libx264", "-crf", "12",
+        "-preset", "veryfast", "-an", str(out))
+    return out
+
+
+def make_phone_clip(upright: Path, name: str) -> Path:
+    vf, rotation, codec, ext = PHONE_CLIPS[name]
+    ff = new_ffmpeg()
+    stored = upright.with_name(f"{name}_pixels{ext}")
+    args = ["-i", str(upright)] + (["-vf", vf] if vf else []) + ["-c:v", codec, "-an"]
+    if codec == "libx264":
+        args += ["-crf", "12", "-preset", "veryfast"]
+    else:
+        args += ["-crf", "14", "-preset", "veryfast", "-tag:v", "hvc1", "-x265-params", "log-level=error"]
+    run(ff, *args, str(stored))
+    out = upright.with_name(f"{name}{ext}")
+    run(ff, "-display_rotation", str(rotation), "-i", str(stored), "-c", "copy", str(out))
+    return out
+
+
+@pytest.mark.parametrize("name", list(PHONE_CLIPS))
+def test_decoded_frames_are_what_ffmpeg_shows(upright_clip, name):
+    path = make_phone_clip(upright_clip, name)
+    info = probe(path)
+    assert (info.width, info.height) == (720, 1280), "a portrait phone clip is tall once turned"
+    frames = list(itertools.islice(decode(info), 21))
+    for index in (0, 20):
+        ours = frames[index].rgb.astype(int)
+        shown = player_frame(path, (info.work_width, info.work_height), index)
+        assert ours.shape == shown.shape
+        diff = np.abs(ours - shown).mean()
+        # the same picture decoded twice differs by colour conversion only (about 1 level of 255);
+        # a wrong turn differs by about 100
+        assert diff < 4, f"{name}: frame {index} differs from FFmpeg's by {diff:.1f} levels"
+    # and the clip was built the way a phone stores it: FFmpeg shows it upright, as the source
+    assert np.abs(player_frame(path, (720, 1280)) - player_frame(upright_clip, (720, 1280))).mean() < 6
+
+
+def test_legacy_rotate_tag_is_shown_as_ffmpeg_shows_it(upright_clip, tmp_path):
+    if shutil.which("ffmpeg") is None:
+        pytest.skip("Debian's ffmpeg (for the legacy rotate tag) not installed (apt-get install ffmpeg)")
+    stored = tmp_path / "pixels.mp4"
+    run(new_ffmpeg(), "-i", str(upright_clip), "-vf", "transpose=1", "-c:v", "libx264", "-crf", "12",
+        "-preset", "veryfast", "-an", str(stored))
+    tagged = tmp_path / "tagged.mp4"
+    run("ffmpeg", "-i", str(stored), "-c", "copy", "-metadata:s:v:0", "rotate=90", str(tagged))
+    info = probe(tagged)
+    assert info.rotation in (90, 270)
+    ours = next(decode(info)).rgb.astype(int)
+    shown = player_frame(tagged, (info.work_width, info.work_height))
+    assert ours.shape == shown.shape and np.abs(ours - shown).mean() < 4
+
+
+@pytest.fixture(scope="module")
+def upright_result(upright_clip, tmp_path_factory):
+    from screening.pipeline import run_analysis
+    return run_analysis(upright_clip, tmp_path_factory.mktemp("up"), test="squat", make_video=False).result
+
+
+@pytest.mark.parametrize("name", ["dm-90_h264", "dm90_h264", "dm180_h264", "dm-90_hevc"])
+def test_rotated_phone_clip_gives_the_landmarks_and_angles_of_the_upright_clip(upright_clip, upright_result,
+                                                                                 name, tmp_path):
+    from screening.pipeline import run_analysis
+    r = run_analysis(make_phone_clip(upright_clip, name), tmp_path, test="squat", make_video=False).result
+    a, b = upright_result, r
+    assert b.video.n_frames == a.video.n_frames
+    assert not any(n.code == "turned_upright" for n in b.notes), "the display matrix alone turns it upright"
+    for point in ("left_hip", "left_knee", "left_ankle", "right_hip", "right_knee", "right_ankle"):
+        pa, pb = np.array(a.series.points[point], float), np.array(b.series.points[point], float)
+        d = np.linalg.norm(pa - pb, axis=1)
+        assert np.nanmedian(d) < 4.0, f"{name} {point}: median {np.nanmedian(d):.1f} px from the upright clip"
+    for side in ("left", "right"):
+        fa = np.array(a.series.values[f"fppa_{side}_deg"], float)
+        fb = np.array(b.series.values[f"fppa_{side}_deg"], float)
+        assert np.nanmedian(np.abs(fa - fb)) < 1.5
+        assert b.legs[side].band == a.legs[side].band
+    # the person stands upright in the analysed frames: shoulders above hips above ankles
+    f = b.events[0].key_frame
+    pts = b.series.points
+    assert pts["left_shoulder"][f][1] < pts["left_hip"][f][1] < pts["left_ankle"][f][1]
