@@ -10,7 +10,7 @@ from conftest import clip, ffmpeg
 from screening.errors import AnalysisError, VideoError
 from screening.pipeline import run_analysis
 from screening.result import Result
-from screening.video import decode, probe
+from screening.video import probe
 
 pytestmark = pytest.mark.clips
 
