@@ -10,7 +10,8 @@ from .errors import AnalysisError
 from .filtering import clean_track
 from .landmarks import EXPORT_POINTS, LEG, SIDES
 from .metrics import compute_series
-from .norms import norm_for
+from .formatting import format_value
+from .norms import PLAUSIBLE, norm_for, plausible
 from .ratings import DISCLAIMER, summarise_leg
 from .result import (SCHEMA_VERSION, Event, MeasureValue, ModelMeta, Note, Result, Series, VideoMeta)
 from .track import Track
@@ -74,12 +75,33 @@ def _values_at(f: int, s: dict[str, np.ndarray], track: Track, test: str,
         both += [MeasureValue("pelvic_drop", val("pelvic_drop_deg"), *rel),
                  MeasureValue("trunk_lean", val("trunk_lean_deg"), *rel)]
     out["both"] = both
+    for side, values in out.items():
+        for mv in values:
+            if not plausible(mv.key, mv.value):
+                _mark_implausible(mv)
+        fppa = next((mv for mv in values if mv.key == "fppa"), None)
+        thigh = s[f"thigh_{side}"][f] if side in SIDES else np.nan
+        if fppa is not None and not plausible("fppa", fppa.value) and np.isfinite(thigh) and thigh >= THIGH_FAIR:
+            # an impossible angle with the thigh in full view: the leg's points are wrong, not the knee
+            for mv in values:
+                mv.reliability, mv.reliability_reason = "poor", fppa.reliability_reason
     if angled:
         for values in out.values():
             for mv in values:
                 if mv.reliability == "good":
                     mv.reliability, mv.reliability_reason = "fair", "the camera was at an angle to you"
     return out
+
+
+def _mark_implausible(mv: MeasureValue) -> None:
+    """Not measurable here: the value lies outside what the measure can read from the front."""
+    lo, hi = PLAUSIBLE[mv.key]
+    unit = "deg" if mv.key == "fppa" else ("% leg" if mv.key == "mkd" else "")
+    mv.reliability = "poor"
+    mv.reliability_reason = (
+        f"it reads {format_value(mv.value, unit)} here, outside what it can read from the front "
+        f"({format_value(lo, unit)} to {format_value(hi, unit)}, KneeScreen's plausibility limit): the body "
+        "points are probably wrong in this frame (person turned, legs crossed or hidden)")
 
 
 def _plain(a: np.ndarray, decimals: int) -> list:
@@ -135,7 +157,9 @@ def assess(track: Track, test: str, *, leg: str | None = None, sex: str | None =
     s, base = compute_series(cleaned, stance)
     for sd in SIDES:   # where the 2D knee angle means something (thigh not pointing at the camera)
         with np.errstate(invalid="ignore"):
-            s[f"fppa_{sd}_valid"] = (s[f"thigh_{sd}"] >= THIGH_FAIR).astype(float)
+            fppa = s[f"fppa_{sd}_deg"]
+            lo, hi = PLAUSIBLE["fppa"]
+            s[f"fppa_{sd}_valid"] = ((s[f"thigh_{sd}"] >= THIGH_FAIR) & (fppa >= lo) & (fppa <= hi)).astype(float)
     if not np.isfinite(base.leg_px):
         raise AnalysisError("Hips, knees and ankles were never all visible, so nothing can be measured.",
                             "legs_not_visible", "Film the whole body, feet included, from the front.")

@@ -19,11 +19,26 @@ def format_value(value: float | None, unit: str, spread: float | None = None) ->
     return text + (f" ± {spread:.2f}" if spread is not None else "")
 
 
+# Measures that are a sideways shift: shown as a size and a direction, never as a negative share.
+SHIFT_WORDS = {"mkd": ("inward", "outward"), "arch": ("inward", "outward")}
+
+
+def format_shift(key: str, value: float | None, spread: float | None = None, long: bool = True) -> str:
+    """'17.2% of leg length outward' for a knee shift of -17.2% leg (toward the midline is positive)."""
+    if value is None or value != value:
+        return "n/a"
+    inward, outward = SHIFT_WORDS[key]
+    size = f"{abs(value):.1f}% " + ("of leg length" if long else "leg")
+    return size + (f" ± {spread:.1f}" if spread is not None else "") + " " + (outward if value < 0 else inward)
+
+
 def format_rating(r: Rating, with_spread: bool = False) -> str:
     """A rating's value; 'n/a' when the engine found it not valid here (e.g. the knee angle at the bottom
     of a deep squat): the raw number stays in the JSON and CSV, but is not shown as a result."""
     if r.reliability == "poor" and r.band is None:
         return "n/a"
+    if r.key in SHIFT_WORDS:
+        return format_shift(r.key, r.value, r.spread if with_spread else None)
     return format_value(r.value, r.unit, r.spread if with_spread else None)
 
 

@@ -34,6 +34,23 @@ SOURCES = {
 FPPA_SDD_DEG = 8.0
 
 
+# What a measure can plausibly read from the front; outside this the body points, not the knee, are wrong
+# (person turned or lying, legs crossed or hidden). KneeScreen's limits, not published ones: published 2D
+# FPPA group means lie between about 3 and 22 deg (Herrington and Munro 2010; Herrington 2014), knees pushed
+# out in deep squats read down to -62 deg on the test clips with the thigh in view, and beyond +-80 deg the
+# shank would point more sideways than down. Ratios below 0.2 mean the knees overlap in the picture; a knee
+# shift of more than 40% of leg length cannot happen with the foot on the ground.
+PLAUSIBLE = {"fppa": (-80.0, 80.0), "mkd": (-40.0, 40.0), "kasr": (0.2, 3.0), "khsr": (0.2, 3.0)}
+
+
+def plausible(measure: str, value: float | None) -> bool:
+    """False when a value lies outside what the measure can plausibly read (see PLAUSIBLE)."""
+    if value is None or value != value:
+        return True
+    lo, hi = PLAUSIBLE.get(measure, (float("-inf"), float("inf")))
+    return lo <= value <= hi
+
+
 @dataclass(frozen=True)
 class Norm:
     """A banding rule: `watch` and `marked` limits, compared in the direction of `higher_is_worse`."""

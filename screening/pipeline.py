@@ -1,6 +1,7 @@
 """One call from a video file to every output: Result, JSON, CSV, annotated video and key stills."""
 from __future__ import annotations
 
+import dataclasses
 import shutil
 import tempfile
 import time
@@ -15,11 +16,12 @@ from .annotate import render_stills, render_video
 from .assess import assess
 from .errors import AnalysisError, Cancelled
 from .export import write_frames_csv
+from .orientation import turn_to_upright
 from .filtering import clean_track
 from .pose import MEDIAPIPE_VERSION, count_people, read_model
 from .quality import check_capture, people_note
 from .result import TESTS, ModelMeta, Note, Result, VideoMeta
-from .video import probe
+from .video import VideoInfo, probe
 
 __all__ = ["Analysis", "run_analysis", "AnalysisError", "Cancelled", "load_model"]
 
@@ -68,6 +70,19 @@ def sweep_stale_temp(max_age_s: float = STALE_TEMP_S) -> int:
     return removed
 
 
+FIX_UPRIGHT = "Film yourself standing, from the front, with the phone held upright and still."
+
+
+def turned_info(info: VideoInfo, turn: int) -> VideoInfo:
+    """The same clip, with `turn` more degrees of counter-clockwise rotation applied when decoding."""
+    swap = turn % 180 == 90
+    return dataclasses.replace(
+        info, rotation=(info.rotation + turn) % 360,
+        width=info.height if swap else info.width, height=info.width if swap else info.height,
+        work_width=info.work_height if swap else info.work_width,
+        work_height=info.work_width if swap else info.work_height)
+
+
 def _check_inputs(test: str, leg: str | None, sex: str | None) -> None:
     if test not in TESTS:
         raise AnalysisError(f"Unknown test '{test}'. Choose one of: {', '.join(TESTS)}.", "bad_input")
@@ -106,6 +121,15 @@ def run_analysis(video_path: str | Path, out_dir: str | Path, *, test: str, leg:
         stride = 1 if every_frame else pose_stride(test, info.fps)
         run = run_pose(info, model_bytes, workers=workers, frames_dir=frames_dir, progress=say,
                        should_cancel=should_cancel, stride=stride)
+        turned = turn_to_upright(run.track)
+        if turned:   # stored sideways or upside down without (or with a wrong) rotation tag
+            info = turned_info(info, turned)
+            say("pose", 0.0, "The video was stored turned: turning it upright and finding the body again")
+            run = run_pose(info, model_bytes, workers=workers, frames_dir=frames_dir, progress=say,
+                           should_cancel=should_cancel, stride=stride)
+            if turn_to_upright(run.track):
+                raise AnalysisError("The person does not stand upright in the video, whichever way it is "
+                                    "turned, so the knees cannot be measured.", "not_upright", FIX_UPRIGHT)
         timings["decode_and_pose_s"] = time.perf_counter() - t1
         notes = check_capture(run.track, test=test, duration_s=info.duration_s, luma=run.luma,
                               fps=info.fps, truncated=info.truncated, vfr=info.vfr)
@@ -114,6 +138,11 @@ def run_analysis(video_path: str | Path, out_dir: str | Path, *, test: str, leg:
         people = counting.submit(count_people, model_bytes, run.samples)
         if resolved.note:
             notes.insert(0, Note("model_fallback", "warning", resolved.note))
+        if turned:
+            notes.insert(0, Note("turned_upright", "warning", f"The video was stored turned by {turned} deg "
+                                 "(the person stood sideways or upside down in the picture), so KneeScreen "
+                                 "turned it upright before measuring. Check that the annotated video shows "
+                                 "you standing upright.", "Film with the phone held upright and still."))
         video = VideoMeta(video_path.name, info.width, info.height, info.rotation, round(info.fps, 3),
                           round(info.duration_s, 3), len(run.track), info.vfr, info.codec,
                           info.work_width, info.work_height)

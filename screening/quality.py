@@ -5,6 +5,8 @@ import numpy as np
 
 from .errors import AnalysisError
 from .landmarks import INDEX, LEG, SIDES
+from .metrics import standing_frames
+from .orientation import leg_chain_share
 from .result import Note
 from .track import Track
 
@@ -16,6 +18,7 @@ SIDE_VIEW_RATIO = 0.33      # shoulder width / torso length below this: side vie
 OBLIQUE_RATIO = 0.58        # 45-degree oblique ~0.42-0.57, side 0.04-0.23 on the test clips); below: oblique
 LANDING_FPS = 50.0
 VIS_MIN = 0.5
+MIN_LEG_CHAIN = 0.5        # share of standing frames with hip above knee above ankle on both sides
 
 FIX_FRONT = "Film from the front: phone at knee-to-hip height, 2-4 m away, square to you, whole body in frame."
 FIX_FRAME = "Step back or turn the phone so your whole body, feet included, stays in the picture."
@@ -84,6 +87,12 @@ def check_capture(track: Track, *, test: str, duration_s: float, luma: np.ndarra
     if legs.sum() < MIN_PERSON_FRAMES:
         raise AnalysisError("Your hips, knees and ankles are not in view, so the knees cannot be measured.",
                             "legs_not_visible", FIX_FRAME)
+    standing = standing_frames(np.where(legs[:, None, None], track.xy, np.nan))
+    chain = leg_chain_share(track, standing)
+    if np.isfinite(chain) and chain < MIN_LEG_CHAIN:
+        raise AnalysisError("The body points found do not form a standing leg (hip above knee above ankle), "
+                            "so the knees cannot be measured: the person may be upside down, lying, or "
+                            "hidden behind something.", "legs_implausible", FIX_FRONT)
     if np.isfinite(ratio) and ratio < OBLIQUE_RATIO:
         notes.append(Note("oblique", "warning", "The camera is not square to you (filmed at an angle): "
                           "inward knee movement may be over- or under-read.", FIX_FRONT))

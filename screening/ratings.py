@@ -3,14 +3,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from .formatting import format_value
+from .formatting import SHIFT_WORDS, format_shift, format_value
 from .norms import cite, norm_for
 from .result import Event, LegSummary, Rating
 
 MEASURES = {
     # key: (label, unit, per-leg?, experimental?)
     "fppa": ("Knee angle from the front (FPPA)", "deg", True, False),
-    "mkd": ("Knee shift toward the midline", "% leg", True, False),
+    "mkd": ("Knee shift over the foot, from standing", "% leg", True, False),
     "kasr": ("Knee-to-ankle separation ratio", "", False, False),
     "khsr": ("Knee-to-hip separation ratio", "", False, False),
     "arch": ("Arch-collapse indicator", "% leg", True, True),
@@ -32,7 +32,10 @@ DISCLAIMER = ("KneeScreen gives movement-quality feedback from a 2D video. It is
 
 
 def _fmt(key: str, v: float | None) -> str:
-    """A value inside a sentence: as everywhere else, with '% leg' spelled out."""
+    """A value inside a sentence: as everywhere else, with '% leg' spelled out and shifts as a size and a
+    direction."""
+    if key in SHIFT_WORDS:
+        return format_shift(key, v)
     return format_value(v, MEASURES[key][1]).replace("% leg", "% of leg length")
 
 
@@ -45,11 +48,11 @@ def _reason(key: str, band: str | None, value: float | None, leg: str, test: str
         "fppa": {"typical": f"The {leg} knee stays in line with hip and ankle {where} ({val}).",
                  "watch": f"The {leg} knee moves inward a little more than typical {where} ({val}).",
                  "marked": f"The {leg} knee moves clearly inward {where} ({val})."},
-        "mkd": {"typical": (f"The {leg} knee stays over or outside the foot {where} (it moves "
-                            f"{_fmt(key, -value)} outward)." if value is not None and value < 0 else
-                            f"The {leg} knee stays over the foot {where} (shift {val} inward)."),
-                "watch": f"The {leg} knee drifts toward the midline {where} (shift {val} inward).",
-                "marked": f"The {leg} knee drifts well inside the foot {where} (shift {val} inward)."},
+        "mkd": {"typical": (f"The {leg} knee stays outside the foot line {where} (it moves {val} from "
+                            "standing)." if value is not None and value < 0 else
+                            f"The {leg} knee stays over the foot {where} (it moves {val} from standing)."),
+                "watch": f"The {leg} knee drifts toward the midline {where} ({val} from standing).",
+                "marked": f"The {leg} knee drifts well inside the foot {where} ({val} from standing)."},
         "kasr": {"typical": f"The knees stay at least as wide as the ankles (ratio {val}).",
                  "watch": f"The knees come a little closer together than the ankles (ratio {val}).",
                  "marked": f"The knees come clearly closer together than the ankles (ratio {val})."},

@@ -114,14 +114,8 @@ def upright_result(upright_clip, tmp_path_factory):
     return run_analysis(upright_clip, tmp_path_factory.mktemp("up"), test="squat", make_video=False).result
 
 
-@pytest.mark.parametrize("name", ["dm-90_h264", "dm90_h264", "dm180_h264", "dm-90_hevc"])
-def test_rotated_phone_clip_gives_the_landmarks_and_angles_of_the_upright_clip(upright_clip, upright_result,
-                                                                                 name, tmp_path):
-    from screening.pipeline import run_analysis
-    r = run_analysis(make_phone_clip(upright_clip, name), tmp_path, test="squat", make_video=False).result
-    a, b = upright_result, r
+def assert_same_analysis(a, b, name):
     assert b.video.n_frames == a.video.n_frames
-    assert not any(n.code == "turned_upright" for n in b.notes), "the display matrix alone turns it upright"
     for point in ("left_hip", "left_knee", "left_ankle", "right_hip", "right_knee", "right_ankle"):
         pa, pb = np.array(a.series.points[point], float), np.array(b.series.points[point], float)
         d = np.linalg.norm(pa - pb, axis=1)
@@ -135,3 +129,29 @@ def test_rotated_phone_clip_gives_the_landmarks_and_angles_of_the_upright_clip(u
     f = b.events[0].key_frame
     pts = b.series.points
     assert pts["left_shoulder"][f][1] < pts["left_hip"][f][1] < pts["left_ankle"][f][1]
+
+
+@pytest.mark.parametrize("name", ["dm-90_h264", "dm90_h264", "dm180_h264", "dm-90_hevc"])
+def test_rotated_phone_clip_gives_the_landmarks_and_angles_of_the_upright_clip(upright_clip, upright_result,
+                                                                                 name, tmp_path):
+    from screening.pipeline import run_analysis
+    r = run_analysis(make_phone_clip(upright_clip, name), tmp_path, test="squat", make_video=False).result
+    assert not any(n.code == "turned_upright" for n in r.notes), "the display matrix alone turns it upright"
+    assert_same_analysis(upright_result, r, name)
+
+
+@pytest.mark.parametrize("vf,turn", [("hflip,vflip", 180), ("transpose=1", 90)])
+def test_clip_stored_turned_without_a_tag_is_turned_upright_with_a_note(upright_clip, upright_result, tmp_path,
+                                                                        vf, turn):
+    from screening.pipeline import run_analysis
+    stored = tmp_path / "turned.mp4"     # upside down / lying, and no rotation tag to say so
+    run(new_ffmpeg(), "-i", str(upright_clip), "-vf", vf, "-c:v", "libx264", "-crf", "12", "-preset",
+        "veryfast", "-an", str(stored))
+    a = run_analysis(stored, tmp_path / "out", test="squat")
+    r = a.result
+    assert [n.code for n in r.notes][0] == "turned_upright" and f"{turn} deg" in r.notes[0].message
+    assert (r.video.width, r.video.height) == (720, 1280)
+    assert_same_analysis(upright_result, r, vf)
+    # the annotated video is upright too: FFmpeg shows it tall
+    info = probe(a.video_path)
+    assert (info.width, info.height) == (r.video.work_width, r.video.work_height) and info.height > info.width

@@ -51,7 +51,8 @@ def _event_label(e: Event) -> str:
 
 
 def _value_at(e: Event, leg: str, key: str) -> float | None:
-    return next((mv.value for mv in e.values.get(leg, []) if mv.key == key), None)
+    """The value measured at an event, or None where the engine found it not valid there."""
+    return next((mv.value for mv in e.values.get(leg, []) if mv.key == key and mv.reliability != "poor"), None)
 
 
 def timeline(result: Result) -> go.Figure:
@@ -63,12 +64,13 @@ def timeline(result: Result) -> go.Figure:
     lower_key, lower_measure = ("pelvic_drop_deg", "pelvic_drop") if single else ("kasr", "kasr")
     lower_label, lower_unit = SERIES_INFO[lower_key]
     fig = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.09, row_heights=[0.6, 0.4],
-                        subplot_titles=("Knee angle (FPPA), deg · higher = knee more inward",
+                        subplot_titles=("Knee angle (FPPA), deg · higher = knee more inward · dotted = not valid there",
                                         f"{lower_label}" + (f", {lower_unit}" if lower_unit else "")
                                         + (" · lower = knees closer" if not single else "")))
     legs = _legs(result)
-    # Where the engine marks the angle invalid (thigh pointing at the camera) draw it faint and dotted,
-    # and leave it out of the axis range so the valid part stays readable.
+    # Where the engine marks the angle invalid (thigh pointing at the camera, or outside what a knee can
+    # read from the front) draw it faint and dotted, and leave it out of the axis range so the valid part
+    # stays readable; the faint line is clipped at the axis edge.
     raw = [vals.get(f"fppa_{leg}_deg", []) for leg in legs]
     ok = [vals.get(f"fppa_{leg}_valid") or [1] * len(r) for leg, r in zip(legs, raw)]
     fppa = [[y if k == 1 else None for y, k in zip(r, v)] for r, v in zip(raw, ok)]
@@ -86,7 +88,7 @@ def timeline(result: Result) -> go.Figure:
             fig.add_scatter(x=t, y=faint, mode="lines", row=1, col=1, showlegend=False, legendgroup=leg,
                             opacity=0.35, line=dict(color=LEG_COLOURS[leg], width=1.2, dash="dot"),
                             hovertemplate=f"{leg} FPPA %{{y:.0f}} deg: not valid here (thigh toward the "
-                                          "camera)<extra></extra>")
+                                          "camera, or body points implausible)<extra></extra>")
         key_x = [e.key_s for e in result.events]
         key_y = [_value_at(e, leg, "fppa") for e in result.events]
         fig.add_scatter(x=key_x, y=key_y, mode="markers", row=1, col=1, showlegend=False, legendgroup=leg,

@@ -1,0 +1,113 @@
+"""Self-checks on what the model returned, on synthetic tracks: a turned person is turned upright or
+refused, impossible angles are never rated, and shifts are written as a size and a direction."""
+import re
+
+import numpy as np
+import pytest
+
+from screening.assess import assess
+from screening.errors import AnalysisError
+from screening.formatting import format_rating, format_shift, primary_rating
+from screening.orientation import body_axis_deg, turn_to_upright
+from screening.pipeline import turned_info
+from screening.quality import check_capture
+from screening.synthetic import SquatSpec, synthetic_squat
+from screening.track import Track
+from screening.video import upright
+
+
+def stored_turned(track: Track, quarter_turns_cw: int) -> Track:
+    """The track as it would be found in a picture stored turned clockwise by 90 deg per quarter turn
+    (worked by hand: turning a W x H picture clockwise sends pixel (x, y) to (H - y, x))."""
+    xy, w, h = track.xy.copy(), track.width, track.height
+    for _ in range(quarter_turns_cw % 4):
+        xy = np.stack([h - xy[..., 1], xy[..., 0]], axis=-1)
+        w, h = h, w
+    return Track(t=track.t, xy=xy, vis=track.vis, width=w, height=h)
+
+
+@pytest.mark.parametrize("quarters,turn", [(0, 0), (1, 90), (2, 180), (3, 270)])
+def test_a_person_stored_turned_is_turned_back_upright(quarters, turn):
+    track, _ = synthetic_squat()
+    turned = stored_turned(track, quarters)
+    assert turn_to_upright(turned) == turn
+    # the turn, applied the way the decoder applies it, stands a picture of the person upright again:
+    # a marker at the head's pixel of the stored picture ends up above the feet
+    img = np.zeros((turned.height, turned.width), np.uint8)
+    f = 0
+    head = turned.xy[f, 0].round().astype(int).clip(0, [turned.width - 1, turned.height - 1])
+    foot = turned.xy[f, 27].round().astype(int).clip(0, [turned.width - 1, turned.height - 1])
+    img[head[1], head[0]], img[foot[1], foot[0]] = 200, 100
+    up = upright(img, turn)
+    (hy, _), (fy, _) = np.argwhere(up == 200)[0], np.argwhere(up == 100)[0]
+    assert hy < fy
+
+
+def test_body_axis_is_vertical_for_an_upright_person_and_unknown_without_one():
+    track, _ = synthetic_squat()
+    assert abs(body_axis_deg(track)) < 5
+    empty = Track.empty(track.t, track.width, track.height)
+    assert np.isnan(body_axis_deg(empty)) and turn_to_upright(empty) == 0
+
+
+def test_upside_down_track_is_refused_not_rated():
+    track, _ = synthetic_squat()
+    flipped = stored_turned(track, 2)
+    with pytest.raises(AnalysisError) as e:
+        check_capture(flipped, test="squat", duration_s=float(track.t[-1]))
+    assert e.value.code == "legs_implausible" and e.value.fix
+
+
+def test_turned_info_swaps_the_picture_size_for_a_quarter_turn():
+    from screening.video import VideoInfo
+    from fractions import Fraction
+    info = VideoInfo("x.mp4", "h264", 1920, 1080, 0, Fraction(1, 30), np.arange(3), np.arange(1), 0.1, 30.0,
+                     False, 720, 404)
+    q = turned_info(info, 90)
+    assert (q.rotation, q.width, q.height, q.work_width, q.work_height) == (90, 1080, 1920, 404, 720)
+    h = turned_info(q, 180)
+    assert (h.rotation, h.width, h.height) == (270, 1080, 1920)
+
+
+@pytest.mark.parametrize("angle", [95.0, -95.0, -122.0])
+def test_an_impossible_knee_angle_is_never_rated(angle):
+    # shallow squat: the thigh stays in full view, so only the angle itself is wrong
+    track, _ = synthetic_squat(SquatSpec(depth=0.2, fppa_peak={"left": angle, "right": 3.0}))
+    r = assess(track, "squat")
+    left = r.legs["left"]
+    fppa = left.rating("fppa")
+    assert fppa.value == pytest.approx(angle, abs=0.5)          # kept in the data
+    assert fppa.band is None and fppa.reliability == "poor"     # never "typical", never "good"
+    assert format_rating(fppa) == "n/a" and "outside what it can read" in fppa.reason
+    # the leg's other knee measures come from the same wrong points: not rated either
+    assert left.rating("mkd").band is None and left.band is None
+    assert "could not be rated" in left.headline
+    assert r.series.values["fppa_left_valid"][r.events[0].key_frame] == 0
+    # the other leg is unaffected
+    assert r.legs["right"].band == "typical" and r.legs["right"].rating("fppa").reliability == "good"
+
+
+@pytest.mark.parametrize("angle", [-12.0, -50.0])
+def test_a_plausible_varus_angle_is_still_rated(angle):
+    # knees pushed out in a deep squat read down to about -60 deg with the thigh in view on real clips
+    track, _ = synthetic_squat(SquatSpec(depth=0.2, fppa_peak={"left": angle, "right": 3.0}))
+    fppa = assess(track, "squat").legs["left"].rating("fppa")
+    assert fppa.band == "typical" and fppa.reliability == "good"
+
+
+def test_knee_shift_outward_is_said_as_a_size_and_a_direction():
+    track, _ = synthetic_squat(SquatSpec(depth=0.5, fppa_peak={"left": -25.0, "right": -25.0}))
+    r = assess(track, "squat")
+    for leg in r.legs.values():
+        rating = primary_rating(leg)
+        assert rating.key == "mkd" and rating.value < 0
+        shown = format_rating(rating)
+        assert shown.endswith("of leg length outward") and not shown.startswith("-")
+        assert "outward" in leg.headline and not re.search(r"-\d", leg.headline)
+
+
+def test_format_shift_by_hand():
+    assert format_shift("mkd", -17.24) == "17.2% of leg length outward"
+    assert format_shift("mkd", 6.0) == "6.0% of leg length inward"
+    assert format_shift("arch", -2.0, long=False) == "2.0% leg outward"
+    assert format_shift("mkd", None) == "n/a"
