@@ -134,13 +134,13 @@ def _other(side: str) -> str:
 class H264Writer:
     """Browser-playable H.264 (yuv420p, +faststart) with the clip's real time stamps."""
 
-    def __init__(self, path: Path, width: int, height: int, fps: float):
+    def __init__(self, path: Path, width: int, height: int, fps: float, crf: int = 23, preset: str = "ultrafast"):
         self.c = av.open(str(path), "w", format="mp4", options={"movflags": "+faststart"})
         self.s = self.c.add_stream("libx264", rate=Fraction(round(fps * 1000), 1000) if fps else 30)
         self.s.width, self.s.height, self.s.pix_fmt = width, height, "yuv420p"
         self.s.codec_context.time_base = Fraction(1, 1000)
         # ultrafast: 40% less CPU than veryfast here; the file is larger (about 1 MB per 10 s at 720p)
-        self.s.options = {"preset": "ultrafast", "crf": "23", "profile": "main"}
+        self.s.options = {"preset": preset, "crf": str(crf), "profile": "main"}
         self.s.codec_context.thread_count = 2
         self.last = -1
 

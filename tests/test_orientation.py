@@ -16,22 +16,12 @@ import numpy as np
 import pytest
 
 from conftest import clip
+from screening.validation import PHONE_CLIPS, make_phone_clip, player_frame, upright_source
 from screening.video import decode, probe
 
 pytestmark = pytest.mark.clips
 
 SOURCE = "front_ohsquat_shallow_mild_06.mov"       # portrait 1080x1920, no rotation tag, one squat
-
-# name: (pixel filter that turns the upright picture the way the phone stores it, display rotation
-# written as a display matrix (degrees counter-clockwise, FFmpeg's convention), codec, container)
-PHONE_CLIPS = {
-    "dm0_h264": (None, 0, "libx264", ".mp4"),
-    "dm90_h264": ("transpose=1", 90, "libx264", ".mp4"),
-    "dm-90_h264": ("transpose=2", -90, "libx264", ".mp4"),
-    "dm180_h264": ("hflip,vflip", 180, "libx264", ".mp4"),
-    "dm-90_hevc": ("transpose=2", -90, "libx265", ".mov"),
-    "dm90_hevc": ("transpose=1", 90, "libx265", ".mov"),
-}
 
 
 def new_ffmpeg() -> str:
@@ -43,36 +33,11 @@ def run(exe: str, *args: str) -> bytes:
     return subprocess.run([exe, "-v", "error", "-y", *args], check=True, capture_output=True).stdout
 
 
-def player_frame(path: Path, size: tuple[int, int], index: int = 0) -> np.ndarray:
-    """Frame `index` as FFmpeg shows it (autorotate on, its default), scaled to size=(w, h)."""
-    w, h = size
-    raw = run(new_ffmpeg(), "-i", str(path), "-vf", f"select=eq(n\\,{index}),scale={w}:{h}:flags=area",
-              "-frames:v", "1", "-f", "rawvideo", "-pix_fmt", "rgb24", "-")
-    return np.frombuffer(raw, np.uint8).reshape(h, w, 3).astype(int)
-
-
 @pytest.fixture(scope="module")
 def upright_clip(tmp_path_factory) -> Path:
     """The source at the analysis size (720 px long side), so no scaling stands between the decodes."""
-    out = tmp_path_factory.mktemp("orient") / "upright.mp4"
-    run(new_ffmpeg(), "-i", str(clip(SOURCE)), "-vf", "scale=720:1280", "-c:v", "libx264", "-crf", "12",
-        "-preset", "veryfast", "-an", str(out))
-    return out
-
-
-def make_phone_clip(upright: Path, name: str) -> Path:
-    vf, rotation, codec, ext = PHONE_CLIPS[name]
-    ff = new_ffmpeg()
-    stored = upright.with_name(f"{name}_pixels{ext}")
-    args = ["-i", str(upright)] + (["-vf", vf] if vf else []) + ["-c:v", codec, "-an"]
-    if codec == "libx264":
-        args += ["-crf", "12", "-preset", "veryfast"]
-    else:
-        args += ["-crf", "14", "-preset", "veryfast", "-tag:v", "hvc1", "-x265-params", "log-level=error"]
-    run(ff, *args, str(stored))
-    out = upright.with_name(f"{name}{ext}")
-    run(ff, "-display_rotation", str(rotation), "-i", str(stored), "-c", "copy", str(out))
-    return out
+    new_ffmpeg()
+    return upright_source(clip(SOURCE), tmp_path_factory.mktemp("orient") / "upright.mp4")
 
 
 @pytest.mark.parametrize("name", list(PHONE_CLIPS))
