@@ -14,7 +14,7 @@ import numpy as np
 
 from .errors import Cancelled
 from .landmarks import N_LANDMARKS
-from .pose import AlternatingPose, PoseEstimator
+from .pose import PoseEstimator, TwoViewPose, combine
 from .track import Track
 from .video import VideoInfo, decode, segments
 
@@ -75,12 +75,18 @@ class _Worker(threading.Thread):
             self.stop.set()
 
     def _segment(self, seg) -> None:
-        with (AlternatingPose(self.model) if self.symmetric else PoseEstimator(self.model)) as est:
+        with (TwoViewPose(self.model) if self.symmetric else PoseEstimator(self.model)) as est:
             for k, fr in enumerate(decode(self.info, *seg, threads=False)):
                 if self.stop.is_set():
                     return
                 measured = k % self.stride == 0
-                det = est.detect(fr.rgb, fr.t) if measured else SKIPPED
+                if not measured:
+                    det = direct = SKIPPED
+                elif self.symmetric:
+                    direct, mirrored = est.detect_views(fr.rgb, fr.t)
+                    det = combine(direct, mirrored)
+                else:
+                    det = direct = est.detect(fr.rgb, fr.t)
                 luma = float(fr.rgb[::8, ::8].mean())
                 if self.frames_dir is not None and measured:     # only measured frames are drawn
                     ok, buf = cv2.imencode(".jpg", cv2.cvtColor(fr.rgb, cv2.COLOR_RGB2BGR),
@@ -89,7 +95,7 @@ class _Worker(threading.Thread):
                         frame_file(self.frames_dir, fr.pts).write_bytes(buf.tobytes())
                 if fr.pts in self.sample_pts:
                     self.samples.append(fr.rgb)
-                self.rows.append((fr.pts, fr.t, det, luma))
+                self.rows.append((fr.pts, fr.t, det, luma, direct))
 
 
 def _interpolate_skipped(t: np.ndarray, xy: np.ndarray, vis: np.ndarray, ran: np.ndarray) -> None:
@@ -148,14 +154,20 @@ def run_pose(info: VideoInfo, model: bytes, *, workers: int | None = None, frame
     n = len(rows)
     xy = np.full((n, N_LANDMARKS, 2), np.nan)
     vis = np.zeros((n, N_LANDMARKS))
+    direct_xy, direct_vis = xy.copy(), vis.copy()
     ran = np.array([r[2] is not SKIPPED for r in rows], dtype=bool)
-    for i, (_, _, det, _) in enumerate(rows):
+    for i, (_, _, det, _, direct) in enumerate(rows):
         if det is not None and det is not SKIPPED:
             xy[i], vis[i] = det
+        if direct is not None and direct is not SKIPPED:
+            direct_xy[i], direct_vis[i] = direct
     t = np.array([r[1] for r in rows])
     _interpolate_skipped(t, xy, vis, ran)
+    _interpolate_skipped(t, direct_xy, direct_vis, ran)
     track = Track(t=t, xy=xy, vis=vis, width=info.work_width, height=info.work_height)
     track.extra["pose_run"] = ran
+    track.extra["direct"] = Track(t=t, xy=direct_xy, vis=direct_vis, width=info.work_width,
+                                  height=info.work_height)   # the unmirrored view alone: for the ratios
     samples = [s for w in ws for s in w.samples]
     if progress:
         progress("pose", 1.0, f"Body found in {int(track.present.sum())} of {n} frames")

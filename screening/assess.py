@@ -154,7 +154,9 @@ def assess(track: Track, test: str, *, leg: str | None = None, sex: str | None =
         stance = leg or detect_stance(cleaned)
         if leg is None:
             notes.append(Note("stance_detected", "info", f"Stance leg detected as the {stance} leg."))
-    s, base = compute_series(cleaned, stance)
+    direct = track.extra.get("direct")
+    ratio_xy = clean_track(direct, test).xy if isinstance(direct, Track) else None
+    s, base = compute_series(cleaned, stance, ratio_xy)
     for sd in SIDES:   # where the 2D knee angle means something (thigh not pointing at the camera)
         with np.errstate(invalid="ignore"):
             fppa = s[f"fppa_{sd}_deg"]

@@ -134,10 +134,13 @@ def level(xy: np.ndarray, roll_deg: float, width: int, height: int) -> np.ndarra
     return (xy - c) @ rot.T + c
 
 
-def compute_series(track: Track, stance: str | None = None) -> tuple[dict[str, np.ndarray], Baseline]:
+def compute_series(track: Track, stance: str | None = None,
+                   ratio_xy: np.ndarray | None = None) -> tuple[dict[str, np.ndarray], Baseline]:
     """All per-frame measures (T,) from a cleaned track. NaN where a value cannot be computed.
 
     Horizontal offsets are taken after levelling the picture by the camera roll seen when standing.
+    The knee separation ratios come from `ratio_xy` when given (the direct view's points, see
+    pose.TwoViewPose), levelled the same way.
     """
     roll = camera_roll(track.xy, standing_frames(track.xy, stance))
     xy = level(track.xy, roll, track.width, track.height)
@@ -154,9 +157,10 @@ def compute_series(track: Track, stance: str | None = None) -> tuple[dict[str, n
             out[f"mkd_{s}_pct"] = (k_off - base.mkd_ref[s]) / L * 100
             out[f"arch_{s}_pct"] = (a_off - base.arch_ref[s]) / L * 100
             out[f"thigh_{s}"] = g.distance(hip, knee) / base.thigh_px[s]
-        knee_sep = np.abs(_pt(xy, "left", "knee")[:, 0] - _pt(xy, "right", "knee")[:, 0])
-        ankle_sep = np.abs(_pt(xy, "left", "ankle")[:, 0] - _pt(xy, "right", "ankle")[:, 0])
-        hip_sep = np.abs(_pt(xy, "left", "hip")[:, 0] - _pt(xy, "right", "hip")[:, 0])
+        rxy = xy if ratio_xy is None else level(ratio_xy, roll, track.width, track.height)
+        knee_sep = np.abs(_pt(rxy, "left", "knee")[:, 0] - _pt(rxy, "right", "knee")[:, 0])
+        ankle_sep = np.abs(_pt(rxy, "left", "ankle")[:, 0] - _pt(rxy, "right", "ankle")[:, 0])
+        hip_sep = np.abs(_pt(rxy, "left", "hip")[:, 0] - _pt(rxy, "right", "hip")[:, 0])
         out["kasr"] = np.where(ankle_sep > 0.05 * L, knee_sep / ankle_sep, np.nan)
         out["khsr"] = np.where(hip_sep > 0.05 * L, knee_sep / hip_sep, np.nan)
         out["depth"] = 1.0 - leg_extension(xy, stance) / base.leg_vertical_px

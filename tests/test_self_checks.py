@@ -111,3 +111,23 @@ def test_format_shift_by_hand():
     assert format_shift("mkd", 6.0) == "6.0% of leg length inward"
     assert format_shift("arch", -2.0, long=False) == "2.0% leg outward"
     assert format_shift("mkd", None) == "n/a"
+
+
+def test_separation_ratios_come_from_the_direct_view_and_angles_from_both():
+    track, _ = synthetic_squat(SquatSpec(depth=0.2, fppa_peak={"left": 5.0, "right": 5.0}))
+    plain = assess(track, "squat")
+    direct = Track(t=track.t, xy=track.xy.copy(), vis=track.vis, width=track.width, height=track.height)
+    from screening.landmarks import LEG
+    knees = [LEG["left"]["knee"], LEG["right"]["knee"]]
+    ankles = [LEG["left"]["ankle"], LEG["right"]["ankle"]]
+    # the direct view sees the knees 20% wider apart: knee separation x 1.2 about the knees' midpoint
+    mid = direct.xy[:, knees, 0].mean(axis=1, keepdims=True)
+    direct.xy[:, knees, 0] = mid + 1.2 * (direct.xy[:, knees, 0] - mid)
+    track.extra["direct"] = direct
+    both = assess(track, "squat")
+    f = plain.events[0].key_frame
+    ratio = lambda xy: abs(xy[f, knees[0], 0] - xy[f, knees[1], 0]) / abs(xy[f, ankles[0], 0] - xy[f, ankles[1], 0])
+    # by hand from the points: the ratio scales by 1.2, the angles are those of the combined view
+    assert both.series.values["kasr"][f] == pytest.approx(1.2 * plain.series.values["kasr"][f], rel=0.01)
+    assert plain.series.values["kasr"][f] == pytest.approx(ratio(track.xy), rel=0.02)
+    assert both.series.values["fppa_left_deg"] == plain.series.values["fppa_left_deg"]
