@@ -7,18 +7,11 @@ from typing import Callable
 import streamlit as st
 
 from screening import content
-from screening.ui.timer import RepTimer, TimerConfig
+from screening.ui.timer_view import timer_widget
 
 SECTION_LABELS = {"learn": "Learn", "exercises": "Exercises"}
 IMAGE_MAX_WIDTH = 600  # px: pictures shrink to fit on phones, never grow huge on desktop
 MAX_WIDTH = 760  # px: comfortable line length and picture size, also in the app's wide layout
-PHASE_STYLE = {  # phase -> (label, colour, what to do)
-    "lift": ("LIFT", "#17784A", "Lift the knee, breathe out"),
-    "hold": ("HOLD", "#1D5FBF", "Hold still at the top"),
-    "lower": ("LOWER", "#B45309", "Lower slowly, breathe in"),
-    "rest": ("REST", "#52606D", "Rest, shake it out"),
-    "done": ("DONE", "#17784A", "All sets done. Well done!"),
-}
 
 
 def _st_page(page: content.Page) -> st.Page:
@@ -79,56 +72,6 @@ def _checklist(block: content.Block, slug: str) -> None:
             st.caption(f"{sum(ticked)} of {len(items)} ticked")
 
 
-def _timer(block: content.Block, slug: str) -> None:
-    p = {k: float(v) for k, v in block.params.items() if v.replace(".", "", 1).isdigit()}
-    key = f"{slug}-timer"
-    with st.container(border=True):
-        c1, c2, c3 = st.columns(3)
-        sets = c1.number_input("Sets", 1, 10, int(p.get("sets", 3)), key=f"{key}-sets")
-        reps = c2.number_input("Reps per set", 1, 50, int(p.get("reps", 10)), key=f"{key}-reps")
-        hold = c3.number_input("Hold (s)", 0, 10, int(p.get("hold", 2)), key=f"{key}-hold")
-        config = TimerConfig(sets=int(sets), reps=int(reps), hold_s=float(hold), lift_s=p.get("lift", 1.0),
-                             lower_s=p.get("lower", 2.0), rest_s=p.get("rest", 30.0))
-        timer: RepTimer = st.session_state.setdefault(key, RepTimer(config))
-        if timer.config != config:
-            timer.configure(config)
-        state = timer.state()
-        live = state.running and state.phase != "done"
-        st.fragment(_timer_view, run_every=0.5 if live else None)(key, live)
-
-
-def _timer_view(key: str, was_live: bool) -> None:
-    timer: RepTimer = st.session_state[key]
-    state = timer.state()
-    label, colour, hint = PHASE_STYLE[state.phase]
-    if not state.started:
-        label, colour, hint = "READY", "#52606D", "Press start, then follow the phase name"
-    number = state.whole_seconds_left if state.started else ""
-    cfg = timer.config
-    st.html(
-        f'<div style="text-align:center;padding:8px;border-radius:14px;background:{colour};color:#fff">'
-        f'<div style="font-size:1.1rem">Set {state.set} of {cfg.sets} · Rep {state.rep} of {cfg.reps}</div>'
-        f'<div style="font-size:2.2rem;font-weight:700;letter-spacing:.08em">{label}</div>'
-        f'<div style="font-size:4.5rem;font-weight:800;line-height:1">{number}</div>'
-        f'<div style="font-size:1rem">{hint}</div></div>'
-    )
-    st.progress(state.progress, text=f"{int(state.elapsed)} s of {int(cfg.total_s)} s")
-    row = st.container(horizontal=True, gap="small")
-    if not state.running and state.phase != "done":
-        if row.button("Resume" if state.started else "Start", key=f"{key}-go", type="primary",
-                     icon=":material/play_arrow:", width="stretch"):
-            timer.resume() if state.started else timer.start()
-            st.rerun()
-    elif state.running and row.button("Pause", key=f"{key}-pause", icon=":material/pause:", width="stretch"):
-        timer.pause()
-        st.rerun()
-    if row.button("Reset", key=f"{key}-reset", icon=":material/restart_alt:", width="stretch"):
-        timer.reset()
-        st.rerun()
-    if was_live and not state.running:  # just finished: stop the auto-refresh
-        st.rerun()
-
-
 def _screen_button() -> None:
     target = st.session_state.get("_screen_page")
     with st.container(border=True):
@@ -184,7 +127,7 @@ def _render(page: content.Page) -> None:
             elif block.kind == "widget" and block.name == "checklist":
                 _checklist(block, slug)
             elif block.kind == "widget" and block.name == "timer":
-                _timer(block, slug)
+                timer_widget(block, slug)
             elif block.kind == "widget" and block.name == "screen-button":
                 _screen_button()
             elif block.kind == "text":
