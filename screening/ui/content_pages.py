@@ -7,6 +7,7 @@ from typing import Callable
 import streamlit as st
 
 from screening import content
+from screening.handout_pdf import handout_pdf, handout_slugs
 from screening.ui.timer_view import timer_widget
 
 SECTION_LABELS = {"learn": "Learn", "exercises": "Exercises"}
@@ -72,6 +73,16 @@ def _checklist(block: content.Block, slug: str) -> None:
             st.caption(f"{sum(ticked)} of {len(items)} ticked")
 
 
+def handouts() -> None:
+    """A download button per printable one-page exercise handout (built when clicked)."""
+    with st.container(border=True):
+        for slug in handout_slugs():
+            page = content.get_page(slug)
+            st.download_button(f"{page.title} (PDF, one page)", lambda s=slug: handout_pdf(s),
+                               file_name=f"kneescreen-{slug}.pdf", mime="application/pdf", on_click="ignore",
+                               key=f"handout-{slug}", icon=":material/picture_as_pdf:", width="stretch")
+
+
 def _screen_button() -> None:
     target = st.session_state.get("_screen_page")
     with st.container(border=True):
@@ -128,6 +139,8 @@ def _render(page: content.Page) -> None:
                 _checklist(block, slug)
             elif block.kind == "widget" and block.name == "timer":
                 timer_widget(block, slug)
+            elif block.kind == "widget" and block.name == "handouts":
+                handouts()
             elif block.kind == "widget" and block.name == "screen-button":
                 _screen_button()
             elif block.kind == "text":
