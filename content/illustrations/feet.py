@@ -1,26 +1,36 @@
-"""The foot seen from the inside: the short-foot drill and its faults."""
+"""The foot seen from the inside: the short-foot drill and its faults (toes drawn as their own segments)."""
 
 from __future__ import annotations
 
 from .svg import ACCENT, BAD, BODY, EDGE, GOOD, INK, LIMB, MUTED, Svg, f
 
 
-def foot_outline(svg, ox, oy, s, arch=0.0, curl=False, ball_up=False, color=BODY):
-    """Inside (medial) view of a right foot, heel left. arch 0..1 lifts and shortens it."""
+def foot_outline(svg, ox, oy, s, arch=0.0, toes="flat", ball_up=False, color=BODY):
+    """Inside (medial) view of a right foot, heel left, toes right. arch 0..1 lifts and shortens it;
+    toes 'flat' lie long on the floor, 'curl' claw (knuckle up, tip pressed down); ball_up lifts the ball."""
     def P(x, y):
         return (ox + s * x, oy + s * y)
-    ball_x = 200 - 8 * arch
-    ball_y = -14 if ball_up else 0
+
+    def xy(x, y):
+        q = P(x, y)
+        return f"{f(q[0])},{f(q[1])}"
+    ball_x = 196 - 8 * arch
+    lift = -24 if ball_up else 0
     arch_y = -8 - 34 * arch
-    toe = f"L{f(P(ball_x + 26, -10)[0])},{f(P(0, -4)[1])} L{f(P(ball_x + 34, 18)[0])},{f(P(0, 0)[1])}" if curl else \
-        f"L{f(P(ball_x + 62, -18 + ball_y)[0])},{f(P(0, -18 + ball_y)[1])} L{f(P(ball_x + 66, ball_y)[0])},{f(P(0, ball_y)[1])}"
-    d = (f"M{f(P(10, 0)[0])},{f(P(10, 0)[1])} Q{f(P(-14, -10)[0])},{f(P(0, -10)[1])} {f(P(6, -52)[0])},{f(P(0, -52)[1])} "
-         f"L{f(P(30, -120)[0])},{f(P(0, -120)[1])} L{f(P(70, -122)[0])},{f(P(0, -122)[1])} "
-         f"Q{f(P(90, -78 - 14 * arch)[0])},{f(P(0, -78 - 14 * arch)[1])} {f(P(ball_x, -32 + ball_y)[0])},{f(P(0, -32 + ball_y)[1])} "
-         f"{toe} L{f(P(ball_x, ball_y)[0])},{f(P(0, ball_y)[1])} "
-         f"Q{f(P(110, arch_y)[0])},{f(P(0, arch_y)[1])} {f(P(30, 0)[0])},{f(P(0, 0)[1])} Z")
+    d = (f"M{xy(10, 0)} Q{xy(-14, -10)} {xy(6, -52)} L{xy(30, -120)} L{xy(70, -122)} "
+         f"Q{xy(92, -80 - 14 * arch)} {xy(ball_x, -30 + lift)} Q{xy(ball_x + 16, -16 + lift)} {xy(ball_x + 8, lift)} "
+         f"Q{xy(110, arch_y)} {xy(30, 0)} Z")
     svg.path(d, LIMB, 3, fill=color)
-    return {"heel": P(22, 0), "ball": P(ball_x, ball_y), "arch": P(110, arch_y / 2), "toe": P(ball_x + 50, -8)}
+    base = P(ball_x + 6, -9 + lift)
+    if toes == "curl":  # claw: the joint nearest the foot bends up, the tip presses into the floor
+        knuckle, tip = P(ball_x + 30, -34), P(ball_x + 48, -4)
+        svg.poly([base, knuckle, tip], LIMB, 16 * s + 3)
+        svg.poly([base, knuckle, tip], color, 16 * s - 3)
+    else:
+        tip = P(ball_x + 62, -8 if ball_up else -8)
+        svg.poly([base, tip], LIMB, 16 * s + 3)
+        svg.poly([base, tip], color, 16 * s - 3)
+    return {"heel": P(22, 0), "ball": P(ball_x, lift), "arch": P(110, arch_y / 2), "toe": tip}
 
 
 def fig_short_foot() -> Svg:
@@ -41,15 +51,19 @@ def fig_short_foot() -> Svg:
 
 
 def fig_short_foot_fault() -> Svg:
-    svg = Svg(600, 300, "Short-foot faults: toes curling, and the ball of the foot lifting")
-    for cx, curl, up, title in ((150, True, False, "Toes curl"), (450, False, True, "Ball lifts")):
+    svg = Svg(600, 320, "Short-foot faults: toes curling and gripping, and the ball of the foot lifting")
+    for cx, toes, up, title, note in ((150, "curl", False, "Toes curl", "toes claw and grip"),
+                                      (450, "flat", True, "Ball lifts", "big-toe ball off the floor")):
         svg.mark(cx - 70, 44, False, 28)
         svg.text(cx - 50, 53, title, 23, BAD, "start", "bold")
         svg.line((cx - 135, 240), (cx + 135, 240), MUTED, 3)
-        p = foot_outline(svg, cx - 125, 240, 0.95, arch=0.6, curl=curl, ball_up=up)
-        svg.circle((p["toe"][0] if curl else p["ball"][0], 220 if curl else 228), 24, fill="none", stroke=BAD, width=4)
-    svg.line((300, 24), (300, 252), EDGE, 2)
-    svg.text(300, 282, "Keep toes long and the ball of the foot down", 19, INK)
+        p = foot_outline(svg, cx - 125, 240, 0.95, arch=0.6, toes=toes, ball_up=up)
+        if toes == "curl":
+            svg.circle((p["toe"][0] - 12, 222), 30, fill="none", stroke=BAD, width=4)
+        else:
+            svg.line((p["ball"][0] + 6, 240), (p["ball"][0] + 6, p["ball"][1] + 2), BAD, 3, arrow="bad")
+            svg.circle((p["ball"][0] + 6, 226), 26, fill="none", stroke=BAD, width=4)
+        svg.text(cx, 276, note, 18, BAD)
+    svg.line((300, 24), (300, 290), EDGE, 2)
+    svg.text(300, 306, "Keep toes long and the ball of the foot down", 19, INK)
     return svg
-
-

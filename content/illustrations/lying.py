@@ -87,14 +87,17 @@ def fig_clamshell_setup() -> Svg:
 
 
 def fig_clamshell_lift() -> Svg:
-    svg = Svg(600, 360, "Clamshell lift: the knee opens, the feet stay together, the pelvis stays still")
+    svg = Svg(600, 400, "Clamshell lift seen from in front, a little above: the knee opens, the feet stay together; "
+                        "inset: the pelvis seen from the feet stays upright")
+    svg.text(300, 376, "Seen from in front, a little above", 19, MUTED, weight="bold")
+    pelvis_icon(svg, 96, 94, 0, True)
     clam_figure(svg, 330, 250, 1.0, lift=0, opacity=0.35)
     pts_ = clam_figure(svg, 330, 250, 1.0, lift=38, mat=False)
     svg.path(f"M{f(pts_['knee0'][0] + 24)},{f(pts_['knee0'][1] - 8)} Q{f(pts_['knee'][0] + 60)},"
              f"{f((pts_['knee0'][1] + pts_['knee'][1]) / 2)} {f(pts_['knee'][0] + 24)},{f(pts_['knee'][1] + 8)}",
              GOOD, 4, arrow="good")
     svg.text(pts_["knee"][0] + 40, pts_["knee"][1] - 14, "knee opens", 20, GOOD, "start", "bold")
-    svg.text(pts_["foot"][0] - 10, pts_["foot"][1] + 96, "feet stay together", 19, INK)
+    svg.text(pts_["foot"][0] - 10, pts_["foot"][1] + 90, "feet stay together", 19, INK)
     svg.text(pts_["top_hip"][0] - 40, 54, "pelvis stays still", 19, INK)
     svg.line((pts_["top_hip"][0] - 40, 64), (pts_["top_hip"][0] - 4, pts_["top_hip"][1] - 16), INK, 2.5, arrow="ink")
     return svg
@@ -136,7 +139,7 @@ def fig_clamshell_fault() -> Svg:
     svg = Svg(600, 400, "Clamshell: correct form next to the pelvis rolling back")
     for cx, ok, roll, lift, title, note in (
             (150, True, 0, 30, "Correct", "pelvis stacked,\nsmaller lift: glutes"),
-            (450, False, 30, 26, "Pelvis rolls back", "knee looks higher,\nTFL and low back work")):
+            (450, False, 30, 26, "Pelvis rolls back", "knee looks higher,\nglutes work less")):
         svg.mark(cx - 110 if ok else cx - 132, 40, ok)
         svg.text(cx - 88 if ok else cx - 110, 49, title, 23, GOOD if ok else BAD, "start", "bold")
         pelvis_icon(svg, cx + 60, 138, roll, ok)

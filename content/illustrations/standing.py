@@ -10,7 +10,7 @@ from .svg import ACCENT, BAD, BAND, BODY, EDGE, GOOD, INK, LIMB, MUTED, Svg, f, 
 def front_figure(svg, cx, gy, s=1.0, depth=0.0, knee_in=0.0, stance=30.0, arms="forward", only_legs=False):
     """A person seen from the front; returns {'hips','knees','ankles'} as (left, right) tuples.
 
-    depth 0 = standing, 1 = deep squat; knee_in moves the knees toward the midline (px)."""
+    depth 0 = standing, 1 = deep squat; knee_in moves the knees toward the midline (px, negative = out)."""
     out = {}
     ankles = [(cx - stance * s, gy - 16 * s), (cx + stance * s, gy - 16 * s)]
     shank, thigh = 112 * s * (1 - 0.18 * depth), 112 * s * (1 - 0.58 * depth)
@@ -19,7 +19,7 @@ def front_figure(svg, cx, gy, s=1.0, depth=0.0, knee_in=0.0, stance=30.0, arms="
     knees = []
     for side, (hip, ank) in zip((-1, 1), zip(hips, ankles)):
         base = lerp(hip, ank, thigh / (thigh + shank))
-        knees.append((base[0] + side * (14 * s * depth - knee_in * s), base[1]))
+        knees.append((base[0] - side * knee_in * s, base[1]))  # on the hip-ankle line unless moved in
     sh_y = hip_y - 118 * s * (1 - 0.12 * depth)
     shoulders = [(cx - 46 * s, sh_y), (cx + 46 * s, sh_y)]
     if not only_legs:
@@ -35,15 +35,26 @@ def front_figure(svg, cx, gy, s=1.0, depth=0.0, knee_in=0.0, stance=30.0, arms="
             else:
                 limb(svg, sh, (sh[0] + side * 10 * s, sh_y + 62 * s), (sh[0] + side * 12 * s, sh_y + 116 * s), width=13 * s)
     for side, hip, knee, ank in zip((-1, 1), hips, knees, ankles):
-        limb(svg, hip, knee, ank, width=18 * s)
+        limb(svg, knee, ank, width=18 * s)
+        limb(svg, hip, knee, width=(18 + 8 * depth) * s)  # a bent thigh points at the camera: shorter, wider
         svg.add(f'<ellipse cx="{f(ank[0] + side * 8 * s)}" cy="{f(gy - 7 * s)}" rx="{f(20 * s)}" ry="{f(8 * s)}" fill="{LIMB}"/>')
+        if depth > 0.2:  # the kneecap shows the knee is bent and which way it points
+            svg.add(f'<ellipse cx="{f(knee[0])}" cy="{f(knee[1] - 2 * s)}" rx="{f(7 * s)}" ry="{f(9 * s)}" '
+                    f'fill="#8FA6BC"/>')
     out.update(hips=tuple(hips), knees=tuple(knees), ankles=tuple(ankles), shoulders=tuple(shoulders))
     return out
 
 
-def hka_overlay(svg, fig, color, angle=True):
-    """Hip-knee-ankle lines over a front figure, with the frontal-plane angle at each knee."""
-    for hip, knee, ank in zip(fig["hips"], fig["knees"], fig["ankles"]):
+def fppa(hip, knee, ank) -> float:
+    """The frontal-plane projection angle drawn (degrees): 180 minus the hip-knee-ankle angle."""
+    a = math.atan2(hip[1] - knee[1], hip[0] - knee[0]) - math.atan2(ank[1] - knee[1], ank[0] - knee[0])
+    return 180.0 - abs(math.degrees((a + math.pi) % (2 * math.pi) - math.pi))
+
+
+def hka_overlay(svg, fig, color, angle=True, label_side=None):
+    """Hip-knee-ankle lines over a front figure, with the frontal-plane angle at each knee; the angle of
+    the leg on ``label_side`` (0 left, 1 right of the picture) is written right next to its wedge."""
+    for i, (hip, knee, ank) in enumerate(zip(fig["hips"], fig["knees"], fig["ankles"])):
         svg.line(hip, ank, ACCENT, 2.5, dash="6 6")
         svg.poly([hip, knee, ank], color, 4)
         for p in (hip, knee, ank):
@@ -59,68 +70,38 @@ def hka_overlay(svg, fig, color, angle=True):
                 e1 = (knee[0] + 40 * math.cos(math.radians(hi)), knee[1] + 40 * math.sin(math.radians(hi)))
                 svg.path(f"M{f(knee[0])},{f(knee[1])} L{f(e0[0])},{f(e0[1])} A40,40 0 0 1 {f(e1[0])},{f(e1[1])} Z",
                          color, 2, fill=color, opacity=0.35)
+                if i == label_side:
+                    mid = math.radians((lo + hi) / 2)
+                    tip = (knee[0] + 30 * math.cos(mid), knee[1] + 30 * math.sin(mid))
+                    out = 1 if i == 1 else -1
+                    at = (knee[0] + out * 56, knee[1] + 40)
+                    svg.line(tip, (at[0] - out * 4, at[1] - 6), color, 2)
+                    svg.text(at[0], at[1], f"{fppa(hip, knee, ank):.0f}°", 20, color, "start" if out > 0 else "end",
+                             "bold")
 
 
 def fig_squat_neutral_vs_valgus() -> Svg:
     svg = Svg(600, 520, "Neutral squat and valgus squat from the front")
     for cx, ok, knee_in, label, note in ((150, True, 0, "Neutral", "hip, knee and ankle\nin one line"),
-                                          (450, False, 34, "Valgus", "knees fall inside the\nline: an angle opens")):
+                                          (450, False, 9, "Valgus", "knees fall inside the\nline: an angle opens")):
         svg.mark(cx - 58, 40, ok)
         svg.text(cx - 36, 50, label, 26, GOOD if ok else BAD, "start", "bold")
         svg.line((cx - 125, 430), (cx + 125, 430), MUTED, 2)
         fig = front_figure(svg, cx, 430, 0.95, depth=0.95, knee_in=knee_in, stance=46)
-        hka_overlay(svg, fig, GOOD if ok else BAD, angle=not ok)
+        hka_overlay(svg, fig, GOOD if ok else BAD, angle=not ok, label_side=None if ok else 1)
         svg.text(cx, 464, note, 19, INK)
-    svg.text(528, 318, "angle", 18, BAD, "start", "bold")
     svg.line((300, 24), (300, 496), EDGE, 2)
     return svg
 
 
-def leg(svg, hip, knee, ank, width=20, color=LIMB, opacity=1.0):
-    limb(svg, hip, knee, ank, width=width, color=color, opacity=opacity)
-    svg.add(f'<ellipse cx="{f(ank[0])}" cy="{f(ank[1] + 14)}" rx="22" ry="8" fill="{color}"/>')
-
-
-def fig_valgus_components() -> Svg:
-    svg = Svg(600, 430, "The three components of dynamic knee valgus")
-    titles = ("1  Hip", "2  Shin", "3  Foot")
-    notes = ("thigh turns in,\nmoves to midline", "shin turns out\nvs the thigh", "foot rolls in,\narch flattens")
-    for i, cx in enumerate((100, 300, 500)):
-        svg.text(cx, 46, titles[i], 24, BAD, weight="bold")
-        svg.text(cx, 372, notes[i], 19)
-        svg.line((cx - 62, 70), (cx - 62, 330), MUTED, 2, dash="4 6")
-        svg.line((cx - 80, 330), (cx + 80, 330), MUTED, 2)
-        hip, knee, ank = (cx + 30, 92), (cx - 12, 200), (cx + 14, 300)
-        svg.line(hip, ank, ACCENT, 2.5, dash="6 6")
-        leg(svg, hip, knee, ank, opacity=0.9)
-        seg = ((hip, knee), (knee, ank), (ank, (ank[0], ank[1] + 10)))[i]
-        limb(svg, *seg, width=20 if i < 2 else 30, color=BAD, opacity=0.45)
-        if i == 0:  # internal rotation around the thigh + adduction toward the midline
-            svg.path(f"M{cx + 34},{134} a34,12 0 1 1 -44,2", BAD, 4, arrow="bad")
-            svg.line((cx + 40, 176), (cx - 8, 184), BAD, 4, arrow="bad")
-            svg.text(cx - 58, 86, "midline", 16, MUTED, "start")
-        elif i == 1:
-            svg.path(f"M{cx - 28},{262} a30,11 0 1 0 44,2", BAD, 4, arrow="bad")
-        else:
-            svg.path(f"M{cx + 56},{286} q-4,34 -52,36", BAD, 4, arrow="bad")
-            svg.path(f"M{cx - 18},{324} q14,-20 30,0", BAND, 3, dash="5 4")
-            svg.text(cx - 52, 304, "arch", 17, BAND, weight="bold")
-    for x in (200, 400):
-        svg.line((x, 24), (x, 406), EDGE, 2)
-    return svg
-
-
 def fig_filming_setup() -> Svg:
-    svg = Svg(600, 400, "Filming set-up: phone at knee-to-hip height, 2 to 4 metres in front")
+    svg = Svg(600, 400, "Filming set-up from the side: the athlete faces the phone, which stands at knee-to-hip "
+                        "height 2 to 4 metres in front")
     gy = 330
     svg.line((30, gy), (570, gy), MUTED, 3)
-    px, ph = 470, 300  # person seen from the side
-    hip, knee = (px, gy - 150), (px + 4, gy - 78)
-    limb(svg, (px, gy - 8), knee, hip, width=18)
-    limb(svg, (px - 4, gy - 8), (px + 22, gy - 8), width=12)
-    limb(svg, hip, (px, gy - 265), width=30, color=BODY)
-    svg.circle((px, gy - 292), 22)
-    limb(svg, (px, gy - 250), (px + 6, gy - 190), (px + 4, gy - 140), width=12)
+    px = 470  # the athlete, seen from the side, facing left toward the phone
+    body = side_figure(svg, px, gy, 0.98, knee=6, lean=0, facing=-1, arms="down")
+    knee, hip = body["knee"], body["hip"]
     svg.line((px + 44, knee[1]), (px + 44, hip[1]), BAND, 3)
     svg.text(px + 54, (knee[1] + hip[1]) / 2 - 8, "knee", 17, BAND, "start")
     svg.text(px + 54, (knee[1] + hip[1]) / 2 + 14, "to hip", 17, BAND, "start")
@@ -128,10 +109,12 @@ def fig_filming_setup() -> Svg:
     svg.line((120, gy), (105, cam_y + 10), INK, 3)
     svg.line((120, gy), (135, cam_y + 10), INK, 3)
     svg.rect(112, cam_y - 22, 14, 44, INK, rx=3)
-    svg.poly([(128, cam_y), (px - 30, gy - 296), (px - 30, gy + 2)], ACCENT, 2, fill=ACCENT, closed=True, opacity=0.12)
+    top = body["head"][1] - 30
+    svg.poly([(128, cam_y), (px - 40, top), (px - 40, gy + 2)], ACCENT, 2, fill=ACCENT, closed=True, opacity=0.12)
     svg.line((130, gy + 28), (px - 6, gy + 28), INK, 3, arrow="ink")
     svg.line((px - 6, gy + 28), (130, gy + 28), INK, 3, arrow="ink")
     svg.text((130 + px) / 2, gy + 58, "2-4 m, square to you, phone still", 19)
+    svg.text(px - 30, body["head"][1] - 8, "faces the phone", 17, MUTED, "end")
     svg.rect(30, 40, 92, 150, "#FFFFFF", rx=12, stroke=INK, width=3)  # the phone screen
     front_figure(svg, 76, 172, 0.36, arms="down")
     svg.text(140, 60, "whole body\nand feet in\nthe picture", 19, INK, "start")
@@ -139,24 +122,50 @@ def fig_filming_setup() -> Svg:
     return svg
 
 
+def side_figure(svg, x, gy, s=1.0, knee=0.0, lean=0.0, facing=-1, arms="forward"):
+    """A person seen from the side, facing left (-1) or right (1); knee = knee bend, lean = trunk forward
+    tilt (degrees). The shin tips forward and the thigh back by half the knee bend each."""
+    a = math.radians(knee / 2)
+    ank = (x, gy - 6 * s)
+    kn = (ank[0] + facing * 74 * s * math.sin(a), ank[1] - 74 * s * math.cos(a))
+    hip = (kn[0] - facing * 76 * s * math.sin(a), kn[1] - 76 * s * math.cos(a))
+    t = math.radians(lean)
+    sh = (hip[0] + facing * 84 * s * math.sin(t), hip[1] - 84 * s * math.cos(t))
+    head = (sh[0] + facing * 14 * s * math.sin(t), sh[1] - 26 * s * math.cos(t) - 4 * s)
+    limb(svg, hip, sh, width=30 * s, color=BODY)
+    svg.circle(head, 17 * s)
+    svg.circle((head[0] + facing * 16 * s, head[1] + 2 * s), 4 * s)  # nose: shows which way the person faces
+    limb(svg, hip, kn, ank, width=16 * s)
+    limb(svg, (ank[0] - facing * 8 * s, gy - 4 * s), (ank[0] + facing * 26 * s, gy - 4 * s), width=10 * s)
+    hand = (sh[0] + facing * 40 * s, sh[1] + 34 * s) if arms == "forward" else (sh[0] + facing * 4 * s, sh[1] + 70 * s)
+    limb(svg, sh, lerp(sh, hand, 0.55), hand, width=10 * s, color="#2F4356")
+    return {"ankle": ank, "knee": kn, "hip": hip, "shoulder": sh, "head": head}
+
+
 def fig_landing_do_dont() -> Svg:
-    svg = Svg(600, 500, "Landing from the front: knees over toes, not inside them")
-    for cx, ok, knee_in, title, note in ((150, True, 0, "Do", "knees over toes,\nsoft and bent"),
-                                          (450, False, 34, "Don't", "knees inside\nthe feet")):
+    svg = Svg(600, 520, "Landing from the front and from the side: knees bent and over the toes, not inside them")
+    for cx, ok, knee_in, depth, bend, lean, title, note in (
+            (150, True, 0, 0.7, 70, 30, "Do", "knees over toes,\nsoft and bent"),
+            (450, False, 11, 0.3, 14, 4, "Don't", "knees inside the\nfeet, legs stiff")):
+        color = GOOD if ok else BAD
         svg.mark(cx - 40, 40, ok)
-        svg.text(cx - 18, 50, title, 26, GOOD if ok else BAD, "start", "bold")
-        svg.line((cx - 125, 410), (cx + 125, 410), MUTED, 2)
-        fig = front_figure(svg, cx, 410, 0.95, depth=0.7, knee_in=knee_in, stance=42, arms="out")
-        hka_overlay(svg, fig, GOOD if ok else BAD, angle=False)
-        svg.text(cx, 444, note, 19)
-    svg.line((300, 24), (300, 486), EDGE, 2)
+        svg.text(cx - 18, 50, title, 26, color, "start", "bold")
+        svg.line((cx - 135, 410), (cx + 135, 410), MUTED, 2)
+        fig = front_figure(svg, cx - 40, 410, 0.8, depth=depth, knee_in=knee_in, stance=40, arms="out")
+        hka_overlay(svg, fig, color, angle=False)
+        side = side_figure(svg, cx + 88, 410, 0.78, knee=bend, lean=lean, facing=-1)
+        svg.poly([side["hip"], side["knee"], side["ankle"]], color, 3)
+        svg.text(cx - 40, 432, "front", 17, MUTED)
+        svg.text(cx + 88, 432, "side", 17, MUTED)
+        svg.text(cx, 462, note, 19)
+    svg.line((300, 24), (300, 506), EDGE, 2)
     return svg
 
 
 def fig_lateral_band_walk() -> Svg:
     svg = Svg(600, 420, "Lateral band walk: half squat, band above the knees, step sideways")
     floor(svg, 370, 120, 480)
-    fig = front_figure(svg, 300, 370, 0.9, depth=0.6, stance=66, arms="forward")
+    fig = front_figure(svg, 300, 370, 0.9, depth=0.6, knee_in=-8, stance=66, arms="forward")
     (lk, rk) = fig["knees"]
     svg.line((lk[0] - 2, lk[1] - 16), (rk[0] + 2, rk[1] - 16), BAND, 7)
     svg.text(300, lk[1] - 26, "band", 18, BAND, weight="bold")
@@ -191,17 +200,26 @@ def fig_single_leg_squat() -> Svg:
 
 
 def fig_single_leg_deadlift() -> Svg:
-    svg = Svg(600, 340, "Single-leg deadlift from the side: trunk and free leg in one line")
+    svg = Svg(600, 340, "Single-leg deadlift from the side: trunk and free leg in one line, standing knee soft")
     floor(svg, 300)
-    ank, knee, hip, sh = (300, 290), (308, 228), (296, 166), (160, 150)
-    svg.circle((118, 142), 24)
+    # facing left: the toes of the standing foot point left, the soft knee sits a little in front (left)
+    # of the hip-ankle line, never behind it
+    ank, knee, hip = (300, 288), (288, 228), (302, 170)
+    sh, head = (172, 164), (130, 160)
     limb(svg, sh, hip, width=40, color=BODY)
+    svg.circle(head, 24)
+    svg.circle((head[0] - 6, head[1] + 24), 5)  # nose toward the floor: the face looks down
     limb(svg, hip, knee, ank, width=20)
-    limb(svg, ank, (330, 292), width=14)
-    limb(svg, (hip[0] + 6, hip[1] - 4), (420, 154), (530, 142), width=18, color="#6B8299")
-    limb(svg, (sh[0] + 10, sh[1] + 6), (176, 214), (182, 252), width=12, color="#2F4356")
-    svg.line((100, 144), (548, 140), GOOD, 2.5, dash="6 6")
+    limb(svg, (ank[0] + 10, 294), (ank[0] - 36, 294), width=14)
+    free_knee, free_ank = (418, 174), (534, 178)
+    limb(svg, (hip[0] + 6, hip[1] - 2), free_knee, free_ank, width=18, color="#6B8299")
+    limb(svg, free_ank, (536, 204), width=12, color="#6B8299")  # free foot: toes point at the floor
+    limb(svg, (sh[0] + 8, sh[1] + 8), (176, 214), (178, 246), width=10, color="#2F4356")
+    svg.circle((178, 250), 8, fill="#2F4356")  # the hand hangs under the shoulder
+    svg.line((104, 160), (552, 178), GOOD, 2.5, dash="6 6")
+    svg.line(hip, ank, ACCENT, 2, dash="4 5")
     svg.text(300, 52, "hinge at the hip:", 20, INK)
     svg.text(300, 80, "trunk and free leg in one line", 20, GOOD, weight="bold")
-    svg.text(360, 250, "knee soft", 19, INK, "start")
+    svg.text(318, 246, "knee soft, a little", 19, INK, "start")
+    svg.text(318, 270, "in front of the line", 19, INK, "start")
     return svg
