@@ -30,7 +30,8 @@ def foot_outline(svg, ox, oy, s, arch=0.0, toes="flat", ball_up=False, color=BOD
         tip = P(ball_x + 62, -8 if ball_up else -8)
         svg.poly([base, tip], LIMB, 16 * s + 3)
         svg.poly([base, tip], color, 16 * s - 3)
-    return {"heel": P(22, 0), "ball": P(ball_x, lift), "arch": P(110, arch_y / 2), "toe": tip}
+    return {"heel": P(22, 0), "ball": P(ball_x, lift), "arch": P(110, arch_y / 2), "toe": tip, "toe_base": base,
+            "knuckle": knuckle if toes == "curl" else None}
 
 
 def fig_short_foot() -> Svg:

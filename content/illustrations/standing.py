@@ -134,19 +134,24 @@ def side_figure(svg, x, gy, s=1.0, knee=0.0, lean=0.0, facing=-1, arms="forward"
     head = (sh[0] + facing * 14 * s * math.sin(t), sh[1] - 26 * s * math.cos(t) - 4 * s)
     limb(svg, hip, sh, width=30 * s, color=BODY)
     svg.circle(head, 17 * s)
-    svg.circle((head[0] + facing * 16 * s, head[1] + 2 * s), 4 * s)  # nose: shows which way the person faces
+    nose = (head[0] + facing * 16 * s, head[1] + 2 * s)
+    svg.circle(nose, 4 * s)  # the nose shows which way the person faces
     limb(svg, hip, kn, ank, width=16 * s)
     limb(svg, (ank[0] - facing * 8 * s, gy - 4 * s), (ank[0] + facing * 26 * s, gy - 4 * s), width=10 * s)
     hand = (sh[0] + facing * 40 * s, sh[1] + 34 * s) if arms == "forward" else (sh[0] + facing * 4 * s, sh[1] + 70 * s)
     limb(svg, sh, lerp(sh, hand, 0.55), hand, width=10 * s, color="#2F4356")
-    return {"ankle": ank, "knee": kn, "hip": hip, "shoulder": sh, "head": head}
+    return {"ankle": ank, "knee": kn, "hip": hip, "shoulder": sh, "head": head, "nose": nose,
+            "toe": (ank[0] + facing * 26 * s, gy - 4 * s)}
+
+
+LANDINGS = (  # (centre x, ok, knee_in px, front depth, side-view knee bend deg, trunk lean deg, title, note)
+    (150, True, 0, 0.7, 70, 30, "Do", "knees over toes,\nsoft and bent"),
+    (450, False, 11, 0.3, 14, 4, "Don't", "knees inside the\nfeet, legs stiff"))
 
 
 def fig_landing_do_dont() -> Svg:
     svg = Svg(600, 520, "Landing from the front and from the side: knees bent and over the toes, not inside them")
-    for cx, ok, knee_in, depth, bend, lean, title, note in (
-            (150, True, 0, 0.7, 70, 30, "Do", "knees over toes,\nsoft and bent"),
-            (450, False, 11, 0.3, 14, 4, "Don't", "knees inside the\nfeet, legs stiff")):
+    for cx, ok, knee_in, depth, bend, lean, title, note in LANDINGS:
         color = GOOD if ok else BAD
         svg.mark(cx - 40, 40, ok)
         svg.text(cx - 18, 50, title, 26, color, "start", "bold")
@@ -199,18 +204,21 @@ def fig_single_leg_squat() -> Svg:
     return svg
 
 
+# Facing left: the toes of the standing foot point left (forward) and the soft knee sits a little in front
+# of the hip-ankle line, never behind it (that would be the knee bending backward).
+SLDL = {"ankle": (300, 288), "knee": (288, 228), "hip": (302, 170), "toe": (264, 294)}
+
+
 def fig_single_leg_deadlift() -> Svg:
     svg = Svg(600, 340, "Single-leg deadlift from the side: trunk and free leg in one line, standing knee soft")
     floor(svg, 300)
-    # facing left: the toes of the standing foot point left, the soft knee sits a little in front (left)
-    # of the hip-ankle line, never behind it
-    ank, knee, hip = (300, 288), (288, 228), (302, 170)
+    ank, knee, hip, toe = (SLDL[k] for k in ("ankle", "knee", "hip", "toe"))
     sh, head = (172, 164), (130, 160)
     limb(svg, sh, hip, width=40, color=BODY)
     svg.circle(head, 24)
     svg.circle((head[0] - 6, head[1] + 24), 5)  # nose toward the floor: the face looks down
     limb(svg, hip, knee, ank, width=20)
-    limb(svg, (ank[0] + 10, 294), (ank[0] - 36, 294), width=14)
+    limb(svg, (ank[0] + 10, 294), toe, width=14)
     free_knee, free_ank = (418, 174), (534, 178)
     limb(svg, (hip[0] + 6, hip[1] - 2), free_knee, free_ank, width=18, color="#6B8299")
     limb(svg, free_ank, (536, 204), width=12, color="#6B8299")  # free foot: toes point at the floor
