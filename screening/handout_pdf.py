@@ -191,7 +191,7 @@ def take_home_pdf(result: Result, name: str = "") -> bytes:
         for side, leg in result.legs.items():
             r = primary_rating(leg)
             value = f"{r.label} {format_rating(r)}" if r else "no rated measure"
-            headline = re.sub(rf"^{side} leg:\s*", "", leg.headline, flags=re.I)
+            headline = re.sub(rf"^{side} leg:\s*", "", leg.headline, flags=re.IGNORECASE)
             _write(pdf, f"- **{side.capitalize()} leg: {band_word(r.band if r else None)}** ({value}): "
                         f"{headline}", size, indent=1)
         _heading(pdf, "Your exercises", size)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import re
 import shutil
 import subprocess
@@ -100,7 +101,7 @@ def test_workshop_guide_covers_the_kit():
                   "Workshop", "file after the participant", "2-3 times a week", "FIFA 11+", "knakontroll.se",
                   "widget: handouts", "Petushek"):
         assert words in body, words
-    plan = re.findall(r"^\d\. \*\*(\d+)-(\d+) min", body, re.M)
+    plan = re.findall(r"^\d\. \*\*(\d+)-(\d+) min", body, re.MULTILINE)
     spans = [(int(a), int(b)) for a, b in plan]
     assert spans[0][0] == 0 and spans[-1][1] == 30, "the plan fills the 30 minutes"
-    assert all(b == c for (_, b), (c, _) in zip(spans, spans[1:])), "no gaps or overlaps in the plan"
+    assert all(b == c for (_, b), (c, _) in itertools.pairwise(spans)), "no gaps or overlaps in the plan"

@@ -12,8 +12,8 @@ import pytest
 from screening import content
 
 sys.path.insert(0, str(content.CONTENT_DIR))
-from illustrations import feet, standing, valgus  # noqa: E402
-from illustrations.svg import BAD, Svg  # noqa: E402
+from illustrations import feet, standing, valgus
+from illustrations.svg import BAD, Svg
 
 NS = {"s": "http://www.w3.org/2000/svg"}
 

@@ -62,16 +62,16 @@ def test_bad_sides_rejected():
         TimerConfig(sides=3)
 
 
-def _read(data: bytes) -> tuple[wave.Wave_read, np.ndarray]:
-    w = wave.open(io.BytesIO(data))
-    samples = np.frombuffer(w.readframes(w.getnframes()), "<i2").astype(float)
-    return w, samples
+def _read(data: bytes) -> tuple[tuple[int, int, int], np.ndarray]:
+    with wave.open(io.BytesIO(data)) as w:
+        fmt = (w.getnchannels(), w.getsampwidth(), w.getframerate())
+        return fmt, np.frombuffer(w.readframes(w.getnframes()), "<i2").astype(float)
 
 
 @pytest.mark.parametrize("phase, hz", [("lift", 880), ("lower", 440), ("rest", 330)])
 def test_cue_is_a_wav_beep_of_its_pitch_and_length(phase, hz):
-    w, x = _read(cue_wav(phase))
-    assert (w.getnchannels(), w.getsampwidth(), w.getframerate()) == (1, 2, RATE)
+    fmt, x = _read(cue_wav(phase))
+    assert fmt == (1, 2, RATE)
     assert len(x) / RATE == pytest.approx(sum(s for _, s in CUES[phase]), abs=0.002)
     spectrum = np.abs(np.fft.rfft(x))
     assert np.fft.rfftfreq(len(x), 1 / RATE)[spectrum.argmax()] == pytest.approx(hz, abs=5)

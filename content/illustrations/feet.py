@@ -27,7 +27,7 @@ def foot_outline(svg, ox, oy, s, arch=0.0, toes="flat", ball_up=False, color=BOD
         svg.poly([base, knuckle, tip], LIMB, 16 * s + 3)
         svg.poly([base, knuckle, tip], color, 16 * s - 3)
     else:
-        tip = P(ball_x + 62, -8 if ball_up else -8)
+        tip = P(ball_x + 62, -8)  # lying on the floor, also when the ball lifts
         svg.poly([base, tip], LIMB, 16 * s + 3)
         svg.poly([base, tip], color, 16 * s - 3)
     return {"heel": P(22, 0), "ball": P(ball_x, lift), "arch": P(110, arch_y / 2), "toe": tip, "toe_base": base,

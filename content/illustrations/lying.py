@@ -4,7 +4,22 @@ from __future__ import annotations
 
 import math
 
-from .svg import ACCENT, BAD, BAND, BODY, EDGE, GOOD, INK, MAT, MUTED, Svg, f, floor, lerp, limb
+from .svg import (
+    ACCENT,
+    BAD,
+    BAND,
+    BODY,
+    EDGE,
+    GOOD,
+    INK,
+    MAT,
+    MUTED,
+    Svg,
+    f,
+    floor,
+    lerp,
+    limb,
+)
 
 
 # --- clamshell: a lying figure in a simple 3D model, projected obliquely (viewer in front, above)
@@ -106,7 +121,6 @@ def fig_clamshell_lift() -> Svg:
 def fig_clamshell_breathing() -> Svg:
     svg = Svg(600, 360, "Clamshell breathing: breathe out as you lift, in as you lower, belly lightly braced")
     pts_ = clam_figure(svg, 330, 250, 1.0, lift=34)
-    kx, ky = pts_["knee"]
     svg.line((150, 88), (150, 42), GOOD, 5, arrow="good")
     svg.text(166, 58, "breathe OUT\nas you lift", 19, GOOD, "start", "bold")
     svg.line((420, 42), (420, 88), ACCENT, 5, arrow="accent")

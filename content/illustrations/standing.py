@@ -4,7 +4,22 @@ from __future__ import annotations
 
 import math
 
-from .svg import ACCENT, BAD, BAND, BODY, EDGE, GOOD, INK, LIMB, MUTED, Svg, f, floor, lerp, limb
+from .svg import (
+    ACCENT,
+    BAD,
+    BAND,
+    BODY,
+    EDGE,
+    GOOD,
+    INK,
+    LIMB,
+    MUTED,
+    Svg,
+    f,
+    floor,
+    lerp,
+    limb,
+)
 
 
 def front_figure(svg, cx, gy, s=1.0, depth=0.0, knee_in=0.0, stance=30.0, arms="forward", only_legs=False):

@@ -25,7 +25,7 @@ CUES: dict[str, list[tuple[float, float]]] = {
 
 
 def _tone(freq: float, seconds: float) -> np.ndarray:
-    n = int(round(RATE * seconds))
+    n = round(RATE * seconds)
     if freq <= 0:
         return np.zeros(n)
     t = np.arange(n) / RATE
