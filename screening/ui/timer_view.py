@@ -79,7 +79,9 @@ def _cue(key: str, state: TimerState, phase: str) -> None:
     if last != ident:
         count += 1
         st.session_state[f"{key}-cue"], st.session_state[f"{key}-cue-n"] = ident, count
-    st.audio(cue_wav(phase, count), format="audio/wav", autoplay=True)
+    with st.container(key=f"{key}-audio"):  # the player is hidden: only the beep matters
+        st.html(f"<style>.st-key-{key}-audio {{display: none}}</style>")
+        st.audio(cue_wav(phase, count), format="audio/wav", autoplay=True)
 
 
 def _view(key: str, was_live: bool, hold_only: bool, sound: bool) -> None:
@@ -101,6 +103,8 @@ def _view(key: str, was_live: bool, hold_only: bool, sound: bool) -> None:
     )
     if sound and state.started:
         _cue(key, state, phase)
+    if sound:
+        st.caption(":material/volume_up: A beep marks every phase: turn the volume up and put the phone down.")
     st.progress(state.progress, text=f"{int(state.elapsed)} s of {int(cfg.total_s)} s")
     row = st.container(horizontal=True, gap="small")
     if not state.running and state.phase != "done":
