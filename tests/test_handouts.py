@@ -105,3 +105,31 @@ def test_workshop_guide_covers_the_kit():
     spans = [(int(a), int(b)) for a, b in plan]
     assert spans[0][0] == 0 and spans[-1][1] == 30, "the plan fills the 30 minutes"
     assert all(b == c for (_, b), (c, _) in itertools.pairwise(spans)), "no gaps or overlaps in the plan"
+
+
+def test_workshop_page_links_the_guide_and_offers_take_home_sheets(tmp_path, monkeypatch):
+    from screening.store import Store
+    from test_app import goto, no_errors, start
+    from test_app_saved import create_workspace
+
+    db = tmp_path / "kneescreen.sqlite3"
+    monkeypatch.setenv("KNEESCREEN_DB", str(db))
+    monkeypatch.delenv("KNEESCREEN_SAVING", raising=False)
+    at = start()
+    key = create_workspace(at)
+    goto(at, "workshop")
+    assert any("Run a workshop" in str(link.proto) for link in at.get("page_link"))
+    at.text_input(key="wk_title").input("U16").run()
+    at.text_input(key="wk_pass").input("leader-42").run()
+    at.button(key="wk_create").click().run()
+    at.text_area(key="wk_names").input("Alex\nSam").run()
+    at.button(key="wk_add").click().run()
+    ws = Store(db).open_workspace(key)
+    (sess,) = ws.sessions()
+    alex = ws.participants(sess.id)[0]
+    sid = ws.save_screening(ws.create_profile("Alex").id, example_result(), None, [])
+    ws.record_participant_result(sess.id, alex.id, sid, "ok", "")
+    at.run()
+    no_errors(at)
+    sheets = [b for b in at.get("download_button") if "Take-home" in b.proto.label]
+    assert len(sheets) == 1 and "(PDF, 1)" in sheets[0].proto.label and not sheets[0].proto.disabled
