@@ -108,9 +108,10 @@ def test_workshop_guide_covers_the_kit():
 
 
 def test_workshop_page_links_the_guide_and_offers_take_home_sheets(tmp_path, monkeypatch):
-    from screening.store import Store
     from test_app import goto, no_errors, start
     from test_app_saved import create_workspace
+
+    from screening.store import Store
 
     db = tmp_path / "kneescreen.sqlite3"
     monkeypatch.setenv("KNEESCREEN_DB", str(db))
@@ -133,3 +134,26 @@ def test_workshop_page_links_the_guide_and_offers_take_home_sheets(tmp_path, mon
     no_errors(at)
     sheets = [b for b in at.get("download_button") if "Take-home" in b.proto.label]
     assert len(sheets) == 1 and "(PDF, 1)" in sheets[0].proto.label and not sheets[0].proto.disabled
+
+
+def test_each_programme_page_offers_its_handout():
+    from streamlit.testing.v1 import AppTest
+
+    def app(slug: str) -> None:
+        import streamlit as st
+
+        from screening.ui.content_pages import make_pages, render_page
+        st.navigation(make_pages(), position="hidden")
+        render_page(slug)
+
+    for slug in ("clamshell", "knee-valgus", "workshop-guide"):
+        at = AppTest.from_function(app, args=(slug,), default_timeout=20)
+        at.run()
+        assert not at.exception
+        labels = [b.proto.label for b in at.get("download_button")]
+        if slug == "clamshell":
+            assert labels == ["One-page handout to print (PDF)"]
+        elif slug == "knee-valgus":
+            assert labels == []
+        else:
+            assert labels == [f"{content.get_page(s).title} (PDF, one page)" for s in handout_slugs()]

@@ -129,6 +129,10 @@ def _render(page: content.Page) -> None:
     slug = page.slug
     st.title(page.title)
     st.caption(page.summary)
+    if page.handout:
+        st.download_button("One-page handout to print (PDF)", lambda: handout_pdf(slug), file_name=f"kneescreen-{slug}.pdf",
+                           mime="application/pdf", on_click="ignore", key=f"handout-top-{slug}",
+                           icon=":material/print:")
     if slug == "your-sport":
         _sport_page(page)
     else:
