@@ -117,6 +117,8 @@ def test_workshop_page_links_the_guide_and_offers_take_home_sheets(tmp_path, mon
     monkeypatch.setenv("KNEESCREEN_DB", str(db))
     monkeypatch.delenv("KNEESCREEN_SAVING", raising=False)
     at = start()
+    goto(at, "workshop")  # behind the workspace gate the guide is already linked
+    assert any("Run a workshop" in str(link.proto) for link in at.get("page_link"))
     key = create_workspace(at)
     goto(at, "workshop")
     assert any("Run a workshop" in str(link.proto) for link in at.get("page_link"))

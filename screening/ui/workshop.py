@@ -37,11 +37,15 @@ def match(file_name: str, names: dict[str, str]) -> str | None:
     return max(hits)[1] if hits else None
 
 
-def _start(ws: Workspace) -> None:
-    st.markdown(INTRO)
+def _guide_link() -> None:
     guide = st.session_state.get(state.PAGES_BY_SLUG, {}).get("workshop-guide")
     if guide is not None:
         st.page_link(guide, label="Plan the 30-minute session: Run a workshop", icon=":material/checklist:")
+
+
+def _start(ws: Workspace) -> None:
+    st.markdown(INTRO)
+    _guide_link()
     c1, c2 = st.columns(2, gap="medium")
     with c1.container(border=True, key="wk-new"):
         st.markdown("#### New workshop")
@@ -164,6 +168,7 @@ def page() -> None:
     state.init()
     ws = saved.gate(TITLE)
     if ws is None:
+        _guide_link()
         return
     try:
         sess = st.session_state.get(state.WORKSHOP)
