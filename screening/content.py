@@ -5,6 +5,8 @@ Each page is ``content/pages/<slug>.md`` with a small ``key: value`` front-matte
 ends with a ``## Sources`` section. Images are written ``![alt](../img/NAME.svg "caption")``
 on a line of their own; links to other pages are ``[text](other-slug.md)``; interactive
 widgets are marked with an HTML comment line ``<!-- widget: NAME key=value ... -->``.
+An optional ``handout:`` key lists, separated by ``|``, the ``## `` sections of the printable
+one-page handout; ``@Dose`` there collects every paragraph that starts with ``**Dose:**``.
 """
 
 from __future__ import annotations
@@ -51,6 +53,7 @@ class Page:
     summary: str
     body: str
     path: Path
+    handout: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -102,6 +105,7 @@ def _parse(path: Path) -> Page:
         summary=meta["summary"],
         body="\n".join(lines[end + 1 :]).strip() + "\n",
         path=path,
+        handout=tuple(h.strip() for h in meta.get("handout", "").split("|") if h.strip()),
     )
 
 
@@ -249,3 +253,30 @@ def normalise_sport(sport: str | None) -> str:
 def sport_section(sport: str | None) -> str:
     """The ``your-sport`` paragraph(s) for a sport key; unknown sports get the general one."""
     return sport_sections()[normalise_sport(sport)]
+
+
+def handout_sections(page: Page) -> list[tuple[str, str]]:
+    """(heading, Markdown) pieces of the page's printable handout, in the order the front matter lists them.
+
+    ``@Label`` gathers the paragraphs that start with ``**Label:**``, each headed by its section; images
+    and widget markers are dropped (paper cannot run a timer). An unknown heading is a ValueError."""
+    found = {h: text for h, text in _sections(page.body, 2) if h}
+    out: list[tuple[str, str]] = []
+    for item in page.handout:
+        if item.startswith("@"):
+            label = f"**{item[1:]}:**"
+            for heading, text in found.items():
+                if heading in page.handout:  # that whole section is printed already
+                    continue
+                paras = [p.strip() for p in text.split("\n\n") if p.strip().startswith(label)]
+                out += [(heading, p) for p in paras]
+            continue
+        if item not in found:
+            raise ValueError(f"{page.slug}: handout section {item!r} is not a '## ' heading of the page")
+        out.append((item, found[item]))
+    return [(h, _printable(text)) for h, text in out]
+
+
+def _printable(text: str) -> str:
+    keep = [ln for ln in text.splitlines() if not _IMG_RE.match(ln) and not _WIDGET_RE.match(ln)]
+    return strip_links("\n".join(keep)).strip()

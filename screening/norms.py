@@ -9,7 +9,8 @@ SOURCES = {
     "herrington2014": "Herrington L. Knee valgus angle during single leg squats and landings in "
                       "patellofemoral pain patients and controls. Knee 2014.",
     "munro2012": "Munro A, Herrington L, Carolan M. Reliability of 2-dimensional video assessment of "
-                 "frontal-plane dynamic knee valgus during common athletic screening tasks. J Sport Rehabil 2012.",
+                 "frontal-plane dynamic knee valgus during common athletic screening tasks (smallest detectable "
+                 "difference 7.5-8.9 deg). J Sport Rehabil 2012.",
     "mizner2012": "Mizner RL et al. Comparison of 2-dimensional measurement techniques for "
                   "predicting knee angle and moment during a drop vertical jump. Clin J Sport Med 2012.",
     "noyes2005": "Noyes FR, Barber-Westin SD et al. The drop-jump screening test: difference in lower limb "
@@ -18,7 +19,7 @@ SOURCES = {
                      "injuries in female elite soccer and handball players (n=710). Am J Sports Med 2016.",
     "nilstad2021": "Nilstad A, Petushek E, Mok KM, Bahr R, Krosshaug T. Kiss goodbye to the 'kissing knees': "
                    "no association between frontal plane inward knee motion and risk of future non-contact "
-                   "ACL injury in elite female athletes (n=880). Br J Sports Med 2021.",
+                   "ACL injury in elite female athletes (n=880). Sports Biomech 2021 (online); 2023;22:65-79.",
     "uplift": "Uplift Labs movement screening: medial knee displacement beyond 5 cm is flagged "
               "(industry practice, not a validated cut-off).",
     "crossley2011": "Crossley KM et al. Performance on the single-leg squat task indicates hip "

@@ -12,7 +12,7 @@ from screening import content
 from screening.ui.timer import RepTimer, TimerConfig, phase_at
 
 SLUGS = ["knee-valgus", "why-it-matters", "your-sport", "am-i-affected",
-         "clamshell", "glute-programme", "short-foot", "landing"]
+         "clamshell", "glute-programme", "short-foot", "landing", "workshop-guide"]
 PAGES = content.list_pages()
 
 

@@ -7,18 +7,12 @@ from typing import Callable
 import streamlit as st
 
 from screening import content
-from screening.ui.timer import RepTimer, TimerConfig
+from screening.handout_pdf import handout_pdf, handout_slugs
+from screening.ui.timer_view import timer_widget
 
 SECTION_LABELS = {"learn": "Learn", "exercises": "Exercises"}
 IMAGE_MAX_WIDTH = 600  # px: pictures shrink to fit on phones, never grow huge on desktop
 MAX_WIDTH = 760  # px: comfortable line length and picture size, also in the app's wide layout
-PHASE_STYLE = {  # phase -> (label, colour, what to do)
-    "lift": ("LIFT", "#17784A", "Lift the knee, breathe out"),
-    "hold": ("HOLD", "#1D5FBF", "Hold still at the top"),
-    "lower": ("LOWER", "#B45309", "Lower slowly, breathe in"),
-    "rest": ("REST", "#52606D", "Rest, shake it out"),
-    "done": ("DONE", "#17784A", "All sets done. Well done!"),
-}
 
 
 def _st_page(page: content.Page) -> st.Page:
@@ -79,54 +73,14 @@ def _checklist(block: content.Block, slug: str) -> None:
             st.caption(f"{sum(ticked)} of {len(items)} ticked")
 
 
-def _timer(block: content.Block, slug: str) -> None:
-    p = {k: float(v) for k, v in block.params.items() if v.replace(".", "", 1).isdigit()}
-    key = f"{slug}-timer"
+def handouts() -> None:
+    """A download button per printable one-page exercise handout (built when clicked)."""
     with st.container(border=True):
-        c1, c2, c3 = st.columns(3)
-        sets = c1.number_input("Sets", 1, 10, int(p.get("sets", 3)), key=f"{key}-sets")
-        reps = c2.number_input("Reps per set", 1, 50, int(p.get("reps", 10)), key=f"{key}-reps")
-        hold = c3.number_input("Hold (s)", 0, 10, int(p.get("hold", 2)), key=f"{key}-hold")
-        config = TimerConfig(sets=int(sets), reps=int(reps), hold_s=float(hold), lift_s=p.get("lift", 1.0),
-                             lower_s=p.get("lower", 2.0), rest_s=p.get("rest", 30.0))
-        timer: RepTimer = st.session_state.setdefault(key, RepTimer(config))
-        if timer.config != config:
-            timer.configure(config)
-        state = timer.state()
-        live = state.running and state.phase != "done"
-        st.fragment(_timer_view, run_every=0.5 if live else None)(key, live)
-
-
-def _timer_view(key: str, was_live: bool) -> None:
-    timer: RepTimer = st.session_state[key]
-    state = timer.state()
-    label, colour, hint = PHASE_STYLE[state.phase]
-    if not state.started:
-        label, colour, hint = "READY", "#52606D", "Press start, then follow the phase name"
-    number = state.whole_seconds_left if state.started else ""
-    cfg = timer.config
-    st.html(
-        f'<div style="text-align:center;padding:8px;border-radius:14px;background:{colour};color:#fff">'
-        f'<div style="font-size:1.1rem">Set {state.set} of {cfg.sets} · Rep {state.rep} of {cfg.reps}</div>'
-        f'<div style="font-size:2.2rem;font-weight:700;letter-spacing:.08em">{label}</div>'
-        f'<div style="font-size:4.5rem;font-weight:800;line-height:1">{number}</div>'
-        f'<div style="font-size:1rem">{hint}</div></div>'
-    )
-    st.progress(state.progress, text=f"{int(state.elapsed)} s of {int(cfg.total_s)} s")
-    row = st.container(horizontal=True, gap="small")
-    if not state.running and state.phase != "done":
-        if row.button("Resume" if state.started else "Start", key=f"{key}-go", type="primary",
-                     icon=":material/play_arrow:", width="stretch"):
-            timer.resume() if state.started else timer.start()
-            st.rerun()
-    elif state.running and row.button("Pause", key=f"{key}-pause", icon=":material/pause:", width="stretch"):
-        timer.pause()
-        st.rerun()
-    if row.button("Reset", key=f"{key}-reset", icon=":material/restart_alt:", width="stretch"):
-        timer.reset()
-        st.rerun()
-    if was_live and not state.running:  # just finished: stop the auto-refresh
-        st.rerun()
+        for slug in handout_slugs():
+            page = content.get_page(slug)
+            st.download_button(f"{page.title} (PDF, one page)", lambda s=slug: handout_pdf(s),
+                               file_name=f"kneescreen-{slug}.pdf", mime="application/pdf", on_click="ignore",
+                               key=f"handout-{slug}", icon=":material/picture_as_pdf:", width="stretch")
 
 
 def _screen_button() -> None:
@@ -175,6 +129,10 @@ def _render(page: content.Page) -> None:
     slug = page.slug
     st.title(page.title)
     st.caption(page.summary)
+    if page.handout:
+        st.download_button("One-page handout to print (PDF)", lambda: handout_pdf(slug), file_name=f"kneescreen-{slug}.pdf",
+                           mime="application/pdf", on_click="ignore", key=f"handout-top-{slug}",
+                           icon=":material/print:")
     if slug == "your-sport":
         _sport_page(page)
     else:
@@ -184,7 +142,9 @@ def _render(page: content.Page) -> None:
             elif block.kind == "widget" and block.name == "checklist":
                 _checklist(block, slug)
             elif block.kind == "widget" and block.name == "timer":
-                _timer(block, slug)
+                timer_widget(block, slug)
+            elif block.kind == "widget" and block.name == "handouts":
+                handouts()
             elif block.kind == "widget" and block.name == "screen-button":
                 _screen_button()
             elif block.kind == "text":

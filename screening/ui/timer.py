@@ -1,8 +1,9 @@
-"""Rep-and-hold exercise timer logic (sets x reps of lift/hold/lower, rest between sets), clock injectable.
+"""Rep-and-hold exercise timer logic (sides x sets x reps of lift/hold/lower, rests), clock injectable.
 
 No Streamlit here: the page polls ``state()`` and draws it. Every phase is a half-open
 interval [start, end) on the exercise timeline, so at an exact boundary the timer is
-already in the next phase. Phases of zero length are skipped.
+already in the next phase. Phases of zero length are skipped. With ``sides=2`` the whole
+block of sets runs once per side, with a ``switch`` pause of ``switch_s`` between the sides.
 """
 
 from __future__ import annotations
@@ -10,9 +11,9 @@ from __future__ import annotations
 import math
 import time
 from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, NamedTuple
 
-PHASES = ("lift", "hold", "lower", "rest", "done")
+PHASES = ("lift", "hold", "lower", "rest", "switch", "done")
 
 
 @dataclass(frozen=True)
@@ -25,11 +26,15 @@ class TimerConfig:
     lift_s: float = 1.0
     lower_s: float = 2.0
     rest_s: float = 30.0
+    sides: int = 1
+    switch_s: float = 10.0
 
     def __post_init__(self) -> None:
         if self.sets < 1 or self.reps < 1:
             raise ValueError("sets and reps must be at least 1")
-        if min(self.hold_s, self.lift_s, self.lower_s, self.rest_s) < 0:
+        if self.sides not in (1, 2):
+            raise ValueError("sides must be 1 or 2")
+        if min(self.hold_s, self.lift_s, self.lower_s, self.rest_s, self.switch_s) < 0:
             raise ValueError("phase lengths cannot be negative")
         if self.lift_s + self.hold_s + self.lower_s <= 0:
             raise ValueError("a repetition must last longer than 0 s")
@@ -43,9 +48,14 @@ class TimerConfig:
         return self.reps * self.rep_s
 
     @property
-    def total_s(self) -> float:
-        """Whole exercise: all sets plus the rests between them (none after the last)."""
+    def side_s(self) -> float:
+        """One side: all sets plus the rests between them (none after the last)."""
         return self.sets * self.set_s + (self.sets - 1) * self.rest_s
+
+    @property
+    def total_s(self) -> float:
+        """Whole exercise: every side, with a switch pause between sides."""
+        return self.sides * self.side_s + (self.sides - 1) * self.switch_s
 
 
 @dataclass(frozen=True)
@@ -60,6 +70,7 @@ class TimerState:
     total: float
     running: bool
     started: bool
+    side: int = 1
 
     @property
     def progress(self) -> float:
@@ -71,11 +82,36 @@ class TimerState:
         return max(0, math.ceil(self.seconds_left - 1e-9))
 
 
-def phase_at(config: TimerConfig, elapsed: float) -> tuple[int, int, str, float]:
-    """(set, rep, phase, seconds left) at ``elapsed`` seconds into the exercise."""
+class Position(NamedTuple):
+    """Where the timeline is: side, set and rep (1-based), phase and seconds left in it."""
+
+    side: int
+    set: int
+    rep: int
+    phase: str
+    left: float
+
+
+def position_at(config: TimerConfig, elapsed: float) -> Position:
+    """The side, set, rep and phase at ``elapsed`` seconds into the exercise."""
     t = max(0.0, float(elapsed))
     if t >= config.total_s:
-        return config.sets, config.reps, "done", 0.0
+        return Position(config.sides, config.sets, config.reps, "done", 0.0)
+    side_block = config.side_s + config.switch_s
+    side = min(int(t // side_block), config.sides - 1)
+    t_in_side = t - side * side_block
+    if t_in_side >= config.side_s:  # switching sides
+        return Position(side + 1, config.sets, config.reps, "switch", side_block - t_in_side)
+    return Position(side + 1, *_in_side(config, t_in_side))
+
+
+def phase_at(config: TimerConfig, elapsed: float) -> tuple[int, int, str, float]:
+    """(set, rep, phase, seconds left) at ``elapsed`` seconds into the exercise."""
+    pos = position_at(config, elapsed)
+    return pos.set, pos.rep, pos.phase, pos.left
+
+
+def _in_side(config: TimerConfig, t: float) -> tuple[int, int, str, float]:
     block = config.set_s + config.rest_s
     set_index = min(int(t // block), config.sets - 1)
     t_in_set = t - set_index * block
@@ -141,11 +177,12 @@ class RepTimer:
 
     def state(self, now: float | None = None) -> TimerState:
         elapsed = self.elapsed(now)
-        set_no, rep_no, phase, left = phase_at(self.config, elapsed)
+        side, set_no, rep_no, phase, left = position_at(self.config, elapsed)
         return TimerState(
             set=set_no,
             rep=rep_no,
             phase=phase,
+            side=side,
             seconds_left=left,
             elapsed=elapsed,
             total=self.config.total_s,

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import streamlit as st
 
-from screening.batch import BatchItem, group_pdf, group_table, write_group_csv
+from screening.batch import BatchItem, group_pdf, group_table, merge_pdfs, write_group_csv
+from screening.handout_pdf import take_home_pdf
 from screening.report_pdf import format_date
 from screening.store import Session, StoreError, Workspace
 from screening.ui import saved, state
@@ -36,8 +37,15 @@ def match(file_name: str, names: dict[str, str]) -> str | None:
     return max(hits)[1] if hits else None
 
 
+def _guide_link() -> None:
+    guide = st.session_state.get(state.PAGES_BY_SLUG, {}).get("workshop-guide")
+    if guide is not None:
+        st.page_link(guide, label="Plan the 30-minute session: Run a workshop", icon=":material/checklist:")
+
+
 def _start(ws: Workspace) -> None:
     st.markdown(INTRO)
+    _guide_link()
     c1, c2 = st.columns(2, gap="medium")
     with c1.container(border=True, key="wk-new"):
         st.markdown("#### New workshop")
@@ -116,13 +124,19 @@ def _downloads(items: list[BatchItem], sess: Session) -> None:
             return path.read_bytes() if path else b""
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
+    def sheets() -> bytes:
+        pages = [take_home_pdf(it.result, it.name) for it in items if it.status == "ok" and it.result is not None]
+        return merge_pdfs(pages) if pages else b""
     done = sum(1 for it in items if it.status == "ok")
-    c1, c2 = st.columns(2)
+    c1, c2, c3 = st.columns(3)
     c1.download_button("Group table (CSV)", lambda: build("csv"), file_name=f"{stem}.csv", mime="text/csv",
                        on_click="ignore", key="wk_csv", icon=":material/table:", width="stretch")
     c2.download_button(f"Reports, one page per participant (PDF, {done})", lambda: build("pdf"),
                        file_name=f"{stem}.pdf", mime="application/pdf", on_click="ignore", key="wk_pdf",
                        icon=":material/picture_as_pdf:", width="stretch", disabled=done == 0)
+    c3.download_button(f"Take-home sheets: result and exercises (PDF, {done})", sheets,
+                       file_name=f"{stem}-take-home.pdf", mime="application/pdf", on_click="ignore",
+                       key="wk_takehome", icon=":material/assignment:", width="stretch", disabled=done == 0)
 
 
 def group(ws: Workspace, sess: Session) -> None:
@@ -154,6 +168,7 @@ def page() -> None:
     state.init()
     ws = saved.gate(TITLE)
     if ws is None:
+        _guide_link()
         return
     try:
         sess = st.session_state.get(state.WORKSHOP)
