@@ -24,21 +24,22 @@ SHIFT_WORDS = {"mkd": ("inward", "outward"), "arch": ("inward", "outward")}
 
 
 def format_shift(key: str, value: float | None, spread: float | None = None, long: bool = True) -> str:
-    """'17.2% of leg length outward' for a knee shift of -17.2% leg (toward the midline is positive)."""
+    """'17.2% of leg length outward' for a knee shift of -17.2% leg (toward the midline is positive);
+    short: '17.2% outward' (where the label already says 'of leg length')."""
     if value is None or value != value:
         return "n/a"
     inward, outward = SHIFT_WORDS[key]
-    size = f"{abs(value):.1f}% " + ("of leg length" if long else "leg")
+    size = f"{abs(value):.1f}%" + (" of leg length" if long else "")
     return size + (f" ± {spread:.1f}" if spread is not None else "") + " " + (outward if value < 0 else inward)
 
 
-def format_rating(r: Rating, with_spread: bool = False) -> str:
+def format_rating(r: Rating, with_spread: bool = False, short: bool = False) -> str:
     """A rating's value; 'n/a' when the engine found it not valid here (e.g. the knee angle at the bottom
     of a deep squat): the raw number stays in the JSON and CSV, but is not shown as a result."""
     if r.reliability == "poor" and r.band is None:
         return "n/a"
     if r.key in SHIFT_WORDS:
-        return format_shift(r.key, r.value, r.spread if with_spread else None)
+        return format_shift(r.key, r.value, r.spread if with_spread else None, long=not short)
     return format_value(r.value, r.unit, r.spread if with_spread else None)
 
 

@@ -109,7 +109,7 @@ def test_knee_shift_outward_is_said_as_a_size_and_a_direction():
 def test_format_shift_by_hand():
     assert format_shift("mkd", -17.24) == "17.2% of leg length outward"
     assert format_shift("mkd", 6.0) == "6.0% of leg length inward"
-    assert format_shift("arch", -2.0, long=False) == "2.0% leg outward"
+    assert format_shift("arch", -2.0, long=False) == "2.0% outward"
     assert format_shift("mkd", None) == "n/a"
 
 

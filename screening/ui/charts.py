@@ -64,7 +64,7 @@ def timeline(result: Result) -> go.Figure:
     lower_key, lower_measure = ("pelvic_drop_deg", "pelvic_drop") if single else ("kasr", "kasr")
     lower_label, lower_unit = SERIES_INFO[lower_key]
     fig = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.09, row_heights=[0.6, 0.4],
-                        subplot_titles=("Knee angle (FPPA), deg · higher = knee more inward · dotted = not valid there",
+                        subplot_titles=("Knee angle (FPPA), deg · higher = knee more inward",
                                         f"{lower_label}" + (f", {lower_unit}" if lower_unit else "")
                                         + (" · lower = knees closer" if not single else "")))
     legs = _legs(result)

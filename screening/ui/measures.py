@@ -29,7 +29,7 @@ def _rows(r: Result) -> list[dict[str, str]]:
             band = any_r.band or "not rated"
             rel = any_r.reliability
         else:
-            fmt = {leg: format_rating(x) for leg, x in ratings.items()}
+            fmt = {leg: format_rating(x, short=True) for leg, x in ratings.items()}
             left, right = fmt.get("left", "-"), fmt.get("right", "-")
             band = " · ".join(f"{leg[0].upper()}: {x.band or 'not rated'}" for leg, x in ratings.items())
             rel = " · ".join(f"{leg[0].upper()}: {x.reliability}" for leg, x in ratings.items())
@@ -57,7 +57,8 @@ def measures_table(r: Result) -> None:
         "Typical range": st.column_config.TextColumn(width="large"),
         "Sources": st.column_config.TextColumn(width="large"),
     })
-    st.caption("Values are medians over the repetitions or landings; '% leg' is a share of leg length. "
+    st.caption("Values are medians over the repetitions or landings; '% leg' and the shifts inward or outward "
+               "are a share of leg length. "
                "'(both legs)' measures compare the two legs with each other. Scroll the table sideways for the "
                "typical ranges and sources.")
     with st.expander("Why each rating, and the sources", icon=":material/menu_book:"):

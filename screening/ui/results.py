@@ -50,7 +50,8 @@ def verdict_card(leg: str, summary: LegSummary) -> None:
         st.caption(f"Knee: {BAND_MEANING[summary.band]}")
         primary = _primary(summary)
         if primary is not None and primary.value is not None:
-            st.metric(primary.label, format_rating(primary),
+            unit = " (% of leg length)" if primary.unit == "% leg" else ""
+            st.metric(primary.label + unit, format_rating(primary, short=True),
                       help=f"Typical range: {primary.norm}")
         st.markdown(f"**{summary.headline}**")
         st.markdown(summary.what_it_means)
@@ -191,7 +192,9 @@ def render(out: state.Outputs) -> None:
                                 "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"]})
         st.caption("Shaded: green typical, amber watch, red marked (from the published norms below). Dashed "
                    "lines: the measured moment of each repetition (deepest point) or landing (peak knee bend); "
-                   "dotted: ground contact. Diamonds: the values that were rated.")
+                   "dotted vertical lines: ground contact. Diamonds: the values that were rated. A faint dotted "
+                   "curve: the knee angle where it is not valid (thigh toward the camera, or outside what a "
+                   "knee can read from the front), left out of the axis.")
 
     st.subheader("Every measure")
     measures_table(r)
