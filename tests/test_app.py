@@ -212,3 +212,13 @@ def test_full_model_offline_falls_back_to_lite_with_a_message(monkeypatch, tmp_p
     no_errors(at)
     warning = "\n".join(w.value for w in at.warning)
     assert "'lite' model" in warning and "full" in warning
+
+
+def test_about_page_shows_how_accurate_it_is_from_the_validation_summary():
+    at = goto(start(), "about")
+    no_errors(at)
+    assert "How accurate is it" in [h.value for h in at.header]
+    body = texts(at)
+    # the page shows the file's figures, the same text the README table summarises
+    accuracy = (Path(APP).parent / "content" / "accuracy.md").read_text()
+    assert accuracy.strip() in body and "mirror" in accuracy and "not been" in accuracy

@@ -3,7 +3,10 @@ from __future__ import annotations
 
 import streamlit as st
 
+from screening.content import CONTENT_DIR
 from screening.norms import SOURCES
+
+ACCURACY = CONTENT_DIR / "accuracy.md"   # figures from python -m screening.validate
 
 
 def ref(*keys: str) -> str:
@@ -40,6 +43,10 @@ def page() -> None:
     st.caption("Each measure is compared with a published typical range where one exists (the results page "
                "names it and its source); where none exists, the app says so and shows the value for you to "
                "track your own change.")
+
+    st.header("How accurate is it")
+    st.markdown(ACCURACY.read_text(encoding="utf-8") if ACCURACY.is_file() else
+                "The accuracy notes are missing from this installation (content/accuracy.md).")
 
     st.header("Honest limits")
     st.markdown(
