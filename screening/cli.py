@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 
 from .errors import AnalysisError, Cancelled
+from .formatting import format_rating
 from .ratings import BAND_WORDS
 from .result import TEST_LABELS, TESTS, Result
 
@@ -47,8 +48,10 @@ def summary(result: Result) -> str:
             if r.value is None:
                 continue
             flag = " (experimental)" if r.experimental else ""
-            lines.append(f"        {r.label}{flag}: {r.value:.2f} {r.unit} -> {BAND_WORDS[r.band]}"
-                         f" (reliability {r.reliability})")
+            shown = format_rating(r)
+            why = f": {r.reliability_reason}" if shown == "n/a" else ""
+            lines.append(f"        {r.label}{flag}: {shown} -> {BAND_WORDS[r.band]}"
+                         f" (reliability {r.reliability}{why})")
     for n in result.notes:
         if n.level != "info":
             lines.append(f"  NOTE: {n.message}" + (f" Fix: {n.fix}" if n.fix else ""))
