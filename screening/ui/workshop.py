@@ -11,7 +11,7 @@ import streamlit as st
 from screening.batch import BatchItem, group_pdf, group_table, write_group_csv
 from screening.report_pdf import format_date
 from screening.store import Session, StoreError, Workspace
-from screening.ui import saved, state
+from screening.ui import safe, saved, state
 
 TITLE = "Workshop"
 INTRO = ("For a leader screening a group: add the participants, upload one clip per person, run them all at "
@@ -47,7 +47,7 @@ def _start(ws: Workspace) -> None:
             try:
                 st.session_state[state.WORKSHOP] = ws.create_session(title, code)
             except StoreError as e:
-                st.error(str(e))
+                st.error(safe.md(e))
             else:
                 st.rerun()
     sessions = ws.sessions()
@@ -64,7 +64,7 @@ def _start(ws: Workspace) -> None:
             try:
                 st.session_state[state.WORKSHOP] = ws.open_session(pick, code)
             except StoreError as e:
-                st.error(str(e))
+                st.error(safe.md(e))
             else:
                 st.rerun()
 
@@ -85,12 +85,12 @@ def _add_participants(ws: Workspace, session_id: str) -> None:
             have.add(name.lower())
             added.append(name)
     except StoreError as e:
-        saved.notice("error", str(e))
+        saved.notice("error", safe.md(e))
         return
     st.session_state["wk_names"] = ""
     text = f"Added {len(added)} participant{'s' if len(added) != 1 else ''}."
     if skipped:
-        text += f" Already in the list, so not added again: {', '.join(skipped)}."
+        text += f" Already in the list, so not added again: {safe.md(', '.join(skipped))}."
     saved.notice("success" if added else "warning", text)
 
 
@@ -143,7 +143,7 @@ def group(ws: Workspace, sess: Session) -> None:
                  column_config={"Participant": st.column_config.TextColumn(pinned=True)})
     for it in items:
         if it.status == "failed":
-            st.warning(f"**{it.name}:** {it.message or 'the analysis failed.'}", icon=":material/error:")
+            st.warning(f"**{safe.md(it.name)}:** {safe.md(it.message or 'the analysis failed.')}", icon=":material/error:")
     _downloads(items, sess)
     st.caption("Each finished clip is saved in its participant's profile straight away (see My screenings): "
                "after a re-test, open Progress or Compare there.")
@@ -163,7 +163,7 @@ def page() -> None:
             return
         from screening.ui import workshop_run
         top = st.columns([3, 1], vertical_alignment="center")
-        top[0].markdown(f"### {sess.title}")
+        top[0].markdown(f"### {safe.md(sess.title)}")
         top[0].caption(f"Workshop created {format_date(sess.created)}. Open in this browser tab only.")
         if top[1].button("Close workshop", key="wk_close", icon=":material/logout:", width="stretch"):
             st.session_state.pop(state.WORKSHOP, None)
@@ -178,4 +178,4 @@ def page() -> None:
         st.subheader("3. Clips")
         workshop_run.clips(ws, sess, ws.participants(sess.id))
     except StoreError as e:
-        st.error(str(e), icon=":material/error:")
+        st.error(safe.md(e), icon=":material/error:")

@@ -11,7 +11,7 @@ from screening.batch import BatchItem, run_batch
 from screening.norms import norm_for
 from screening.result import TEST_LABELS, TESTS
 from screening.store import Participant, Session, StoreError, Workspace
-from screening.ui import analysis, saved, state
+from screening.ui import analysis, safe, saved, state
 from screening.ui.workshop import LEGS, NONE, SEXES, match
 
 ROW_STATUS = {"queued": "waiting / analysing", "ok": "done", "failed": "failed"}
@@ -26,8 +26,8 @@ def _assign(files: list, parts: list[Participant]) -> list[tuple[object, Partici
     for i, f in enumerate(files):
         guess = match(f.name, names)
         c1, c2 = st.columns([3, 2], vertical_alignment="center")
-        c1.markdown(f":material/movie: `{f.name}` ({f.size / 1e6:.1f} MB)")
-        pid = c2.selectbox(f"Participant for {f.name}", options, index=options.index(guess) if guess else 0,
+        c1.markdown(f":material/movie: {safe.md(f.name)} ({f.size / 1e6:.1f} MB)")
+        pid = c2.selectbox(f"Participant for {safe.md(f.name)}", options, index=options.index(guess) if guess else 0,
                            format_func=lambda x: names.get(x, "— choose —"), key=f"wk_assign_{i}_{f.name}",
                            label_visibility="collapsed")
         out.append((f, by_id.get(pid)))
@@ -67,7 +67,7 @@ def clips(ws: Workspace, sess: Session, parts: list[Participant]) -> None:
     missing = [f.name for f, p in pairs if p is None]
     chosen = [p.id for _, p in pairs if p is not None]
     if missing:
-        st.warning(f"Choose a participant for: {', '.join(missing)}.")
+        st.warning(f"Choose a participant for: {safe.md(', '.join(missing))}.")
     if len(set(chosen)) < len(chosen):
         st.warning("Two clips are assigned to the same participant: both are saved, the group table shows the "
                    "one that finishes last.")
@@ -124,7 +124,7 @@ def run(ws: Workspace, sess: Session, pairs: list, opts: dict) -> list[BatchItem
         out = run_batch(items, tmp / "out", test=opts["test"], leg=opts["leg"], sex=opts["sex"], model="lite",
                         processes=None, progress=progress, on_done=on_done, make_video=opts["make_video"])
     except StoreError as e:
-        st.error(str(e))
+        st.error(safe.md(e))
         return []
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
