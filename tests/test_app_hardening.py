@@ -11,7 +11,7 @@ import pytest
 from screening.store import Store
 from screening.ui.safe import md
 from test_app import goto, no_errors, start, texts
-from test_app_saved import PAGES, _two_screenings, create_workspace, db  # noqa: F401 - the db fixture
+from test_app_saved import PAGES, _two_screenings, create_workspace, db, table  # noqa: F401 - the db fixture
 
 XSS_LABEL = '<iframe srcdoc="<script>parent.document.title=\'owned\'</script>"></iframe>'
 IMG_NAME = "Sam ![pixel](http://127.0.0.1:9/track.png) [click](http://127.0.0.1:9/)"
@@ -87,3 +87,47 @@ def test_safe_md_leaves_nothing_for_markdown_to_act_on():
     assert "<" not in s and ">" not in s
     for ch in "![]()*`:$^":
         assert all(s[i - 1] == "\\" for i, c in enumerate(s) if c == ch)
+
+
+def test_saving_off_creates_no_database_file(db, monkeypatch):
+    monkeypatch.setenv("KNEESCREEN_SAVING", "off")
+    at = start()
+    for url in PAGES + ("", "results", "about"):
+        goto(at, url)
+        no_errors(at)
+    at.query_params["key"] = "x" * 32          # a key link changes nothing either
+    at.run()
+    no_errors(at)
+    assert not db.exists() and not db.parent.joinpath("media").exists()
+
+
+def test_an_unclear_saving_setting_stops_the_app_with_a_sentence(monkeypatch):
+    monkeypatch.setenv("KNEESCREEN_SAVING", "perhaps")
+    at = start()
+    no_errors(at)
+    assert "must be 'on' or 'off'" in "\n".join(e.value for e in at.error)
+    assert not at.button                         # nothing else was drawn
+
+
+def test_a_workshop_left_running_shows_interrupted_rows(db):
+    at = start()
+    ws = Store(db).open_workspace(create_workspace(at))
+    sess = ws.create_session("Club", "leader-42")
+    alex = ws.add_participant(sess.id, "Alex")
+    ws.add_participant(sess.id, "Sam")
+    ws.record_participant_result(sess.id, alex.id, None, "running")   # the server was killed mid-batch
+    goto(at, "workshop")
+    at.text_input(key="wk_pass_open").input("leader-42").run()
+    at.button(key="wk_open").click().run()
+    no_errors(at)
+    rows = table(at, "Participant")
+    assert list(rows["Status"]) == ["interrupted", "no clip yet"]
+    assert "Upload this clip again" in "\n".join(w.value for w in at.warning)
+    assert [p.status for p in ws.participants(sess.id)] == ["interrupted", "pending"]
+
+
+def test_the_passcode_says_what_it_protects(db):
+    at = start()
+    create_workspace(at)
+    goto(at, "workshop")
+    assert "It does not hide results" in texts(at)

@@ -97,3 +97,26 @@ def test_cancel_stops_the_batch_and_marks_the_rest(tmp_path):
     assert took < 15, f"cancel took {took:.1f} s"
     assert _children(os.getpid()) == [] or all(b"spawn_main" not in Path(f"/proc/{p}/cmdline").read_bytes()
                                                for p in _children(os.getpid()))
+
+
+def test_the_stale_sweep_skips_a_folder_still_in_use(tmp_path, monkeypatch):
+    """A workshop batch older than the sweep age, whose top folder's mtime never changes, is not deleted."""
+    import tempfile
+
+    from screening import tempdirs
+    from screening.pipeline import STALE_TEMP_S, sweep_stale_temp
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    running, killed = tmp_path / "kneescreen-workshop-running", tmp_path / "kneescreen-workshop-killed"
+    for d in (running, killed):
+        (d / "in").mkdir(parents=True)
+    busy = tempdirs.hold(running)
+    tempdirs.release(tempdirs.hold(killed))       # held once, by a process that has gone since
+    past = time.time() - STALE_TEMP_S - 60
+    for d in (running, killed):
+        os.utime(d, (past, past))
+    try:
+        assert sweep_stale_temp() == 1
+        assert running.is_dir() and not killed.exists()
+    finally:
+        tempdirs.release(busy)
+    assert sweep_stale_temp() == 1 and not running.exists()      # once released, it is stale like any other

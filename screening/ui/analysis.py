@@ -9,6 +9,7 @@ from typing import Any, Callable
 
 import streamlit as st
 
+from screening import tempdirs
 from screening.ui import state
 
 MAX_UPLOAD_MB = 200
@@ -107,6 +108,7 @@ def run(upload: Any, *, test: str, leg: str | None, sex: str | None, sport: str 
                             "at a lower resolution (1080p is plenty).")
     tmp_in = Path(tempfile.mkdtemp(prefix="kneescreen-in-"))
     tmp_out = Path(tempfile.mkdtemp(prefix="kneescreen-out-"))
+    busy = [tempdirs.hold(tmp_in), tempdirs.hold(tmp_out)]
     try:
         if isinstance(upload, (str, Path)):
             name = Path(upload).name
@@ -129,6 +131,8 @@ def run(upload: Any, *, test: str, leg: str | None, sex: str | None, sport: str 
         csv = analysis.csv_path.read_bytes()
         return state.Outputs(result=result, video=video, keyframes=stills, csv=csv, source_name=name)
     finally:
+        for fd in busy:
+            tempdirs.release(fd)
         shutil.rmtree(tmp_in, ignore_errors=True)
         shutil.rmtree(tmp_out, ignore_errors=True)
 

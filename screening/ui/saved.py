@@ -1,7 +1,9 @@
 """Shared pieces of the saved-data pages: the store, this session's open workspace, pickers, band pills."""
 from __future__ import annotations
 
+import os
 import shutil
+import sys
 import tempfile
 from pathlib import Path
 
@@ -11,7 +13,7 @@ from screening.batch import result_row
 from screening.ratings import BAND_WORDS
 from screening.report_pdf import format_date
 from screening.result import TEST_LABELS, Result
-from screening.store import SAVING_OFF, Profile, SavedScreening, Store, StoreError, Workspace, default_db_path, \
+from screening.store import SAVING_ENV, SAVING_OFF, Profile, SavedScreening, Store, StoreError, Workspace, default_db_path, \
     saving_enabled
 from screening.ui import safe, state
 from screening.ui.results import BAND_EDGE, BAND_WORD
@@ -21,6 +23,23 @@ OFF_TEXT = (f"**{SAVING_OFF}.** This is a public demo link, so nothing can be sa
             "results from the results page. To keep your history, run KneeScreen on your own computer.")
 BAND_BY_WORD = {word: band for band, word in BAND_WORDS.items()}
 DAMAGED = "damaged record: cannot be shown"
+
+
+@st.cache_resource(show_spinner=False)
+def _announce(on: bool) -> bool:
+    """Say once per server process, in its log, whether saving is on."""
+    print(f"KneeScreen: saving is {'ON: workspaces are stored in ' + str(default_db_path()) if on else 'OFF'} "
+          f"({SAVING_ENV}={os.environ.get(SAVING_ENV, '') or 'unset'})", file=sys.stderr, flush=True)
+    return on
+
+
+def check_saving_setting() -> None:
+    """At the start of every run: an unclear KNEESCREEN_SAVING stops the app with a sentence (no guessing)."""
+    try:
+        _announce(saving_enabled())
+    except StoreError as e:
+        st.error(f"This server is set up wrongly: {safe.md(e)}", icon=":material/settings:")
+        st.stop()
 
 
 @st.cache_resource(show_spinner=False)

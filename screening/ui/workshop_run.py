@@ -3,10 +3,12 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+import threading
 from pathlib import Path
 
 import streamlit as st
 
+from screening import tempdirs
 from screening.batch import BatchItem, run_batch
 from screening.norms import norm_for
 from screening.result import TEST_LABELS, TESTS
@@ -14,7 +16,15 @@ from screening.store import Participant, Session, StoreError, Workspace
 from screening.ui import analysis, safe, saved, state
 from screening.ui.workshop import LEGS, NONE, SEXES, match
 
-ROW_STATUS = {"queued": "waiting / analysing", "ok": "done", "failed": "failed"}
+ROW_STATUS = {"queued": "waiting / analysing", "ok": "done", "failed": "failed", "cancelled": "cancelled"}
+_RUNNING: set[str] = set()          # workshop sessions with a batch running in this server process
+_LOCK = threading.Lock()
+
+
+def running(session_id: str) -> bool:
+    """True while a batch of this workshop runs in this process (its 'running' rows are then real)."""
+    with _LOCK:
+        return session_id in _RUNNING
 
 
 def _assign(files: list, parts: list[Participant]) -> list[tuple[object, Participant | None]]:
@@ -81,6 +91,7 @@ def run(ws: Workspace, sess: Session, pairs: list, opts: dict) -> list[BatchItem
     """Copy the uploads into a private temp folder, run the batch, save each finished clip to its participant's
     profile straight away, and delete the folder. Failures are recorded and never stop the rest."""
     tmp = Path(tempfile.mkdtemp(prefix="kneescreen-workshop-"))
+    busy = tempdirs.hold(tmp)               # the stale-temp sweep leaves a running batch alone
     files = st.session_state.setdefault(state.WORKSHOP_FILES, {})
     try:
         (tmp / "in").mkdir()
@@ -97,6 +108,10 @@ def run(ws: Workspace, sess: Session, pairs: list, opts: dict) -> list[BatchItem
             rows[str(path)] = {"Clip": f.name, "Participant": part.name, "Status": ROW_STATUS["queued"],
                                "Result": ""}
             ws.record_participant_result(sess.id, part.id, None, "running", "")
+        st.button("Cancel", key="wk_cancel", icon=":material/stop_circle:",
+                  help="Stops the clips still running; the finished ones stay saved.")
+        st.caption("Pressing Cancel, or leaving this page, stops the clips not yet finished; finished clips "
+                   "are already saved.")
         bar = st.progress(0.0, text=f"0 of {len(items)} clips done")
         table = st.empty()
         table.dataframe(list(rows.values()), hide_index=True)
@@ -110,27 +125,38 @@ def run(ws: Workspace, sess: Session, pairs: list, opts: dict) -> list[BatchItem
                 ws.record_participant_result(sess.id, part.id, sid, "ok", item.message)
             else:
                 text = item.message + (f" What to do: {item.fix}" if item.fix else "")
-                ws.record_participant_result(sess.id, part.id, None, "failed", text)
+                ws.record_participant_result(sess.id, part.id, None,
+                                             "cancelled" if item.status == "cancelled" else "failed", text)
 
         def progress(done: int, total: int, item: BatchItem) -> None:
             row = rows[str(item.video)]
             row["Status"] = ROW_STATUS.get(item.status, item.status)
             row["Result"] = item.message + (f" What to do: {item.fix}" if item.fix and item.status != "ok" else "")
-            if analysis.leaving():      # a click is pending: keep analysing and saving, draw nothing
+            if analysis.leaving():      # Cancel or another click is pending: the batch stops, draw nothing
                 return
             bar.progress(done / total, text=f"{done} of {total} clips done")
             table.dataframe(list(rows.values()), hide_index=True)
 
-        out = run_batch(items, tmp / "out", test=opts["test"], leg=opts["leg"], sex=opts["sex"], model="lite",
-                        processes=None, progress=progress, on_done=on_done, make_video=opts["make_video"])
+        with _LOCK:
+            _RUNNING.add(sess.id)
+        try:
+            out = run_batch(items, tmp / "out", test=opts["test"], leg=opts["leg"], sex=opts["sex"], model="lite",
+                            processes=None, progress=progress, on_done=on_done, make_video=opts["make_video"],
+                            should_cancel=analysis.leaving)
+        finally:
+            with _LOCK:
+                _RUNNING.discard(sess.id)
     except StoreError as e:
         st.error(safe.md(e))
         return []
     finally:
+        tempdirs.release(busy)
         shutil.rmtree(tmp, ignore_errors=True)
     ok = sum(1 for it in out if it.status == "ok")
+    stopped = sum(1 for it in out if it.status == "cancelled")
     saved.notice("success" if ok == len(out) else "warning",
-                 f"Finished: {ok} of {len(out)} clips analysed and saved to their participants' profiles."
+                 (f"Cancelled: {stopped} clip{'s' if stopped != 1 else ''} stopped. " if stopped else "")
+                 + f"Finished: {ok} of {len(out)} clips analysed and saved to their participants' profiles."
                  + ("" if ok == len(out) else " What went wrong, and what to do, is under the group table."))
     st.session_state[state.WORKSHOP_ROUND] = st.session_state.get(state.WORKSHOP_ROUND, 0) + 1
     st.rerun()
