@@ -131,3 +131,15 @@ def test_the_passcode_says_what_it_protects(db):
     create_workspace(at)
     goto(at, "workshop")
     assert "It does not hide results" in texts(at)
+
+
+def test_about_and_the_key_box_say_what_is_true(db):
+    at = start()
+    goto(at, "about")
+    body = texts(at)
+    assert "plain text in a SQLite database file" in body and "whoever runs the server" in body
+    create = start()
+    goto(create, "my-screenings")
+    create.button(key="ws_create").click().run()
+    key_box = "\n".join(w.value for w in create.warning)
+    assert "not even by the server's owner" not in key_box and "whoever runs it can read them" in key_box

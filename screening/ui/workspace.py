@@ -12,7 +12,8 @@ from screening.ui import safe, saved, state
 
 TITLE = "My screenings"
 WHAT = ("Save screenings under athlete profiles to follow progress over time. Everything saved lives in a "
-        "private workspace on this server that only its secret key opens: nobody else using this server can see it.")
+        "workspace on this server that only its secret key opens in the app: other people using the app cannot "
+        "see it. It is stored unencrypted, so whoever runs the server can read it (see About and privacy).")
 
 
 def _bookmark(key: str) -> str:
@@ -35,8 +36,9 @@ def _new_key_box() -> None:
     with st.container(border=True, key="new-key"):
         st.markdown("### :material/key: Your workspace key")
         st.warning("**Keep this key now: it is shown only once and cannot be recovered.** Anyone with it can "
-                   "open this workspace, so keep it private. Without it the saved screenings cannot be reached "
-                   "again, not even by the server's owner.", icon=":material/warning:")
+                   "open this workspace, so keep it private. Without it you cannot open the workspace in "
+                   "the app again. (The saved results are plain data on this server: whoever runs it can read "
+                   "them without the key.)", icon=":material/warning:")
         st.code(key, language=None)
         url = _bookmark(key)
         st.markdown(f'Or bookmark this link, which opens the workspace directly (it contains the key, so keep '
