@@ -47,7 +47,11 @@ class Store:
             raise StoreError(SAVING_OFF)
         if not self.read_only:
             self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-            private_file(self.path)
+            for f in (self.path, *(self.path.with_name(self.path.name + x) for x in ("-wal", "-shm"))):
+                if f == self.path or f.exists():
+                    private_file(f)          # also tightens files an older version left world-readable
+            if self.media_root.is_dir():
+                private_dir(self.media_root)
         with self._connect() as c:
             if not self.read_only:
                 c.execute("PRAGMA journal_mode = WAL")

@@ -331,3 +331,14 @@ def test_concurrent_saves_from_two_threads_all_land(store, ws, tmp_path):
     for t in threads:
         t.join()
     assert errors == [] and len(ws.screenings(p.id)) == 6
+
+
+def test_files_left_world_readable_by_an_older_version_are_tightened(store, ws, tmp_path):
+    p = ws.create_profile("A")
+    ws.save_screening(p.id, example_result(), video_path=tmp_path.joinpath("v.mp4").write_bytes(b"v") and
+                      tmp_path / "v.mp4")
+    os.chmod(store.path, 0o644)
+    os.chmod(store.media_root, 0o755)
+    Store(store.path)
+    assert stat.S_IMODE(os.stat(store.path).st_mode) == 0o600
+    assert stat.S_IMODE(os.stat(store.media_root).st_mode) == 0o700
