@@ -50,6 +50,10 @@ def check_result(data: Any) -> Result:
         if not _SLUG.match(key):
             raise ResultInvalid("result.series has a key that is not a plain name")
     for summary in result.legs.values():
+        for rating in summary.ratings:
+            if rating.unit != MEASURES[rating.key][1]:
+                raise ResultInvalid(f"result.legs.{summary.leg}: the unit of {rating.key} should be "
+                                    f"'{MEASURES[rating.key][1]}'")
         if not all(isinstance(s, str) and _SLUG.match(s) for s in summary.recommendations):
             raise ResultInvalid(f"result.legs.{summary.leg}.recommendations has a name that is not a page slug")
     return result

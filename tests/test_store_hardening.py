@@ -62,6 +62,7 @@ XSS = ['<iframe srcdoc="<script>parent.document.title=1</script>">', "<svg><scri
 @pytest.mark.parametrize("path,value", [
     (("legs", "left", "ratings", 0, "label"), XSS[0]),          # text is allowed, but this field is escaped
     (("legs", "left", "ratings", 0, "unit"), XSS[1]),           # not a known unit
+    (("legs", "left", "ratings", 0, "unit"), "% leg"),          # a known unit, but not the knee angle's
     (("legs", "left", "band"), "<b>marked</b>"),
     (("legs", "left", "band"), 5),
     (("legs", "left", "ratings", 0, "value"), "23"),
@@ -342,3 +343,13 @@ def test_files_left_world_readable_by_an_older_version_are_tightened(store, ws, 
     Store(store.path)
     assert stat.S_IMODE(os.stat(store.path).st_mode) == 0o600
     assert stat.S_IMODE(os.stat(store.media_root).st_mode) == 0o700
+
+
+@pytest.mark.clips
+@pytest.mark.parametrize("name,test", [("front_ohsquat_shallow_mild_05.mov", "squat"),
+                                       ("darebee_skiers_lateral_hops_front_landing.mp4", "drop-jump"),
+                                       ("darebee_shrimp_single_leg_squat_obliquefront.mp4", "single-leg-squat")])
+def test_every_real_result_passes_the_strict_check(analysed, name, test):
+    from screening.result_check import check_result
+    result = analysed(name, test, make_video=False).result
+    assert result.events and check_result(result.to_dict()) == result
