@@ -96,10 +96,17 @@ class Slots:
                 self._queue.remove(ticket)
                 self._cv.notify_all()
 
-    def release(self) -> None:
+    def release(self, n: int = 1) -> None:
         with self._cv:
-            self._running -= 1
+            self._running -= n
             self._cv.notify_all()
+
+    def grab(self, most: int) -> int:
+        """Take up to `most` more slots that are free right now and wanted by nobody waiting; how many."""
+        with self._cv:
+            n = max(0, min(most, self.capacity - self._running)) if not self._queue else 0
+            self._running += n
+            return n
 
 
 _shared: Slots | None = None

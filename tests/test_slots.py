@@ -95,3 +95,15 @@ def test_capacity_from_cores_memory_and_the_environment(monkeypatch):
     monkeypatch.setenv(slots.SLOTS_ENV, "lots")
     with pytest.raises(ValueError, match="whole number"):
         slots.default_capacity()
+
+
+def test_a_batch_takes_only_the_slots_that_are_free_and_unwanted():
+    s = slots.Slots(3, max_queue=5)
+    with slots.turn(s):                       # the batch's first slot
+        assert s.grab(4) == 2 and s.status() == (3, 0)     # two more are free: three workers in all
+        assert s.grab(1) == 0
+        s.release(2)
+        ticket = s.join()                     # somebody is waiting: a batch takes nothing from them
+        assert s.grab(2) == 0
+        s.leave(ticket)
+    assert s.status() == (0, 0)

@@ -1,6 +1,7 @@
 """Workshop batch: upload several clips, assign each to a participant, run them all with live per-clip status."""
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 import threading
@@ -8,8 +9,9 @@ from pathlib import Path
 
 import streamlit as st
 
-from screening import tempdirs
-from screening.batch import BatchItem, run_batch
+from screening import slots, tempdirs
+from screening.batch import CANCELLED, BatchItem, run_batch
+from screening.errors import AnalysisError, Cancelled
 from screening.norms import norm_for
 from screening.result import TEST_LABELS, TESTS
 from screening.store import Participant, Session, StoreError, Workspace
@@ -87,6 +89,26 @@ def clips(ws: Workspace, sess: Session, parts: list[Participant]) -> None:
         run(ws, sess, pairs, opts)
 
 
+def _run_in_slots(items: list, out: Path, opts: dict, progress, on_done) -> list[BatchItem]:
+    """The batch counts against the server's analysis slots like single analyses do: it waits for one (its
+    place in the queue shown), then takes as many more as are free, one worker process per slot."""
+    shared, wait_box = slots.shared(), st.empty()
+
+    def say(_stage: str, _fraction: float, text: str) -> None:
+        if not analysis.leaving():
+            wait_box.info(f"Waiting for a free slot: {text}.", icon=":material/hourglass_top:")
+    with slots.turn(shared, say, analysis.leaving):
+        extra = shared.grab(min(os.cpu_count() or 1, len(items)) - 1)
+        try:
+            if not analysis.leaving():
+                wait_box.empty()
+            return run_batch(items, out, test=opts["test"], leg=opts["leg"], sex=opts["sex"], model="lite",
+                             processes=1 + extra, progress=progress, on_done=on_done,
+                             make_video=opts["make_video"], should_cancel=analysis.leaving)
+        finally:
+            shared.release(extra)
+
+
 def run(ws: Workspace, sess: Session, pairs: list, opts: dict) -> list[BatchItem]:
     """Copy the uploads into a private temp folder, run the batch, save each finished clip to its participant's
     profile straight away, and delete the folder. Failures are recorded and never stop the rest."""
@@ -140,9 +162,13 @@ def run(ws: Workspace, sess: Session, pairs: list, opts: dict) -> list[BatchItem
         with _LOCK:
             _RUNNING.add(sess.id)
         try:
-            out = run_batch(items, tmp / "out", test=opts["test"], leg=opts["leg"], sex=opts["sex"], model="lite",
-                            processes=None, progress=progress, on_done=on_done, make_video=opts["make_video"],
-                            should_cancel=analysis.leaving)
+            out = _run_in_slots(items, tmp / "out", opts, progress, on_done)
+        except (AnalysisError, Cancelled) as e:     # never got a slot: the server is busy, or Cancel
+            status = "cancelled" if isinstance(e, Cancelled) else "failed"
+            text = CANCELLED if status == "cancelled" else f"{e} What to do: {getattr(e, 'fix', '')}"
+            for part in owner.values():
+                ws.record_participant_result(sess.id, part.id, None, status, text)
+            out = [BatchItem(part.name, Path(k), tmp, status=status, message=text) for k, part in owner.items()]
         finally:
             with _LOCK:
                 _RUNNING.discard(sess.id)
