@@ -16,8 +16,15 @@ ANALYSIS_GB = 0.8
 RESERVE_GB = 1.0              # left for the server itself, the uploads held in memory and the OS
 MAX_QUEUE = 20                # waiting analyses; one more is told the server is busy
 MAX_WAIT_S = 10 * 60          # nobody waits longer than this for a slot
-BUSY = "The server is busy: {running} analyses are running and {waiting} are waiting."
+BUSY = "The server is busy: {running} {verb} running and {waiting} {wverb} waiting."
 BUSY_FIX = "Try again in a few minutes. Your video was not kept."
+
+
+def _busy(slots: "Slots") -> AnalysisError:
+    running, waiting = slots.status()
+    text = BUSY.format(running=running, verb="analysis is" if running == 1 else "analyses are",
+                       waiting=waiting, wverb="is" if waiting == 1 else "are")
+    return AnalysisError(text, "busy", BUSY_FIX)
 
 
 def _available_gb() -> float | None:
@@ -129,16 +136,14 @@ def turn(slots: Slots, say: Callable[[str, float, str], None] | None = None,
     second; raises AnalysisError('busy') when the queue is full or the wait too long, Cancelled when asked."""
     ticket = slots.join()
     if ticket is None:
-        running, waiting = slots.status()
-        raise AnalysisError(BUSY.format(running=running, waiting=waiting), "busy", BUSY_FIX)
+        raise _busy(slots)
     deadline, shown = time.monotonic() + max_wait_s, None
     try:
         while not slots.wait(ticket, 0.0 if shown is None else 0.5):
             if should_cancel is not None and should_cancel():
                 raise Cancelled()
             if time.monotonic() > deadline:
-                running, waiting = slots.status()
-                raise AnalysisError(BUSY.format(running=running, waiting=waiting), "busy", BUSY_FIX)
+                raise _busy(slots)
             pos = slots.position(ticket)
             if pos != shown:
                 shown = pos

@@ -69,7 +69,7 @@ def test_a_full_queue_says_busy_and_a_cancelled_wait_leaves_the_queue():
     with pytest.raises(AnalysisError) as e:
         with slots.turn(s, max_wait_s=0.6):
             pass
-    assert e.value.code == "busy" and "1 analyses are running" in str(e.value) and "Try again" in e.value.fix
+    assert e.value.code == "busy" and "1 analysis is running" in str(e.value) and "Try again" in e.value.fix
     blocker = s.join()                               # the one place in the queue is taken
     with pytest.raises(AnalysisError, match="server is busy"):
         with slots.turn(s):
@@ -107,3 +107,15 @@ def test_a_batch_takes_only_the_slots_that_are_free_and_unwanted():
         assert s.grab(2) == 0
         s.leave(ticket)
     assert s.status() == (0, 0)
+
+
+def test_a_full_server_says_busy_on_the_screen_page(monkeypatch):
+    from test_app import _upload_step, no_errors
+    full = slots.Slots(1, max_queue=0)
+    monkeypatch.setattr(slots, "_shared", full)
+    full._running = 1                          # one analysis running, no room to wait
+    at = _upload_step("me.mp4", b"x" * 100)
+    no_errors(at)
+    err = "\n".join(e.value for e in at.error)
+    assert "The server is busy: 1 analysis is running and 0 are waiting" in err and "Try again" in err
+    assert full.status() == (1, 0)             # nothing was taken or left behind
