@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from test_browser import browser, shots, streamlit_app  # noqa: F401 - fixtures
+from test_browser import CLIPS, browser, shots, streamlit_app  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.browser
 TRAP = "127.0.0.1:9"          # nothing listens there; any request to it is the attack working
@@ -43,12 +43,12 @@ def evil(tmp_path_factory):
     env = dict(os.environ, KNEESCREEN_DB=str(db))
     env.pop("KNEESCREEN_SAVING", None)
     with streamlit_app(env) as url:
-        yield url, key
+        yield url, key, db
 
 
 def test_hostile_labels_and_names_stay_text(evil, browser, shots):  # noqa: F811
     from playwright.sync_api import expect
-    url, key = evil
+    url, key, _ = evil
     ctx = browser.new_context(viewport={"width": 1280, "height": 900})
     page = ctx.new_page()
     fetched = []
@@ -70,5 +70,57 @@ def test_hostile_labels_and_names_stay_text(evil, browser, shots):  # noqa: F811
             assert page.locator(f'a[href*="{TRAP}"]').count() == 0          # not even a link to click
             assert page.evaluate("document.title") != "owned"
         assert fetched == [], f"the page fetched {fetched}"
+    finally:
+        ctx.close()
+
+
+@pytest.mark.clips
+def test_cancel_a_workshop_batch(evil, browser, shots, tmp_path):  # noqa: F811
+    """Cancel stops the clips still running: their rows say cancelled (not 'running' forever), no worker
+    process is left behind, and the page says what happened."""
+    from playwright.sync_api import expect
+
+    from screening.store import Store
+    from test_batch_hardening import SHORT, _alive, _children
+    from test_load import _server_pid
+    url, key, db = evil
+    ws = Store(db).open_workspace(key)
+    sess = ws.create_session("Cancel group", "leader-42")
+    for name in ("Ava", "Bea", "Cai"):
+        ws.add_participant(sess.id, name)
+    clips = []
+    for name in ("Ava", "Bea", "Cai"):
+        clips.append(tmp_path / f"{name}.mov")
+        clips[-1].write_bytes((CLIPS / SHORT).read_bytes())
+    server = _server_pid(url)
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = ctx.new_page()
+    try:
+        page.goto(f"{url}/workshop?key={key}")
+        page.get_by_role("button", name="Open workshop").wait_for(timeout=30_000)
+        expect(page.get_by_role("combobox", name="Workshop")).to_have_value(re.compile("Cancel group"))  # newest
+        box = page.get_by_label("Leader passcode", exact=True)
+        box.fill("leader-42")
+        box.press("Enter")
+        time.sleep(1.5)
+        page.get_by_role("button", name="Open workshop").click()
+        page.locator('input[type="file"]').set_input_files([str(c) for c in clips])
+        run = page.get_by_role("button", name="Analyse 3 clips")
+        expect(run).to_be_enabled(timeout=30_000)
+        run.click()
+        cancel = page.get_by_role("button", name="Cancel")
+        expect(cancel).to_be_visible(timeout=30_000)
+        time.sleep(3)                                   # the workers are analysing now
+        workers = [p for p in _children(server) if b"spawn_main" in Path(f"/proc/{p}/cmdline").read_bytes()]
+        assert workers, "no worker process was running"
+        cancel.click()
+        expect(page.get_by_text(re.compile(r"Cancelled: \d clips? stopped"))).to_be_visible(timeout=60_000)
+        page.screenshot(path=str(shots / "workshop-cancelled.png"), full_page=True)
+        statuses = [p.status for p in ws.participants(sess.id)]
+        assert "running" not in statuses and "cancelled" in statuses, statuses
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and any(_alive(p) for p in workers):
+            time.sleep(0.2)
+        assert not any(_alive(p) for p in workers), "a worker kept running after Cancel"
     finally:
         ctx.close()

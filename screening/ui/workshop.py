@@ -160,6 +160,8 @@ def group(ws: Workspace, sess: Session) -> None:
 def page() -> None:
     """The Workshop page."""
     state.init()
+    from screening.ui import workshop_run
+    workshop_run.settle()
     ws = saved.gate(TITLE)
     if ws is None:
         return
@@ -169,7 +171,6 @@ def page() -> None:
             st.session_state.pop(state.WORKSHOP, None)
             _start(ws)
             return
-        from screening.ui import workshop_run
         parts = ws.participants(sess.id)
         if any(p.status == "running" for p in parts) and not workshop_run.running(sess.id):
             ws.mark_interrupted(sess.id)     # left 'running' by a batch that stopped (server killed, tab gone)

@@ -21,6 +21,17 @@ from screening.ui.workshop import LEGS, NONE, SEXES, match
 ROW_STATUS = {"queued": "waiting / analysing", "ok": "done", "failed": "failed", "cancelled": "cancelled"}
 _RUNNING: set[str] = set()          # workshop sessions with a batch running in this server process
 _LOCK = threading.Lock()
+AFTER = "_workshop_after"           # {notice, round} left by a batch for the next run (see settle())
+
+
+def settle() -> None:
+    """At the start of the Workshop page: what the last batch left (its notice, a fresh clip uploader). A
+    batch stopped by Cancel may not touch st.session_state itself, so it wrote into this dict instead."""
+    after = st.session_state.setdefault(AFTER, {})
+    if after.pop("round", False):
+        st.session_state[state.WORKSHOP_ROUND] = st.session_state.get(state.WORKSHOP_ROUND, 0) + 1
+    if "notice" in after:
+        saved.notice(*after.pop("notice"))
 
 
 def running(session_id: str) -> bool:
@@ -115,6 +126,7 @@ def run(ws: Workspace, sess: Session, pairs: list, opts: dict) -> list[BatchItem
     tmp = Path(tempfile.mkdtemp(prefix="kneescreen-workshop-"))
     busy = tempdirs.hold(tmp)               # the stale-temp sweep leaves a running batch alone
     files = st.session_state.setdefault(state.WORKSHOP_FILES, {})
+    after = st.session_state.setdefault(AFTER, {})      # fetched now: no st call once Cancel is pending
     try:
         (tmp / "in").mkdir()
         items, owner, rows = [], {}, {}
@@ -180,10 +192,11 @@ def run(ws: Workspace, sess: Session, pairs: list, opts: dict) -> list[BatchItem
         shutil.rmtree(tmp, ignore_errors=True)
     ok = sum(1 for it in out if it.status == "ok")
     stopped = sum(1 for it in out if it.status == "cancelled")
-    saved.notice("success" if ok == len(out) else "warning",
-                 (f"Cancelled: {stopped} clip{'s' if stopped != 1 else ''} stopped. " if stopped else "")
-                 + f"Finished: {ok} of {len(out)} clips analysed and saved to their participants' profiles."
-                 + ("" if ok == len(out) else " What went wrong, and what to do, is under the group table."))
-    st.session_state[state.WORKSHOP_ROUND] = st.session_state.get(state.WORKSHOP_ROUND, 0) + 1
+    after["notice"] = ("success" if ok == len(out) else "warning",
+                       (f"Cancelled: {stopped} clip{'s' if stopped != 1 else ''} stopped. " if stopped else "")
+                       + f"Finished: {ok} of {len(out)} clips analysed and saved to their participants' "
+                       "profiles." + ("" if ok == len(out) else " What went wrong, and what to do, is under "
+                                      "the group table."))
+    after["round"] = True
     st.rerun()
     return out
