@@ -9,6 +9,7 @@ from screening.ui.content_pages import make_pages
 st.set_page_config(page_title="KneeScreen", page_icon=":material/accessibility_new:", layout="wide",
                    initial_sidebar_state="auto")
 state.init()
+saved.check_saving_setting()        # KNEESCREEN_SAVING must be a clear on/off; the log says which
 
 screen_page = st.Page(screen.page, title="Screen my knees", icon=":material/videocam:", url_path="screen",
                       default=True)

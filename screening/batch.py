@@ -8,22 +8,26 @@ import os
 import re
 import shutil
 import sys
+import threading
 import time
 import types
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
 from .errors import AnalysisError
+from .export import csv_cell
 from .ratings import BAND_WORDS
+from .pdf_merge import merge_pdfs  # noqa: F401 - the group PDF, re-exported
 from .result import TEST_LABELS, Result
 
 VIDEO_EXTS = (".mp4", ".mov", ".webm", ".avi", ".m4v")
 RESULT_COLUMNS = ["test", "left_band", "right_band", "left_measure", "left_value", "right_measure",
                   "right_value", "capture_problems"]
 GROUP_COLUMNS = ["name", "file", "status"] + RESULT_COLUMNS + ["message", "folder"]
+CANCELLED = "Cancelled before this clip was finished: run it again."
 CRASHED = ("The analysis process stopped unexpectedly (out of memory, or a crash while decoding this "
            "video). Try the clip on its own, or convert it to MP4.")
 
@@ -94,12 +98,13 @@ def run_batch(items: Iterable, out_dir: str | Path, *, test: str, leg: str | Non
               sport: str | None = None, model: str = "lite", processes: int | None = None,
               progress: Callable[[int, int, BatchItem], None] | None = None,
               on_done: Callable[[BatchItem], None] | None = None, make_video: bool = True,
-              workers: int = 1) -> list[BatchItem]:
+              workers: int = 1, should_cancel: Callable[[], bool] | None = None) -> list[BatchItem]:
     """Analyse clips (paths, or (name, path) pairs) in a process pool, one subfolder each in out_dir.
 
     A failing clip is recorded (status 'failed' + message) and never stops the rest. As each clip
     finishes, in the parent: batch.csv is rewritten, then its folder appears (complete, moved in at
-    once), then on_done(item) and progress(done, total, item) are called.
+    once), then on_done(item) and progress(done, total, item) are called. When should_cancel() turns true
+    the clips not finished are stopped (their worker processes ended) and recorded as 'cancelled'.
     """
     from .pipeline import _check_inputs
     _check_inputs(test, leg, sex)
@@ -141,8 +146,12 @@ def run_batch(items: Iterable, out_dir: str | Path, *, test: str, leg: str | Non
             progress(finished[0], len(batch), item)
 
     n = max(1, min(processes or os.cpu_count() or 1, len(batch) or 1))
-    for item in _pool(batch, options, n, finish):  # a worker died: rerun those alone, so one crash is contained
-        for again in _pool([item], options, 1, finish):
+    stop = should_cancel or (lambda: False)
+    for item in _pool(batch, options, n, finish, stop):  # a worker died: rerun those alone (one crash is contained)
+        if stop():
+            finish(item, {"status": "cancelled", "message": CANCELLED, "code": "cancelled"})
+            continue
+        for again in _pool([item], options, 1, finish, stop):
             finish(again, {"status": "failed", "message": CRASHED, "code": "crashed"})
     return batch
 
@@ -160,27 +169,45 @@ def _plain_main():
             sys.modules["__main__"] = main
 
 
-def _pool(batch: list[BatchItem], options: dict, n: int, finish) -> list[BatchItem]:
-    """Run clips in n spawned processes; return the items whose process died."""
-    broken = []
+def _die_with_parent(parent: int) -> None:
+    """Worker start-up: exit as soon as the parent process is gone (killed, or the server stopped), so no
+    orphaned worker keeps analysing: a watcher thread checks the parent id every second."""
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(1)
+    threading.Thread(target=watch, daemon=True, name="kneescreen-parent-watch").start()
+
+
+def _pool(batch: list[BatchItem], options: dict, n: int, finish, stop: Callable[[], bool]) -> list[BatchItem]:
+    """Run clips in n spawned processes; return the items whose process died (or that were cancelled)."""
+    broken: list[BatchItem] = []
     if not batch:
         return broken
     for item in batch:
         shutil.rmtree(_partial(item), ignore_errors=True)
-    pool = ProcessPoolExecutor(max_workers=n, mp_context=multiprocessing.get_context("spawn"))
+    pool = ProcessPoolExecutor(max_workers=n, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=_die_with_parent, initargs=(os.getpid(),))
     try:
         with _plain_main():
             futures = {pool.submit(_analyse_one, str(it.video), str(_partial(it)), options): it for it in batch}
-        for fut in as_completed(futures):
-            try:
-                outcome = fut.result()
-            except BrokenProcessPool:
-                broken.append(futures[fut])
-                continue
-            except Exception as e:  # noqa: BLE001 - e.g. a result that could not be sent back
-                outcome = {"status": "failed", "message": f"Unexpected error: {type(e).__name__}: {e}",
-                           "code": "internal"}
-            finish(futures[fut], outcome)
+        pending = set(futures)
+        while pending:
+            if stop():
+                for proc in list((pool._processes or {}).values()):  # noqa: SLF001 - end the running clips now
+                    proc.terminate()
+                return broken + [futures[f] for f in pending]
+            done, pending = wait(pending, timeout=0.5, return_when=FIRST_COMPLETED)
+            for fut in done:
+                try:
+                    outcome = fut.result()
+                except BrokenProcessPool:
+                    broken.append(futures[fut])
+                    continue
+                except Exception as e:  # noqa: BLE001 - e.g. a result that could not be sent back
+                    outcome = {"status": "failed", "message": f"Unexpected error: {type(e).__name__}: {e}",
+                               "code": "internal"}
+                finish(futures[fut], outcome)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
     return broken
@@ -219,13 +246,14 @@ def group_table(items: Sequence[BatchItem]) -> list[dict]:
 
 
 def write_group_csv(items: Sequence[BatchItem], path: str | Path) -> Path:
-    """Write the group table as CSV, atomically (a reader never sees half a file)."""
+    """Write the group table as CSV, atomically (a reader never sees half a file); text that a spreadsheet
+    would run as a formula is neutralised."""
     path = Path(path)
     tmp = path.with_name(f".{path.name}.tmp")
     with open(tmp, "w", encoding="utf-8", newline="") as fh:
         writer = csv.DictWriter(fh, fieldnames=GROUP_COLUMNS)
         writer.writeheader()
-        writer.writerows(group_table(items))
+        writer.writerows({k: csv_cell(v) for k, v in row.items()} for row in group_table(items))
         fh.flush()
         os.fsync(fh.fileno())
     os.replace(tmp, path)
@@ -247,69 +275,3 @@ def group_pdf(items: Sequence[BatchItem], path: str | Path) -> Path | None:
     path = Path(path)
     path.write_bytes(merge_pdfs(pages))
     return path
-
-
-# ----- a small PDF page merger (fpdf2 output: classic xref table, no object streams) -----------------
-_REF = re.compile(rb"(\d+)\s+0\s+R\b")
-
-
-def _objects(pdf: bytes) -> dict[int, bytes]:
-    """{object number: its text between 'N 0 obj' and 'endobj'}, located through the xref table."""
-    start = int(re.findall(rb"startxref\s+(\d+)", pdf)[-1])
-    m = re.compile(rb"xref\s+(\d+)\s+(\d+)\s+").match(pdf, start)
-    if m is None:
-        raise ValueError("unsupported PDF: no classic xref table")
-    first = int(m.group(1))
-    rows = re.findall(rb"(\d{10}) \d{5} ([nf])", pdf[m.end():m.end() + 20 * int(m.group(2))])
-    offsets = {first + i: int(off) for i, (off, kind) in enumerate(rows) if kind == b"n"}
-    ends = sorted(offsets.values()) + [start]
-    objs = {}
-    for num, off in offsets.items():
-        seg = pdf[off:ends[ends.index(off) + 1]]
-        head = re.match(rb"\d+\s+\d+\s+obj\s*", seg)
-        objs[num] = seg[head.end():seg.rfind(b"endobj")]
-    return objs
-
-
-def _renumber(body: bytes, mapping: dict[int, int]) -> bytes:
-    """Rewrite 'N 0 R' references in the dictionary part only (stream bytes are left as they are)."""
-    cut = re.search(rb"\bstream\r?\n", body)
-    head, tail = (body[:cut.start()], body[cut.start():]) if cut else (body, b"")
-    return _REF.sub(lambda m: b"%d 0 R" % mapping[int(m.group(1))] if int(m.group(1)) in mapping else b"null",
-                    head) + tail
-
-
-def merge_pdfs(docs: Sequence[bytes]) -> bytes:
-    """Concatenate the pages of PDFs (as fpdf2 writes them) into one PDF."""
-    bodies: list[bytes] = [b"", b""]       # objects 1 (page tree) and 2 (catalog) are written last
-    kids, version = [], b"1.3"
-    for doc in docs:
-        version = max(version, re.match(rb"%PDF-(\d\.\d)", doc).group(1))
-        objs = _objects(doc)
-        trailer = doc[doc.rfind(b"trailer"):]
-        root = int(re.search(rb"/Root\s+(\d+)\s+0\s+R", trailer).group(1))
-        info = re.search(rb"/Info\s+(\d+)\s+0\s+R", trailer)
-        tree = int(re.search(rb"/Pages\s+(\d+)\s+0\s+R", objs[root]).group(1))
-        box = re.search(rb"/MediaBox\s*\[[^\]]*\]", objs[tree])
-        keep = [n for n in sorted(objs) if n not in (root, tree, int(info.group(1)) if info else -1)]
-        mapping = {n: len(bodies) + 1 + i for i, n in enumerate(keep)}
-        mapping[tree] = 1
-        for n in keep:
-            body = _renumber(objs[n], mapping)
-            if re.search(rb"/Type\s*/Page\b", body):
-                kids.append(mapping[n])
-                if box and b"/MediaBox" not in body:
-                    body = body.replace(b"<<", b"<<\n" + box.group(0), 1)
-            bodies.append(body)
-    bodies[0] = b"<<\n/Type /Pages\n/Count %d\n/Kids [%s]\n>>\n" % (len(kids), b" ".join(b"%d 0 R" % k for k in kids))
-    bodies[1] = b"<<\n/Type /Catalog\n/Pages 1 0 R\n>>\n"
-    out = bytearray(b"%PDF-" + version + b"\n%\xe2\xe3\xcf\xd3\n")
-    offsets = []
-    for i, body in enumerate(bodies, 1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % i + body.strip(b"\r\n") + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(bodies) + 1)
-    out += b"".join(b"%010d 00000 n \n" % off for off in offsets)
-    out += b"trailer\n<<\n/Size %d\n/Root 2 0 R\n>>\nstartxref\n%d\n%%%%EOF\n" % (len(bodies) + 1, xref)
-    return bytes(out)

@@ -23,6 +23,20 @@ ANGLE_DECIMALS = 2     # *_deg columns
 PERCENT_DECIMALS = 2   # *_pct columns
 OTHER_DECIMALS = 3     # ratios and fractions (kasr, khsr, depth, thigh_*)
 PIXEL_DECIMALS = 1
+#: A text cell starting with one of these is run as a formula by spreadsheets (OWASP "CSV Injection").
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: Any) -> Any:
+    """A cell safe to open in a spreadsheet: text that would start a formula gets a leading apostrophe
+    (OWASP's advice); numbers, and text that is just a number such as '-3.5', are left as they are."""
+    if not isinstance(value, str) or not value.startswith(FORMULA_START):
+        return value
+    try:
+        float(value)
+        return value
+    except ValueError:
+        return "'" + value
 
 
 def value_keys(result: Result) -> list[str]:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from . import models
+from . import models, tempdirs
 from .analyze import frame_file, pose_stride, run_pose
 from .annotate import render_stills, render_video
 from .assess import assess
@@ -57,12 +57,14 @@ STALE_TEMP_S = 3 * 3600
 
 def sweep_stale_temp(max_age_s: float = STALE_TEMP_S) -> int:
     """Delete KneeScreen temporary folders (uploads, frames kept for drawing) left behind by a process
-    that was killed before it could clean up; returns how many were removed. Runs before each analysis."""
+    that was killed before it could clean up; returns how many were removed. Runs before each analysis.
+    A folder still held by a running process (tempdirs.hold, e.g. a long workshop batch) is never removed."""
     removed = 0
     now = time.time()
     for d in Path(tempfile.gettempdir()).glob("kneescreen-*"):
         try:
-            if d.is_dir() and not d.is_symlink() and now - d.stat().st_mtime > max_age_s:
+            if d.is_dir() and not d.is_symlink() and now - d.stat().st_mtime > max_age_s \
+                    and not tempdirs.in_use(d):
                 shutil.rmtree(d, ignore_errors=True)
                 removed += 1
         except OSError:
@@ -116,6 +118,7 @@ def run_analysis(video_path: str | Path, out_dir: str | Path, *, test: str, leg:
                                          f"Downloading the {model} model: {done / 1e6:.1f} MB"))
     timings["probe_and_model_s"] = time.perf_counter() - t0
     frames_dir = Path(tempfile.mkdtemp(prefix="kneescreen-frames-")) if make_video else None
+    busy = tempdirs.hold(frames_dir)
     try:
         t1 = time.perf_counter()
         stride = 1 if every_frame else pose_stride(test, info.fps)
@@ -172,5 +175,6 @@ def run_analysis(video_path: str | Path, out_dir: str | Path, *, test: str, leg:
         say("done", 1.0, "Done")
         return Analysis(result, out_dir, json_path, csv_path, video_out, stills, timings)
     finally:
+        tempdirs.release(busy)
         if frames_dir is not None:
             shutil.rmtree(frames_dir, ignore_errors=True)

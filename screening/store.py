@@ -5,6 +5,7 @@ records, errors and helpers live in store_base. Every query filters by the works
 """
 from __future__ import annotations
 
+import hashlib
 import hmac
 import json
 import secrets
@@ -12,12 +13,15 @@ import shutil
 import sqlite3
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator, Sequence
+from typing import BinaryIO, Callable, Iterator, Sequence
 
 from .result import Result
-from .store_base import (DB_ENV, SAVING_ENV, SAVING_OFF, STATUSES, STILL_SUFFIXES,  # noqa: F401 (re-exported)
-                         VIDEO_SUFFIXES, Participant, Profile, SavedScreening, Session, StoreError, _name,
-                         _new_id, _now, default_db_path, key_hash, saving_enabled)
+from .result_check import ResultInvalid, check_result
+from .store_base import (BUSY, DB_ENV, MAX_WORKSPACE_BYTES, SAVING_ENV, SAVING_OFF,  # noqa: F401 (re-exported)
+                         STATUSES, STILL_SUFFIXES, VIDEO_SUFFIXES, Participant, Profile, SavedScreening, Session,
+                         StoreError, _name, _new_id, _now, default_db_path, key_hash, saving_enabled)
+from .store_files import TooLarge, copy_private, private_dir, private_file, sweep_orphans, tree_size
+from .store_schema import LATEST_VERSION, MIGRATIONS, migrate  # noqa: F401 (re-exported)
 from .store_sessions import SessionsMixin
 from .store_transfer import TransferMixin
 
@@ -25,70 +29,55 @@ __all__ = ["DB_ENV", "LATEST_VERSION", "SAVING_ENV", "SAVING_OFF", "STATUSES", "
            "Store", "StoreError", "Workspace", "default_db_path", "key_hash", "migrate", "saving_enabled"]
 
 
-# ----- schema migrations: append, never edit a released one ---------------------------------------
-def _m1_initial(c: sqlite3.Connection) -> None:
-    ws = "workspace_id TEXT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE"
-    c.execute("CREATE TABLE workspaces (id TEXT PRIMARY KEY, key_hash TEXT NOT NULL UNIQUE, created TEXT NOT NULL)")
-    c.execute(f"CREATE TABLE profiles (id TEXT PRIMARY KEY, {ws}, name TEXT NOT NULL, created TEXT NOT NULL)")
-    c.execute(f"CREATE TABLE screenings (id TEXT PRIMARY KEY, {ws}, profile_id TEXT NOT NULL REFERENCES "
-              "profiles(id) ON DELETE CASCADE, created TEXT NOT NULL, test TEXT NOT NULL, result_json TEXT "
-              "NOT NULL, video TEXT, keyframes TEXT NOT NULL DEFAULT '[]')")
-    c.execute(f"CREATE TABLE sessions (id TEXT PRIMARY KEY, {ws}, title TEXT NOT NULL, pass_salt BLOB NOT NULL, "
-              "pass_hash BLOB NOT NULL, created TEXT NOT NULL)")
-    c.execute(f"CREATE TABLE participants (id TEXT PRIMARY KEY, {ws}, session_id TEXT NOT NULL REFERENCES "
-              "sessions(id) ON DELETE CASCADE, name TEXT NOT NULL, profile_id TEXT REFERENCES profiles(id) "
-              "ON DELETE SET NULL, screening_id TEXT REFERENCES screenings(id) ON DELETE SET NULL, "
-              "status TEXT NOT NULL DEFAULT 'pending', message TEXT NOT NULL DEFAULT '', created TEXT NOT NULL)")
-
-
-def _m2_notes_and_indexes(c: sqlite3.Connection) -> None:
-    c.execute("ALTER TABLE screenings ADD COLUMN note TEXT NOT NULL DEFAULT ''")
-    c.execute("CREATE INDEX screenings_by_profile ON screenings(workspace_id, profile_id, created)")
-    c.execute("CREATE INDEX participants_by_session ON participants(workspace_id, session_id)")
-
-
-MIGRATIONS = (_m1_initial, _m2_notes_and_indexes)
-LATEST_VERSION = len(MIGRATIONS)
-
-
-def migrate(conn: sqlite3.Connection, target: int | None = None) -> int:
-    """Bring a database (autocommit connection) to `target` (default: latest), one transaction per step."""
-    target = LATEST_VERSION if target is None else target
-    while True:
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            version = conn.execute("PRAGMA user_version").fetchone()[0]
-            if version > LATEST_VERSION:
-                raise StoreError(f"This database was written by a newer KneeScreen (schema {version}); update.")
-            if version >= target:
-                conn.execute("COMMIT")
-                return version
-            MIGRATIONS[version](conn)
-            conn.execute(f"PRAGMA user_version = {version + 1}")
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-
-
+FULL = ("This workspace is full ({:.1f} GB of results, videos and stills): delete old screenings or profiles "
+        "first, or save without the video.")
+Source = tuple[str, Callable[[], BinaryIO]]     # (a name whose suffix is kept, how to open the bytes)
 class Store:
-    """The database file and the media folder next to it. Reach records only through a Workspace."""
+    """The database file and the media folder next to it (both owner-only). Reach records only through a
+    Workspace. With saving off nothing is created: an existing database is opened read-only."""
+
+    BUSY_TIMEOUT_S = 10.0
 
     def __init__(self, path: str | Path | None = None):
         self.path = Path(path) if path else default_db_path()
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         self.media_root = self.path.parent / "media"
+        self.read_only = not saving_enabled()
+        self._checked: set[tuple[str, bytes]] = set()     # records already validated (they never change)
+        if self.read_only and not self.path.is_file():
+            raise StoreError(SAVING_OFF)
+        if not self.read_only:
+            self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            for f in (self.path, *(self.path.with_name(self.path.name + x) for x in ("-wal", "-shm"))):
+                if f == self.path or f.exists():
+                    private_file(f)          # also tightens files an older version left world-readable
+            if self.media_root.is_dir():
+                private_dir(self.media_root)
         with self._connect() as c:
-            c.execute("PRAGMA journal_mode = WAL")
-            migrate(c)
+            if not self.read_only:
+                c.execute("PRAGMA journal_mode = WAL")
+                migrate(c)
+                known = {(r[0], r[1]) for r in c.execute("SELECT workspace_id, id FROM screenings")}
+        if not self.read_only:
+            sweep_orphans(self.media_root, known)     # left by a save or import killed before its commit
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
-        c = sqlite3.connect(self.path, isolation_level=None, timeout=30)
-        c.row_factory = sqlite3.Row
-        c.execute("PRAGMA foreign_keys = ON")
         try:
+            if self.read_only:
+                c = sqlite3.connect(self.path.resolve().as_uri() + "?mode=ro", uri=True, isolation_level=None,
+                                    timeout=self.BUSY_TIMEOUT_S)
+            else:
+                c = sqlite3.connect(self.path, isolation_level=None, timeout=self.BUSY_TIMEOUT_S)
+        except sqlite3.Error as e:
+            raise StoreError(f"The database cannot be opened ({e}).") from None
+        c.row_factory = sqlite3.Row
+        try:
+            c.execute("PRAGMA foreign_keys = ON")
             yield c
+        except sqlite3.OperationalError as e:
+            if "locked" in str(e) or "busy" in str(e):
+                raise StoreError(BUSY) from None
+            raise
         finally:
             c.close()
 
@@ -152,16 +141,73 @@ class Workspace(SessionsMixin, TransferMixin):
             shutil.rmtree(path, ignore_errors=True)
 
     def _saved(self, r: sqlite3.Row) -> SavedScreening:
-        frames = [(label, p) for label, rel in json.loads(r["keyframes"]) if (p := self._media(rel))]
-        return SavedScreening(r["id"], r["profile_id"], r["created"], Result.from_json(r["result_json"]),
-                              self._media(r["video"]), frames, r["note"])
+        """A stored record; one that cannot be read is returned as damaged (result None) so that every page
+        can still show it and delete it."""
+        text = r["result_json"]
+        try:
+            digest = (r["id"], hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest())
+            data = json.loads(text)
+            result = Result.from_dict(data) if digest in self.store._checked else check_result(data)
+            self.store._checked.add(digest)
+            frames = [(str(label), p) for label, rel in json.loads(r["keyframes"]) if (p := self._media(rel))]
+            return SavedScreening(r["id"], r["profile_id"], r["created"], result, self._media(r["video"]), frames,
+                                  r["note"])
+        except (ResultInvalid, StoreError, ValueError, TypeError, KeyError, AttributeError, RecursionError) as e:
+            why = str(e) if isinstance(e, (ResultInvalid, StoreError)) else type(e).__name__
+            return SavedScreening(r["id"], r["profile_id"], str(r["created"]), None, None, [], str(r["note"] or ""),
+                                  damaged=f"This saved screening is damaged and cannot be shown ({why[:120]}).")
+
+    def usage(self, c: sqlite3.Connection | None = None) -> int:
+        """Bytes this workspace holds: its stored results plus its media folder."""
+        if c is None:
+            with self.store._connect() as c:
+                return self.usage(c)
+        rows = c.execute("SELECT COALESCE(SUM(LENGTH(result_json)), 0) FROM screenings WHERE workspace_id = ?",
+                         (self.id,)).fetchone()[0]
+        return int(rows) + tree_size(self.media_dir)
+
+    def _stage(self, sid: str, video: Source | None, keyframes: Sequence[tuple[str, Source]],
+               budget: list[int]) -> tuple[str | None, list[list[str]]]:
+        """Copy a screening's media into its owner-only folder before any record is written (no database
+        lock is held meanwhile). `budget` is the bytes still allowed; it is decremented as bytes are
+        written. Raises TooLarge past it."""
+        folder = self.media_dir / sid
+        video_rel, frames = None, []
+        jobs = ([("video", video, VIDEO_SUFFIXES, ".mp4")] if video else []) + \
+            [(f"still_{i}", src, STILL_SUFFIXES, ".png") for i, (_, src) in enumerate(keyframes, 1)]
+        for stem, (name, opener), allowed, default in jobs:
+            suffix = Path(name).suffix.lower() if Path(name).suffix.lower() in allowed else default
+            private_dir(self.store.media_root)
+            private_dir(self.media_dir)
+            private_dir(folder)
+            with opener() as fh:
+                budget[0] -= copy_private(fh, folder / f"{stem}{suffix}", budget[0])
+            if stem == "video":
+                video_rel = f"{sid}/{stem}{suffix}"
+            else:
+                frames.append([str(keyframes[len(frames)][0])[:200], f"{sid}/{stem}{suffix}"])
+        return video_rel, frames
+
+    def _insert(self, c, sid: str, profile_id: str, result: Result, text: str, video_rel: str | None,
+                frames: list, note: str, created: str | None = None) -> None:
+        c.execute("INSERT INTO screenings (id, workspace_id, profile_id, created, test, result_json, video, "
+                  "keyframes, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                  (sid, self.id, profile_id, created or result.created or _now(), result.test, text, video_rel,
+                   json.dumps(frames), str(note or "")[:4000]))
 
     # ----- profiles -------------------------------------------------------------------------------
     def create_profile(self, name: str) -> Profile:
         p = Profile(_new_id(), _name(name), _now())
         with self.store._write() as c:
+            self._room_for_profile(c)
             c.execute("INSERT INTO profiles VALUES (?, ?, ?, ?)", (p.id, self.id, p.name, p.created))
         return p
+
+    def _room_for_profile(self, c) -> None:
+        from .store_base import MAX_PROFILES
+        if c.execute("SELECT COUNT(*) FROM profiles WHERE workspace_id = ?", (self.id,)).fetchone()[0] >= MAX_PROFILES:
+            raise StoreError(f"This workspace already has {MAX_PROFILES} profiles, the most it can hold: delete "
+                             "some first.")
 
     def profiles(self) -> list[Profile]:
         with self.store._connect() as c:
@@ -193,31 +239,27 @@ class Workspace(SessionsMixin, TransferMixin):
     # ----- screenings -----------------------------------------------------------------------------
     def save_screening(self, profile_id: str, result: Result, video_path: str | Path | None = None,
                        keyframes: Sequence[tuple[str, str | Path]] = (), note: str = "") -> str:
-        """Save a Result under a profile; copy the video only when given (the user ticked the box)."""
+        """Save a Result under a profile; copy the video only when given (the user ticked the box). The files
+        are copied first, then the record is written in one short transaction."""
         if not isinstance(result, Result):
             raise StoreError("Only a KneeScreen Result can be saved.")
+        if not saving_enabled():
+            raise StoreError(SAVING_OFF)
         sid, text = _new_id(), result.to_json(indent=None)
-        folder = self.media_dir / sid
+        self.profile(profile_id)                      # a clear refusal before anything is copied
+        used = self.usage()
+        budget = [MAX_WORKSPACE_BYTES - used - len(text)]
         try:
+            if budget[0] < 0:
+                raise TooLarge()
+            video_rel, frames = self._stage(sid, _source(video_path) if video_path is not None else None,
+                                            [(label, _source(p)) for label, p in keyframes], budget)
             with self.store._write() as c:
                 self._row(c, "profiles", profile_id, "profile")
-                video_rel, frames = None, []
-                if video_path is not None:
-                    src = Path(video_path)
-                    suffix = src.suffix.lower() if src.suffix.lower() in VIDEO_SUFFIXES else ".mp4"
-                    folder.mkdir(parents=True, exist_ok=True)
-                    shutil.copyfile(src, folder / f"video{suffix}")
-                    video_rel = f"{sid}/video{suffix}"
-                for i, (label, path) in enumerate(keyframes, 1):
-                    src = Path(path)
-                    suffix = src.suffix.lower() if src.suffix.lower() in STILL_SUFFIXES else ".png"
-                    folder.mkdir(parents=True, exist_ok=True)
-                    shutil.copyfile(src, folder / f"still_{i}{suffix}")
-                    frames.append([str(label), f"{sid}/still_{i}{suffix}"])
-                c.execute("INSERT INTO screenings (id, workspace_id, profile_id, created, test, result_json, video, "
-                          "keyframes, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                          (sid, self.id, profile_id, result.created or _now(), result.test, text, video_rel,
-                           json.dumps(frames), str(note or "")))
+                self._insert(c, sid, profile_id, result, text, video_rel, frames, note)
+        except TooLarge:
+            self._remove_media(sid)
+            raise StoreError(FULL.format(MAX_WORKSPACE_BYTES / 1e9)) from None
         except BaseException:
             self._remove_media(sid)
             raise
@@ -241,3 +283,8 @@ class Workspace(SessionsMixin, TransferMixin):
             self._row(c, "screenings", screening_id, "saved screening")
             c.execute("DELETE FROM screenings WHERE id = ? AND workspace_id = ?", (screening_id, self.id))
         self._remove_media(screening_id)
+
+
+def _source(path: str | Path) -> Source:
+    p = Path(path)
+    return p.name, lambda: open(p, "rb")

@@ -3,9 +3,13 @@ from __future__ import annotations
 
 import hmac
 import secrets
+import time
 
-from .store_base import (STATUSES, Participant, Session, StoreError, _name, _new_id, _now,
-                         _passcode_hash)
+from .store_base import (GUESS_WINDOW_S, MAX_GUESSES, SCRYPT_N, STATUSES, Participant, Session, StoreError, _name,
+                         _new_id, _now, _passcode_hash)
+
+INTERRUPTED = ("The analysis stopped before it finished (the server restarted, or the batch was cancelled or "
+               "abandoned). Upload this clip again.")
 
 
 class SessionsMixin:
@@ -16,16 +20,44 @@ class SessionsMixin:
             raise StoreError("Choose a leader passcode of at least 4 characters.")
         s, salt = Session(_new_id(), _name(title, "workshop title"), _now()), secrets.token_bytes(16)
         with self.store._write() as c:
-            c.execute("INSERT INTO sessions VALUES (?, ?, ?, ?, ?, ?)",
-                      (s.id, self.id, s.title, salt, _passcode_hash(passcode, salt), s.created))
+            c.execute("INSERT INTO sessions (id, workspace_id, title, pass_salt, pass_hash, created, pass_n) "
+                      "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                      (s.id, self.id, s.title, salt, _passcode_hash(passcode, salt), s.created, SCRYPT_N))
         return s
 
     def open_session(self, session_id: str, passcode: str) -> Session:
+        """Check the leader passcode: at most MAX_GUESSES wrong ones per workshop in GUESS_WINDOW_S, counted
+        in the database (so across browser sessions); an old, cheaper hash is upgraded on success."""
+        since = time.time() - GUESS_WINDOW_S
         with self.store._connect() as c:
             r = self._row(c, "sessions", session_id, "workshop session")
-        if not hmac.compare_digest(_passcode_hash(str(passcode or ""), r["pass_salt"]), r["pass_hash"]):
-            raise StoreError("Wrong leader passcode for this workshop.")
+            wrong = c.execute("SELECT COUNT(*) FROM events WHERE workspace_id = ? AND kind = 'wrong_passcode' AND "
+                              "subject = ? AND created > ?", (self.id, session_id, since)).fetchone()[0]
+        if wrong >= MAX_GUESSES:
+            raise StoreError(f"Too many wrong passcodes for this workshop: try again in {GUESS_WINDOW_S // 60} "
+                             "minutes.")
+        code = str(passcode or "")
+        if not hmac.compare_digest(_passcode_hash(code, r["pass_salt"], r["pass_n"]), r["pass_hash"]):
+            with self.store._write() as c:
+                c.execute("INSERT INTO events VALUES (?, 'wrong_passcode', ?, ?)", (self.id, session_id, time.time()))
+            left = MAX_GUESSES - wrong - 1
+            raise StoreError("Wrong leader passcode for this workshop." + (
+                f" {left} more tr{'ies' if left != 1 else 'y'} before a {GUESS_WINDOW_S // 60}-minute pause."
+                if left else f" Try again in {GUESS_WINDOW_S // 60} minutes."))
+        if r["pass_n"] != SCRYPT_N and self.store.read_only is False:
+            salt = secrets.token_bytes(16)
+            with self.store._write() as c:
+                c.execute("UPDATE sessions SET pass_salt = ?, pass_hash = ?, pass_n = ? WHERE id = ? AND "
+                          "workspace_id = ?", (salt, _passcode_hash(code, salt), SCRYPT_N, session_id, self.id))
         return Session(r["id"], r["title"], r["created"])
+
+    def mark_interrupted(self, session_id: str) -> int:
+        """Participants left 'running' by a batch that no longer runs (killed server, closed tab): mark them
+        interrupted so the leader sees what to redo. Returns how many."""
+        with self.store._write() as c:
+            self._row(c, "sessions", session_id, "workshop session")
+            return c.execute("UPDATE participants SET status = 'interrupted', message = ? WHERE workspace_id = ? "
+                             "AND session_id = ? AND status = 'running'", (INTERRUPTED, self.id, session_id)).rowcount
 
     def sessions(self) -> list[Session]:
         with self.store._connect() as c:
@@ -39,6 +71,7 @@ class SessionsMixin:
         p = Participant(_new_id(), session_id, name, _new_id(), None, "pending", "")
         with self.store._write() as c:
             self._row(c, "sessions", session_id, "workshop session")
+            self._room_for_profile(c)
             c.execute("INSERT INTO profiles VALUES (?, ?, ?, ?)", (p.profile_id, self.id, name, _now()))
             c.execute("INSERT INTO participants (id, workspace_id, session_id, name, profile_id, created) "
                       "VALUES (?, ?, ?, ?, ?, ?)", (p.id, self.id, session_id, name, p.profile_id, _now()))
@@ -70,7 +103,7 @@ class SessionsMixin:
         from .batch import result_row
         rows = []
         for p in self.participants(session_id):
-            result = self.get_screening(p.screening_id).result if p.screening_id else None
+            result = self.get_screening(p.screening_id).result if p.screening_id else None   # None if damaged
             rows.append({"name": p.name, "participant_id": p.id, "status": p.status, **result_row(result),
                          "message": p.message, "screening_id": p.screening_id or ""})
         return rows

@@ -92,7 +92,7 @@ def test_a_version_1_database_migrates_and_keeps_its_data(tmp_path, results):
     conn.close()
     store = Store(path)
     conn = sqlite3.connect(path)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == LATEST_VERSION == 2
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == LATEST_VERSION == 3
     conn.close()
     ws = store.open_workspace(key)
     assert [p.name for p in ws.profiles()] == ["Old athlete"]
@@ -146,8 +146,10 @@ def test_two_workspaces_never_see_each_others_records(store, results, tmp_path):
     conn.execute("UPDATE screenings SET video = ? WHERE id = ?", (f"../{A.id}/{sa}/video.mp4", sb))
     conn.commit()
     conn.close()
-    with pytest.raises(StoreError, match="outside this workspace"):
-        B.get_screening(sb)
+    damaged = B.get_screening(sb)          # shown as damaged (so it can still be deleted), the file not opened
+    assert damaged.result is None and damaged.video is None and "outside this workspace" in damaged.damaged
+    B.delete_screening(sb)
+    assert A.get_screening(sa).video == a_video and a_video.is_file()     # A's file untouched
 
 
 def test_import_refuses_path_traversal_and_invalid_content(store, results, tmp_path):

@@ -31,6 +31,19 @@ WHAT = {
 }
 
 
+SAVED_TEXT = (
+    "- Saved screenings are kept **on the server running KneeScreen**: the results as plain text in a SQLite "
+    "database file, the stills and any video you chose to keep as ordinary files next to it. They are not "
+    "encrypted.\n"
+    "- Your **workspace key** keeps them from other people using the app: the server stores only a hash of "
+    "the key, so nobody can open your workspace in the app without it, and a lost key cannot be recovered.\n"
+    "- The key does **not** hide them from whoever runs the server: that person (or anyone with access to "
+    "the server's files or backups) can read the database and the files directly. Save only what you are "
+    "comfortable leaving with them, or run KneeScreen on your own computer.\n"
+    "- **Delete profile** in My screenings removes a profile's records and files from the server (copies "
+    "in the server's backups, if it makes any, are outside the app's reach).")
+
+
 def page() -> None:
     st.title("About KneeScreen")
     st.markdown("KneeScreen looks at a phone video of a squat, a single-leg squat or a drop-jump landing, "
@@ -71,9 +84,13 @@ def page() -> None:
         "service and no account is needed.\n"
         "- The video is copied into a **private temporary folder** for the analysis and **deleted** straight "
         "after; the annotated video, stills and report are kept in memory for your session only.\n"
-        "- **Nothing is kept** after you close the page unless you download it.\n"
+        "- **Nothing is kept** after you close the page unless you download it or press *Save this "
+        "screening*.\n"
         "- The only thing ever downloaded is a pose model file, and only if you choose the 'full' or "
         "'heavy' model.")
+
+    st.subheader("If you save screenings")
+    st.markdown(SAVED_TEXT)
 
     st.header("Sources")
     for key, text in SOURCES.items():

@@ -9,11 +9,12 @@ from typing import Any, Callable
 
 import streamlit as st
 
+from screening import slots, tempdirs
 from screening.ui import state
 
 MAX_UPLOAD_MB = 200
 VIDEO_TYPES = ["mp4", "mov", "webm", "avi", "m4v"]
-STAGE_LABELS = {"model": "Loading the pose model", "decode": "Reading the video", "probe": "Reading the video",
+STAGE_LABELS = {"queue": "Waiting for a free slot", "model": "Loading the pose model", "decode": "Reading the video", "probe": "Reading the video",
                 "pose": "Finding your joints", "assess": "Measuring your knees",
                 "measure": "Measuring your knees", "video": "Drawing the annotated video",
                 "stills": "Drawing the stills", "report": "Writing the report", "done": "Finished"}
@@ -97,16 +98,27 @@ def run(upload: Any, *, test: str, leg: str | None, sex: str | None, sport: str 
         should_cancel: Callable[[], bool] | None = None) -> state.Outputs:
     """Analyse an uploaded file (an UploadedFile or a path) and return everything the results page needs.
 
-    The upload is copied into a private temp folder; both that folder and the pipeline's output folder are
-    deleted before returning, whatever happens. Raises AnalysisError, Cancelled, ModelError or RuntimeError.
+    First waits for a free slot (screening.slots: a queue whose position is shown through `progress`; a
+    full queue raises AnalysisError 'busy'). The upload is copied into a private temp folder; both that
+    folder and the pipeline's output folder are deleted before returning, whatever happens. Raises
+    AnalysisError, Cancelled, ModelError or RuntimeError.
     """
     size = Path(upload).stat().st_size if isinstance(upload, (str, Path)) else getattr(upload, "size", 0)
     if size > MAX_UPLOAD_MB * 1024 * 1024:
         raise AnalysisError(f"This file is {size / 1024 / 1024:.0f} MB; the limit is {MAX_UPLOAD_MB} MB.",
                             "too_large", "Trim the clip to the repetitions (3 minutes at most) or film again "
                             "at a lower resolution (1080p is plenty).")
+    with slots.turn(slots.shared(), progress, should_cancel):    # at most N analyses at once on this server
+        return _run(upload, test=test, leg=leg, sex=sex, sport=sport, model=model, progress=progress,
+                    should_cancel=should_cancel)
+
+
+def _run(upload: Any, *, test: str, leg: str | None, sex: str | None, sport: str | None, model: str,
+         progress: Callable[[str, float, str], None] | None,
+         should_cancel: Callable[[], bool] | None) -> state.Outputs:
     tmp_in = Path(tempfile.mkdtemp(prefix="kneescreen-in-"))
     tmp_out = Path(tempfile.mkdtemp(prefix="kneescreen-out-"))
+    busy = [tempdirs.hold(tmp_in), tempdirs.hold(tmp_out)]
     try:
         if isinstance(upload, (str, Path)):
             name = Path(upload).name
@@ -129,6 +141,8 @@ def run(upload: Any, *, test: str, leg: str | None, sex: str | None, sport: str 
         csv = analysis.csv_path.read_bytes()
         return state.Outputs(result=result, video=video, keyframes=stills, csv=csv, source_name=name)
     finally:
+        for fd in busy:
+            tempdirs.release(fd)
         shutil.rmtree(tmp_in, ignore_errors=True)
         shutil.rmtree(tmp_out, ignore_errors=True)
 

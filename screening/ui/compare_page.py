@@ -8,7 +8,7 @@ from screening.ratings import BAND_WORDS
 from screening.report_pdf import format_date, format_value, primary_rating
 from screening.result import TEST_LABELS
 from screening.store import SavedScreening
-from screening.ui import saved, state
+from screening.ui import safe, saved, state
 
 TITLE = "Compare two screenings"
 INTRO = "Before and after, side by side: for example before and after six weeks of exercises."
@@ -34,8 +34,8 @@ def _column(i: int, s: SavedScreening) -> None:
                    f"pose model {r.model.tier}")
         for leg, summary in r.legs.items():
             key = primary_rating(summary)
-            number = f"  \n{key.label}: **{format_value(key)}**" if key is not None and key.value is not None else ""
-            st.markdown(f"**{leg.capitalize()} leg** &nbsp; {saved.pill(summary.band)}{number}", unsafe_allow_html=True)
+            number = f"  \n{safe.md(key.label)}: **{format_value(key)}**" if key is not None and key.value is not None else ""
+            st.markdown(f"**{safe.md(leg.capitalize())} leg** &nbsp; {saved.pill(summary.band)}{number}", unsafe_allow_html=True)
         if s.keyframes:
             labels = [label for label, _ in s.keyframes]
             pick = st.pills("Moment", labels, default=labels[0], key=f"cmp_still_{i}", required=True,
@@ -69,7 +69,7 @@ def page() -> None:
         return
     _, profile, items = chosen
     if len(items) < 2:
-        st.info(f"{profile.name} has {len(items)} saved screening{'s' if len(items) != 1 else ''}; two are needed "
+        st.info(f"{safe.md(profile.name)} has {len(items)} saved screening{'s' if len(items) != 1 else ''}; two are needed "
                 "to compare. Re-test in 4 to 6 weeks with the same camera set-up and save it to this profile.")
         return
     ids = [s.id for s in items]
@@ -109,4 +109,4 @@ def page() -> None:
         for c in comparison.changes:
             if c.sdd_reason not in seen:
                 seen.add(c.sdd_reason)
-                st.markdown(f"**{c.label}:** {c.sdd_reason}")
+                st.markdown(f"**{safe.md(c.label)}:** {safe.md(c.sdd_reason)}")

@@ -12,7 +12,7 @@ from screening.ratings import BAND_COLOURS, BAND_WORDS, MEASURES
 from screening.report_pdf import format_date
 from screening.result import TEST_LABELS, TESTS
 from screening.store import SavedScreening
-from screening.ui import saved, state
+from screening.ui import safe, saved, state
 from screening.ui.charts import BAND_FILL, BAND_LINE
 
 TITLE = "Progress"
@@ -113,7 +113,7 @@ def page() -> None:
         return
     _, profile, items = chosen
     if not items:
-        st.info(f"No screenings are saved under {profile.name} yet. Screen your knees, then press *Save this "
+        st.info(f"No screenings are saved under {safe.md(profile.name)} yet. Screen your knees, then press *Save this "
                 "screening* on the results page.")
         return
     tests = [t for t in TESTS if any(s.result.test == t for s in items)]

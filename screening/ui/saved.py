@@ -1,7 +1,9 @@
 """Shared pieces of the saved-data pages: the store, this session's open workspace, pickers, band pills."""
 from __future__ import annotations
 
+import os
 import shutil
+import sys
 import tempfile
 from pathlib import Path
 
@@ -11,15 +13,33 @@ from screening.batch import result_row
 from screening.ratings import BAND_WORDS
 from screening.report_pdf import format_date
 from screening.result import TEST_LABELS, Result
-from screening.store import SAVING_OFF, Profile, SavedScreening, Store, StoreError, Workspace, default_db_path, \
+from screening.store import SAVING_ENV, SAVING_OFF, Profile, SavedScreening, Store, StoreError, Workspace, default_db_path, \
     saving_enabled
-from screening.ui import state
+from screening.ui import safe, state
 from screening.ui.results import BAND_EDGE, BAND_WORD
 
 OFF_TEXT = (f"**{SAVING_OFF}.** This is a public demo link, so nothing can be saved here: no workspaces, "
             "profiles or workshop sessions. Screening itself works as usual, and you can download your "
             "results from the results page. To keep your history, run KneeScreen on your own computer.")
 BAND_BY_WORD = {word: band for band, word in BAND_WORDS.items()}
+DAMAGED = "damaged record: cannot be shown"
+
+
+@st.cache_resource(show_spinner=False)
+def _announce(on: bool) -> bool:
+    """Say once per server process, in its log, whether saving is on."""
+    print(f"KneeScreen: saving is {'ON: workspaces are stored in ' + str(default_db_path()) if on else 'OFF'} "
+          f"({SAVING_ENV}={os.environ.get(SAVING_ENV, '') or 'unset'})", file=sys.stderr, flush=True)
+    return on
+
+
+def check_saving_setting() -> None:
+    """At the start of every run: an unclear KNEESCREEN_SAVING stops the app with a sentence (no guessing)."""
+    try:
+        _announce(saving_enabled())
+    except StoreError as e:
+        st.error(f"This server is set up wrongly: {safe.md(e)}", icon=":material/settings:")
+        st.stop()
 
 
 @st.cache_resource(show_spinner=False)
@@ -80,7 +100,7 @@ def handle_key_param() -> bool:
         notice("success", "Your workspace is open. The key was taken out of the address bar; keep using "
                           "your bookmark or saved key to come back.")
     except StoreError as e:
-        notice("error", f"The link did not open a workspace: {e}")
+        notice("error", f"The link did not open a workspace: {safe.md(e)}")
     return True
 
 
@@ -141,6 +161,8 @@ def describe(s: SavedScreening | Result) -> str:
     """One line naming a saved screening: date, test, and each leg's band."""
     r = getattr(s, "result", s)
     created = getattr(s, "created", None) or r.created
+    if r is None:
+        return f"{format_date(created)} · damaged record"
     legs = " / ".join(f"{leg[0].upper()} {BAND_WORDS[x.band].lower()}" for leg, x in r.legs.items())
     test = TEST_LABELS.get(r.test, r.test) + (f" ({r.leg} leg)" if r.leg else "")
     return f"{format_date(created)} · {test}" + (f" · {legs}" if legs else "")
@@ -151,7 +173,7 @@ def screening_rows(items: list[SavedScreening]) -> list[dict]:
     rows = []
     for s in reversed(items):       # newest first
         row = result_row(s.result)
-        rows.append({"Date": format_date(s.created), "Test": row["test"], "Left": row["left_band"],
+        rows.append({"Date": format_date(s.created), "Test": row["test"] or DAMAGED, "Left": row["left_band"],
                      "Right": row["right_band"],
                      "Left key number": f"{row['left_measure']}: {row['left_value']}" if row["left_value"] else "",
                      "Right key number": f"{row['right_measure']}: {row['right_value']}" if row["right_value"]
@@ -186,10 +208,21 @@ def chosen_profile_screenings(title: str, intro: str, key: str
             st.info("No athlete profiles yet: save a screening from the results page first.")
             link_to_workspace("Go to My screenings")
             return None
-        return ws, profile, ws.screenings(profile.id)
+        items = ws.screenings(profile.id)
+        damaged_note(items)
+        return ws, profile, [s for s in items if s.result is not None]
     except StoreError as e:
-        st.error(str(e))
+        st.error(safe.md(e))
         return None
+
+
+def damaged_note(items: list[SavedScreening]) -> None:
+    """Say which saved screenings cannot be read (they are left out here; My screenings can delete them)."""
+    bad = [s for s in items if s.result is None]
+    if bad:
+        st.warning(f"{len(bad)} saved screening{'s are' if len(bad) != 1 else ' is'} damaged and left out "
+                   f"({safe.md(bad[0].damaged)}). Delete {'them' if len(bad) != 1 else 'it'} in My screenings.",
+                   icon=":material/report:")
 
 
 def save_outputs(ws: Workspace, profile_id: str, out: state.Outputs, keep_video: bool) -> str:
@@ -231,7 +264,7 @@ def save_panel(out: state.Outputs) -> None:
             return
         done = st.session_state.get(state.SAVED_AS)
         if done and done["out"] is out:
-            st.success(f"Saved under **{done['profile']}**.", icon=":material/check_circle:")
+            st.success(f"Saved under **{safe.md(done['profile'])}**.", icon=":material/check_circle:")
             c1, c2 = st.columns(2)
             with c1:
                 link(state.PROGRESS_PAGE, "See your progress", ":material/show_chart:")
@@ -241,7 +274,7 @@ def save_panel(out: state.Outputs) -> None:
         try:
             profiles = ws.profiles()
         except StoreError as e:
-            st.error(str(e))
+            st.error(safe.md(e))
             return
         names = {p.id: p.name for p in profiles}
         ids = [p.id for p in profiles] + [NEW_PROFILE]
@@ -260,7 +293,7 @@ def save_panel(out: state.Outputs) -> None:
                 profile = ws.create_profile(name) if pick == NEW_PROFILE else ws.profile(pick)
                 sid = save_outputs(ws, profile.id, out, keep_video)
             except StoreError as e:
-                st.error(str(e))
+                st.error(safe.md(e))
                 return
             st.session_state[state.PROFILE] = profile.id
             st.session_state[state.SAVED_AS] = {"out": out, "profile": profile.name, "id": sid}

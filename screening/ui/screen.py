@@ -17,7 +17,7 @@ SEX_LABELS = {"female": "Female", "male": "Male", None: "Prefer not to say"}
 LEG_LABELS = {"left": "Left leg", "right": "Right leg", None: "Work it out from the video"}
 STEP_TITLES = {"choose": "Choose the test", "guide": "How to film", "upload": "Upload and analyse"}
 PRIVACY = ("Your video is analysed on this machine and is not sent anywhere. It is deleted as soon as the "
-           "analysis is done, and nothing is kept unless you download it.")
+           "analysis is done, and nothing is kept unless you download it or save it to your workspace.")
 
 
 def _show_example() -> None:

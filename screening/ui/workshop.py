@@ -12,14 +12,19 @@ from screening.batch import BatchItem, group_pdf, group_table, merge_pdfs, write
 from screening.handout_pdf import take_home_pdf
 from screening.report_pdf import format_date
 from screening.store import Session, StoreError, Workspace
-from screening.ui import saved, state
+from screening.ui import safe, saved, state
 
 TITLE = "Workshop"
 INTRO = ("For a leader screening a group: add the participants, upload one clip per person, run them all at "
          "once, and leave with a group table and a report per person.")
 SEXES = {"": "Not known / mixed", "female": "Female", "male": "Male"}
 LEGS = {"": "Work it out from each video", "left": "Left leg", "right": "Right leg"}
-STATUS = {"pending": "no clip yet", "running": "analysing…", "ok": "done", "failed": "failed"}
+STATUS = {"pending": "no clip yet", "running": "analysing…", "ok": "done", "failed": "failed",
+          "interrupted": "interrupted", "cancelled": "cancelled"}
+PASSCODE_MEANS = ("The passcode stops someone who has the workspace open from opening this workshop page (the "
+                  "group table, adding participants, running clips) without it. It does not hide results: each "
+                  "participant's screening is saved as a profile of the workspace, which anyone with the "
+                  "workspace key can see in My screenings.")
 NONE = "__none__"
 TABLE_COLUMNS = {"name": "Participant", "status": "Status", "test": "Test", "left_band": "Left",
                  "right_band": "Right", "left_value": "Left key number", "right_value": "Right key number",
@@ -51,11 +56,12 @@ def _start(ws: Workspace) -> None:
         st.markdown("#### New workshop")
         title = st.text_input("Title", key="wk_title", placeholder="e.g. U16 girls, 12 May", max_chars=120)
         code = st.text_input("Leader passcode (at least 4 characters)", type="password", key="wk_pass")
+        st.caption(PASSCODE_MEANS)
         if st.button("Create workshop", type="primary", key="wk_create", icon=":material/groups:"):
             try:
                 st.session_state[state.WORKSHOP] = ws.create_session(title, code)
             except StoreError as e:
-                st.error(str(e))
+                st.error(safe.md(e))
             else:
                 st.rerun()
     sessions = ws.sessions()
@@ -72,7 +78,7 @@ def _start(ws: Workspace) -> None:
             try:
                 st.session_state[state.WORKSHOP] = ws.open_session(pick, code)
             except StoreError as e:
-                st.error(str(e))
+                st.error(safe.md(e))
             else:
                 st.rerun()
 
@@ -93,12 +99,12 @@ def _add_participants(ws: Workspace, session_id: str) -> None:
             have.add(name.lower())
             added.append(name)
     except StoreError as e:
-        saved.notice("error", str(e))
+        saved.notice("error", safe.md(e))
         return
     st.session_state["wk_names"] = ""
     text = f"Added {len(added)} participant{'s' if len(added) != 1 else ''}."
     if skipped:
-        text += f" Already in the list, so not added again: {', '.join(skipped)}."
+        text += f" Already in the list, so not added again: {safe.md(', '.join(skipped))}."
     saved.notice("success" if added else "warning", text)
 
 
@@ -118,7 +124,9 @@ def _downloads(items: list[BatchItem], sess: Session) -> None:
     stem = "kneescreen-" + (re.sub(r"[^A-Za-z0-9]+", "-", sess.title).strip("-").lower()[:40] or "workshop")
 
     def build(kind: str) -> bytes:
-        tmp = Path(tempfile.mkdtemp(prefix="kneescreen-group-"))
+        tmp = Path(tempfile.mkdtemp(prefix="kneescreen-group-"))     # private (0700), a fresh random name
+        for i, it in enumerate(items, 1):
+            it.folder = tmp / f"p{i}"           # not created: nothing is written per participant
         try:
             path = write_group_csv(items, tmp / "group.csv") if kind == "csv" else group_pdf(items, tmp / "group.pdf")
             return path.read_bytes() if path else b""
@@ -141,7 +149,7 @@ def _downloads(items: list[BatchItem], sess: Session) -> None:
 
 def group(ws: Workspace, sess: Session) -> None:
     """The group table (participant, test, left/right bands, key numbers, capture problems) and downloads."""
-    items = _saved_items(ws, sess, Path(tempfile.gettempdir()) / "kneescreen-not-written")
+    items = _saved_items(ws, sess, Path("unused"))     # build() gives each a folder inside a private temp dir
     if not items:
         st.info("No participants yet: add them above.")
         return
@@ -156,8 +164,8 @@ def group(ws: Workspace, sess: Session) -> None:
     st.dataframe(saved.styled(rows, ["Left", "Right"]), hide_index=True, key="wk_group",
                  column_config={"Participant": st.column_config.TextColumn(pinned=True)})
     for it in items:
-        if it.status == "failed":
-            st.warning(f"**{it.name}:** {it.message or 'the analysis failed.'}", icon=":material/error:")
+        if it.status in ("failed", "interrupted", "cancelled"):
+            st.warning(f"**{safe.md(it.name)}:** {safe.md(it.message or 'the analysis failed.')}", icon=":material/error:")
     _downloads(items, sess)
     st.caption("Each finished clip is saved in its participant's profile straight away (see My screenings): "
                "after a re-test, open Progress or Compare there.")
@@ -166,6 +174,8 @@ def group(ws: Workspace, sess: Session) -> None:
 def page() -> None:
     """The Workshop page."""
     state.init()
+    from screening.ui import workshop_run
+    workshop_run.settle()
     ws = saved.gate(TITLE)
     if ws is None:
         _guide_link()
@@ -176,9 +186,11 @@ def page() -> None:
             st.session_state.pop(state.WORKSHOP, None)
             _start(ws)
             return
-        from screening.ui import workshop_run
+        parts = ws.participants(sess.id)
+        if any(p.status == "running" for p in parts) and not workshop_run.running(sess.id):
+            ws.mark_interrupted(sess.id)     # left 'running' by a batch that stopped (server killed, tab gone)
         top = st.columns([3, 1], vertical_alignment="center")
-        top[0].markdown(f"### {sess.title}")
+        top[0].markdown(f"### {safe.md(sess.title)}")
         top[0].caption(f"Workshop created {format_date(sess.created)}. Open in this browser tab only.")
         if top[1].button("Close workshop", key="wk_close", icon=":material/logout:", width="stretch"):
             st.session_state.pop(state.WORKSHOP, None)
@@ -193,4 +205,4 @@ def page() -> None:
         st.subheader("3. Clips")
         workshop_run.clips(ws, sess, ws.participants(sess.id))
     except StoreError as e:
-        st.error(str(e), icon=":material/error:")
+        st.error(safe.md(e), icon=":material/error:")

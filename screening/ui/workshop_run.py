@@ -1,20 +1,43 @@
 """Workshop batch: upload several clips, assign each to a participant, run them all with live per-clip status."""
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
+import threading
 from pathlib import Path
 
 import streamlit as st
 
-from screening.batch import BatchItem, run_batch
+from screening import slots, tempdirs
+from screening.batch import CANCELLED, BatchItem, run_batch
+from screening.errors import AnalysisError, Cancelled
 from screening.norms import norm_for
 from screening.result import TEST_LABELS, TESTS
 from screening.store import Participant, Session, StoreError, Workspace
-from screening.ui import analysis, saved, state
+from screening.ui import analysis, safe, saved, state
 from screening.ui.workshop import LEGS, NONE, SEXES, match
 
-ROW_STATUS = {"queued": "waiting / analysing", "ok": "done", "failed": "failed"}
+ROW_STATUS = {"queued": "waiting / analysing", "ok": "done", "failed": "failed", "cancelled": "cancelled"}
+_RUNNING: set[str] = set()          # workshop sessions with a batch running in this server process
+_LOCK = threading.Lock()
+AFTER = "_workshop_after"           # {notice, round} left by a batch for the next run (see settle())
+
+
+def settle() -> None:
+    """At the start of the Workshop page: what the last batch left (its notice, a fresh clip uploader). A
+    batch stopped by Cancel may not touch st.session_state itself, so it wrote into this dict instead."""
+    after = st.session_state.setdefault(AFTER, {})
+    if after.pop("round", False):
+        st.session_state[state.WORKSHOP_ROUND] = st.session_state.get(state.WORKSHOP_ROUND, 0) + 1
+    if "notice" in after:
+        saved.notice(*after.pop("notice"))
+
+
+def running(session_id: str) -> bool:
+    """True while a batch of this workshop runs in this process (its 'running' rows are then real)."""
+    with _LOCK:
+        return session_id in _RUNNING
 
 
 def _assign(files: list, parts: list[Participant]) -> list[tuple[object, Participant | None]]:
@@ -26,8 +49,8 @@ def _assign(files: list, parts: list[Participant]) -> list[tuple[object, Partici
     for i, f in enumerate(files):
         guess = match(f.name, names)
         c1, c2 = st.columns([3, 2], vertical_alignment="center")
-        c1.markdown(f":material/movie: `{f.name}` ({f.size / 1e6:.1f} MB)")
-        pid = c2.selectbox(f"Participant for {f.name}", options, index=options.index(guess) if guess else 0,
+        c1.markdown(f":material/movie: {safe.md(f.name)} ({f.size / 1e6:.1f} MB)")
+        pid = c2.selectbox(f"Participant for {safe.md(f.name)}", options, index=options.index(guess) if guess else 0,
                            format_func=lambda x: names.get(x, "— choose —"), key=f"wk_assign_{i}_{f.name}",
                            label_visibility="collapsed")
         out.append((f, by_id.get(pid)))
@@ -67,7 +90,7 @@ def clips(ws: Workspace, sess: Session, parts: list[Participant]) -> None:
     missing = [f.name for f, p in pairs if p is None]
     chosen = [p.id for _, p in pairs if p is not None]
     if missing:
-        st.warning(f"Choose a participant for: {', '.join(missing)}.")
+        st.warning(f"Choose a participant for: {safe.md(', '.join(missing))}.")
     if len(set(chosen)) < len(chosen):
         st.warning("Two clips are assigned to the same participant: both are saved, the group table shows the "
                    "one that finishes last.")
@@ -77,11 +100,33 @@ def clips(ws: Workspace, sess: Session, parts: list[Participant]) -> None:
         run(ws, sess, pairs, opts)
 
 
+def _run_in_slots(items: list, out: Path, opts: dict, progress, on_done) -> list[BatchItem]:
+    """The batch counts against the server's analysis slots like single analyses do: it waits for one (its
+    place in the queue shown), then takes as many more as are free, one worker process per slot."""
+    shared, wait_box = slots.shared(), st.empty()
+
+    def say(_stage: str, _fraction: float, text: str) -> None:
+        if not analysis.leaving():
+            wait_box.info(f"Waiting for a free slot: {text}.", icon=":material/hourglass_top:")
+    with slots.turn(shared, say, analysis.leaving):
+        extra = shared.grab(min(os.cpu_count() or 1, len(items)) - 1)
+        try:
+            if not analysis.leaving():
+                wait_box.empty()
+            return run_batch(items, out, test=opts["test"], leg=opts["leg"], sex=opts["sex"], model="lite",
+                             processes=1 + extra, progress=progress, on_done=on_done,
+                             make_video=opts["make_video"], should_cancel=analysis.leaving)
+        finally:
+            shared.release(extra)
+
+
 def run(ws: Workspace, sess: Session, pairs: list, opts: dict) -> list[BatchItem]:
     """Copy the uploads into a private temp folder, run the batch, save each finished clip to its participant's
     profile straight away, and delete the folder. Failures are recorded and never stop the rest."""
     tmp = Path(tempfile.mkdtemp(prefix="kneescreen-workshop-"))
+    busy = tempdirs.hold(tmp)               # the stale-temp sweep leaves a running batch alone
     files = st.session_state.setdefault(state.WORKSHOP_FILES, {})
+    after = st.session_state.setdefault(AFTER, {})      # fetched now: no st call once Cancel is pending
     try:
         (tmp / "in").mkdir()
         items, owner, rows = [], {}, {}
@@ -97,6 +142,10 @@ def run(ws: Workspace, sess: Session, pairs: list, opts: dict) -> list[BatchItem
             rows[str(path)] = {"Clip": f.name, "Participant": part.name, "Status": ROW_STATUS["queued"],
                                "Result": ""}
             ws.record_participant_result(sess.id, part.id, None, "running", "")
+        st.button("Cancel", key="wk_cancel", icon=":material/stop_circle:",
+                  help="Stops the clips still running; the finished ones stay saved.")
+        st.caption("Pressing Cancel, or leaving this page, stops the clips not yet finished; finished clips "
+                   "are already saved.")
         bar = st.progress(0.0, text=f"0 of {len(items)} clips done")
         table = st.empty()
         table.dataframe(list(rows.values()), hide_index=True)
@@ -110,28 +159,44 @@ def run(ws: Workspace, sess: Session, pairs: list, opts: dict) -> list[BatchItem
                 ws.record_participant_result(sess.id, part.id, sid, "ok", item.message)
             else:
                 text = item.message + (f" What to do: {item.fix}" if item.fix else "")
-                ws.record_participant_result(sess.id, part.id, None, "failed", text)
+                ws.record_participant_result(sess.id, part.id, None,
+                                             "cancelled" if item.status == "cancelled" else "failed", text)
 
         def progress(done: int, total: int, item: BatchItem) -> None:
             row = rows[str(item.video)]
             row["Status"] = ROW_STATUS.get(item.status, item.status)
             row["Result"] = item.message + (f" What to do: {item.fix}" if item.fix and item.status != "ok" else "")
-            if analysis.leaving():      # a click is pending: keep analysing and saving, draw nothing
+            if analysis.leaving():      # Cancel or another click is pending: the batch stops, draw nothing
                 return
             bar.progress(done / total, text=f"{done} of {total} clips done")
             table.dataframe(list(rows.values()), hide_index=True)
 
-        out = run_batch(items, tmp / "out", test=opts["test"], leg=opts["leg"], sex=opts["sex"], model="lite",
-                        processes=None, progress=progress, on_done=on_done, make_video=opts["make_video"])
+        with _LOCK:
+            _RUNNING.add(sess.id)
+        try:
+            out = _run_in_slots(items, tmp / "out", opts, progress, on_done)
+        except (AnalysisError, Cancelled) as e:     # never got a slot: the server is busy, or Cancel
+            status = "cancelled" if isinstance(e, Cancelled) else "failed"
+            text = CANCELLED if status == "cancelled" else f"{e} What to do: {getattr(e, 'fix', '')}"
+            for part in owner.values():
+                ws.record_participant_result(sess.id, part.id, None, status, text)
+            out = [BatchItem(part.name, Path(k), tmp, status=status, message=text) for k, part in owner.items()]
+        finally:
+            with _LOCK:
+                _RUNNING.discard(sess.id)
     except StoreError as e:
-        st.error(str(e))
+        st.error(safe.md(e))
         return []
     finally:
+        tempdirs.release(busy)
         shutil.rmtree(tmp, ignore_errors=True)
     ok = sum(1 for it in out if it.status == "ok")
-    saved.notice("success" if ok == len(out) else "warning",
-                 f"Finished: {ok} of {len(out)} clips analysed and saved to their participants' profiles."
-                 + ("" if ok == len(out) else " What went wrong, and what to do, is under the group table."))
-    st.session_state[state.WORKSHOP_ROUND] = st.session_state.get(state.WORKSHOP_ROUND, 0) + 1
+    stopped = sum(1 for it in out if it.status == "cancelled")
+    after["notice"] = ("success" if ok == len(out) else "warning",
+                       (f"Cancelled: {stopped} clip{'s' if stopped != 1 else ''} stopped. " if stopped else "")
+                       + f"Finished: {ok} of {len(out)} clips analysed and saved to their participants' "
+                       "profiles." + ("" if ok == len(out) else " What went wrong, and what to do, is under "
+                                      "the group table."))
+    after["round"] = True
     st.rerun()
     return out

@@ -8,11 +8,12 @@ from urllib.parse import urlsplit, urlunsplit
 import streamlit as st
 
 from screening.store import StoreError, Workspace, saving_enabled
-from screening.ui import saved, state
+from screening.ui import safe, saved, state
 
 TITLE = "My screenings"
 WHAT = ("Save screenings under athlete profiles to follow progress over time. Everything saved lives in a "
-        "private workspace on this server that only its secret key opens: nobody else using this server can see it.")
+        "workspace on this server that only its secret key opens in the app: other people using the app cannot "
+        "see it. It is stored unencrypted, so whoever runs the server can read it (see About and privacy).")
 
 
 def _bookmark(key: str) -> str:
@@ -35,8 +36,9 @@ def _new_key_box() -> None:
     with st.container(border=True, key="new-key"):
         st.markdown("### :material/key: Your workspace key")
         st.warning("**Keep this key now: it is shown only once and cannot be recovered.** Anyone with it can "
-                   "open this workspace, so keep it private. Without it the saved screenings cannot be reached "
-                   "again, not even by the server's owner.", icon=":material/warning:")
+                   "open this workspace, so keep it private. Without it you cannot open the workspace in "
+                   "the app again. (The saved results are plain data on this server: whoever runs it can read "
+                   "them without the key.)", icon=":material/warning:")
         st.code(key, language=None)
         url = _bookmark(key)
         st.markdown(f'Or bookmark this link, which opens the workspace directly (it contains the key, so keep '
@@ -61,7 +63,7 @@ def _closed() -> None:
             try:
                 saved.open_with_key(key)
             except StoreError as e:
-                st.error(str(e), icon=":material/error:")
+                st.error(safe.md(e), icon=":material/error:")
             else:
                 st.rerun()
     with c2.container(border=True, key="ws-create"):
@@ -72,7 +74,7 @@ def _closed() -> None:
                 wid, key = saved.store().create_workspace()
                 saved.open_with_key(key)
             except StoreError as e:
-                st.error(str(e))
+                st.error(safe.md(e))
             else:
                 st.session_state[state.NEW_KEY] = key
                 st.rerun()
@@ -83,7 +85,7 @@ def _act(fn, *args):
     try:
         return fn(*args), True
     except StoreError as e:
-        st.error(str(e), icon=":material/error:")
+        st.error(safe.md(e), icon=":material/error:")
         return None, False
 
 
@@ -93,9 +95,11 @@ def _safe_file(name: str) -> str:
 
 def _profile(ws: Workspace, profile) -> None:
     items = ws.screenings(profile.id)
-    st.markdown(f"### {profile.name}")
+    st.markdown(f"### {safe.md(profile.name)}")
     if items:
         st.caption(f"{len(items)} saved screening{'s' if len(items) != 1 else ''}, newest first.")
+        for bad in (s for s in items if s.result is None):
+            st.warning(f"{safe.md(saved.describe(bad))}: {safe.md(bad.damaged)} Delete it below.", icon=":material/report:")
         st.dataframe(saved.styled(saved.screening_rows(items), ["Left", "Right"]), hide_index=True,
                      key=f"ws_table_{profile.id}")
         c1, c2 = st.columns(2)
@@ -115,7 +119,7 @@ def _profile(ws: Workspace, profile) -> None:
             pick = st.selectbox("Screening", ids, format_func=labels.get, key="ws_del_pick")
             if st.button("Delete this screening", key="ws_del_one", icon=":material/delete:"):
                 if _act(ws.delete_screening, pick)[1]:
-                    saved.notice("success", f"Deleted the screening of {labels[pick]}.")
+                    saved.notice("success", f"Deleted the screening of {safe.md(labels[pick])}.")
                     st.rerun()
     with st.expander("Export this profile", icon=":material/download:"):
         st.caption("A zip with the profile and every screening's results, to keep or to import elsewhere.")
@@ -131,13 +135,13 @@ def _profile(ws: Workspace, profile) -> None:
                 st.rerun()
         st.divider()
         what = f"{len(items)} saved screening{'s' if len(items) != 1 else ''}"
-        sure = st.checkbox(f"Yes, delete **{profile.name}** and everything of it ({what}, with their videos "
+        sure = st.checkbox(f"Yes, delete **{safe.md(profile.name)}** and everything of it ({what}, with their videos "
                            "and stills). This cannot be undone.", key=f"ws_del_sure_{profile.id}")
         if st.button("Delete profile", key="ws_del_profile", disabled=not sure, type="primary",
                      icon=":material/delete_forever:"):
             if _act(ws.delete_profile, profile.id)[1]:
                 st.session_state.pop(state.PROFILE, None)
-                saved.notice("success", f"Deleted the profile {profile.name} and all its screenings.")
+                saved.notice("success", f"Deleted the profile {safe.md(profile.name)} and all its screenings.")
                 st.rerun()
 
 
@@ -169,7 +173,7 @@ def _open(ws: Workspace) -> None:
             pid, ok = _act(ws.import_profile, f.getvalue())
             if ok:
                 st.session_state[state.PROFILE] = pid
-                saved.notice("success", f"Imported the profile {ws.profile(pid).name}.")
+                saved.notice("success", f"Imported the profile {safe.md(ws.profile(pid).name)}.")
                 st.rerun()
 
 
@@ -189,4 +193,4 @@ def page() -> None:
         else:
             _open(ws)
     except StoreError as e:
-        st.error(str(e), icon=":material/error:")
+        st.error(safe.md(e), icon=":material/error:")
