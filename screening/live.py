@@ -46,6 +46,7 @@ class Status:
     rec_s: float = 0.0
     rec_frames: int = 0
     reps: int = 0
+    rec_reps: int = 0        # whole repetitions inside the current recording
     bottoms: list[Bottom] = field(default_factory=list)
     cues: int = 0            # knee-inside cues so far (the page beeps when it grows)
     clip: Path | None = None
@@ -84,7 +85,7 @@ class LiveSession:
         legs = (stance,) if stance else ("left", "right")
         self.counter = RepCounter(test, sex, legs)
         self.lock = threading.Lock()
-        self.status = Status(Advice("no_person"))
+        self.status = Status(Advice("no_person"), state="armed" if self.plan.auto else "idle")
         self.t, self.xy, self.vis = deque(), deque(), deque()
         self.done_at: deque = deque()
         self.arrived: deque = deque()
@@ -93,7 +94,7 @@ class LiveSession:
         self.ready_since: float | None = None
         self.rec: H264Writer | None = None
         self.rec_t0 = self.rec_size = None
-        self.reps_at_start = 0
+        self.rec_from = 0.0
         self.last_rep_t: float | None = None
         self.cue_until = -1e9
         self._start_pending = False
@@ -121,7 +122,7 @@ class LiveSession:
         with self.lock:
             s = self.status
             return Status(s.advice, s.state, s.fps, s.in_fps, s.dropped, s.rec_s, s.rec_frames, s.reps,
-                          list(s.bottoms), s.cues, s.clip)
+                          s.rec_reps, list(s.bottoms), s.cues, s.clip)
 
     # --- the worker thread --------------------------------------------------------------------------
     def process(self, frames: list[tuple[np.ndarray, float]]) -> np.ndarray:
@@ -182,6 +183,7 @@ class LiveSession:
         if bottom is not None:
             s.bottoms.append(bottom)
             s.reps = self.counter.count
+            s.rec_reps = self.counter.count_since(self.rec_from) if s.state == "recording" else s.rec_reps
             self.last_rep_t = t
         if inside and self.mirror:
             if now >= self.cue_until:
@@ -189,22 +191,24 @@ class LiveSession:
             self.cue_until = now + CUE_S
         self.ready_since = (self.ready_since or now) if advice.ready else None
         if s.state == "armed":
-            if self._start_pending or (self.plan.auto and self.ready_since is not None and now - self.ready_since >= READY_HOLD_S):
+            ready = self.ready_since is not None and now - self.ready_since >= READY_HOLD_S
+            if self._start_pending or (self.plan.auto and ready and not self.counter.in_rep):
                 self._start_pending = False
-                self._begin()
+                self._begin(t)
         elif s.state == "recording":
-            done_reps = self.counter.count - self.reps_at_start
+            done_reps = self.counter.count_since(self.rec_from)
             by_reps = (self.plan.reps > 0 and self.test != "drop-jump" and done_reps >= self.plan.reps
                        and self.last_rep_t is not None and t - self.last_rep_t >= TAIL_S)
             if by_reps or s.rec_s >= self.plan.max_s:
                 self._finish()
 
-    def _begin(self) -> None:
+    def _begin(self, t: float) -> None:
         self.workdir.mkdir(parents=True, exist_ok=True)
         self.status.clip = self.workdir / "live-recording.mp4"
         self.status.state, self.status.rec_s, self.status.rec_frames = "recording", 0.0, 0
+        self.status.rec_reps = 0
         self.rec, self.rec_t0, self.rec_size = None, None, None
-        self.reps_at_start = self.counter.count
+        self.rec_from = t
 
     def _record(self, img: np.ndarray, t: float) -> None:
         h, w = img.shape[:2]
@@ -235,7 +239,7 @@ class LiveSession:
             cv2.circle(img, (w - int(18 * scale), bar // 2), int(8 * scale), (40, 40, 230), -1)
             lines.append(f"REC {s.rec_s:4.1f} s")
         if self.test != "drop-jump" and (self.mirror or s.state == "recording"):
-            lines.append(f"Reps {self.counter.count - (self.reps_at_start if s.state == 'recording' else 0)}")
+            lines.append(f"Reps {s.rec_reps if s.state == 'recording' else s.reps}")
         if self.mirror and s.bottoms:
             b = s.bottoms[-1]
             lines.append(f"Rep {b.index} bottom: " + "  ".join(

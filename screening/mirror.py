@@ -43,6 +43,7 @@ class Bottom:
     fppa: dict[str, float | None]
     mkd: dict[str, float | None]
     inside: dict[str, bool]          # knee moved inside the foot line (knee-shift band above typical)
+    start: float = 0.0               # time the repetition began (compression passed the start limit)
 
 
 @dataclass
@@ -57,6 +58,7 @@ class RepCounter:
     bottoms: list[Bottom] = field(default_factory=list)
     _rep: list[tuple[float, dict]] | None = None
     _low: float = 0.0                # lowest compression since the last rep ended
+    _start: float = 0.0
 
     def __post_init__(self) -> None:
         self.fppa_norm = norm_for("fppa", self.test, self.sex)
@@ -65,6 +67,14 @@ class RepCounter:
     @property
     def count(self) -> int:
         return len(self.bottoms)
+
+    @property
+    def in_rep(self) -> bool:
+        return self._rep is not None
+
+    def count_since(self, t: float) -> int:
+        """Repetitions that began at or after time t (a recording started then holds them whole)."""
+        return sum(1 for b in self.bottoms if b.start >= t)
 
     def knee_inside(self, mkd_pct: float | None) -> bool:
         """The knee has moved toward the midline, over the foot, by more than is typical (norms 'mkd')."""
@@ -86,6 +96,7 @@ class RepCounter:
         if d >= REP_EDGE_SHARE * peak:
             return None
         rows = [self._rep[i] for i in np.flatnonzero(depths >= peak - BOTTOM_SHARE * peak)]
+        self._start = self._rep[0][0]
         self._rep, self._low = None, d
 
         def med(key: str) -> float | None:
@@ -96,7 +107,7 @@ class RepCounter:
         fppa = {s: (med(f"fppa_{s}_deg") if (med(f"thigh_{s}") or 0) >= THIGH_FAIR else None) for s in self.legs}
         mkd = {s: med(f"mkd_{s}_pct") for s in self.legs}
         b = Bottom(self.count + 1, float(np.median([t for t, _ in rows])), peak, fppa, mkd,
-                   {s: self.knee_inside(mkd[s]) for s in self.legs})
+                   {s: self.knee_inside(mkd[s]) for s in self.legs}, float(self._start))
         self.bottoms.append(b)
         return b
 
