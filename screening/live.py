@@ -11,6 +11,7 @@ import cv2
 import numpy as np
 
 from .annotate import H264Writer
+from .events import MIN_REP_DEPTH
 from .framing import Advice, coach
 from .landmarks import N_LANDMARKS
 from .mirror import Bottom, RepCounter, draw_legs, live_values
@@ -21,6 +22,7 @@ from .video import work_size
 LIVE_SIDE = 640             # long side of the frames the live pose model sees (640x360 from a laptop)
 COACH_S = 0.5               # the framing coach votes over the last half second
 WINDOW_S = 8.0              # the mirror's rolling window: its most upright frames are the standing pose
+WARMUP_S = 2.0              # reps count once the window holds this much (a standing moment to refer to)
 READY_HOLD_S = 1.0          # auto start once 'ready' has held this long
 TAIL_S = 0.8                # keep filming this long after the last repetition (standing frames at the end)
 PEOPLE_EVERY_S = 1.0        # how often the people count (a 3-pose still-image pass, ~25 ms) runs
@@ -98,6 +100,7 @@ class LiveSession:
         self.last_rep_t: float | None = None
         self.cue_until = -1e9
         self._start_pending = False
+        self.warm = self.upright = False
 
     # --- commands from the page (any thread) -------------------------------------------------------
     def arm(self, plan: Plan | None = None) -> None:
@@ -145,7 +148,9 @@ class LiveSession:
         h, w = img.shape[:2]
         advice = coach(self._window(COACH_S, w, h), float(rgb[::8, ::8].mean()), self.people)
         values = live_values(self._window(WINDOW_S, w, h), self.stance) if self.test != "drop-jump" else {}
-        bottom = self.counter.update(t, values) if values else None
+        self.warm = self.t[-1] - self.t[0] >= WARMUP_S
+        self.upright = bool(values) and values["depth"] < MIN_REP_DEPTH      # False for NaN
+        bottom = self.counter.update(t, values) if values and self.warm else None
         out = img.copy()
         inside = draw_legs(out, xy, values, self.counter) if values else False
         with self.lock:
@@ -192,7 +197,8 @@ class LiveSession:
         self.ready_since = (self.ready_since or now) if advice.ready else None
         if s.state == "armed":
             ready = self.ready_since is not None and now - self.ready_since >= READY_HOLD_S
-            if self._start_pending or (self.plan.auto and ready and not self.counter.in_rep):
+            standing = self.test == "drop-jump" or (self.warm and self.upright and not self.counter.in_rep)
+            if self._start_pending or (self.plan.auto and ready and standing):
                 self._start_pending = False
                 self._begin(t)
         elif s.state == "recording":

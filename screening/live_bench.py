@@ -58,21 +58,24 @@ def run(path: str, width: int = 640, height: int = 360, seconds: float = 10.0, m
         cam = threading.Thread(target=camera, daemon=True)
         t0 = time.monotonic()
         cam.start()
-        processed = 0
+        processed, busy = 0, 0.0
         while not (finished.is_set() and not inbox):
             with cond:
                 while not inbox and not finished.is_set():
                     cond.wait(0.1)
                 batch, inbox[:] = list(inbox), []
             if batch:
+                t1 = time.perf_counter()
                 live.process(batch)
+                busy += time.perf_counter() - t1
                 processed += 1
         wall = time.monotonic() - t0
         st = live.snapshot()
         live.close()
     return {"frames_in": len(frames), "processed": processed, "wall_s": round(wall, 2),
             "processed_fps": round(processed / wall, 1), "input_fps": round(len(frames) / wall, 1),
-            "reps_counted": st.reps, "size": f"{width}x{height}", "recorded_frames": st.rec_frames}
+            "ms_per_processed_frame": round(1000 * busy / max(processed, 1), 1),
+            "capacity_fps": round(processed / busy, 1) if busy else None, "reps_counted": st.reps, "size": f"{width}x{height}", "recorded_frames": st.rec_frames}
 
 
 def main() -> None:

@@ -57,7 +57,7 @@ class RepCounter:
     legs: tuple[str, ...] = SIDES
     bottoms: list[Bottom] = field(default_factory=list)
     _rep: list[tuple[float, dict]] | None = None
-    _low: float = 0.0                # lowest compression since the last rep ended
+    _low: float = float("inf")       # lowest compression since the last rep ended (or seen at all)
     _start: float = 0.0
 
     def __post_init__(self) -> None:

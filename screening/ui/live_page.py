@@ -193,6 +193,7 @@ def page() -> None:
     if err:
         st.error(f"**{err['message']}**" + (f"  \n**What to do:** {err['fix']}" if err.get("fix") else ""),
                  icon=":material/error:")
+    stage = st.container()          # camera and coach first (on a phone the settings come after them)
     with st.expander("Test and recording", icon=":material/tune:", expanded=True):
         settings, plan = _settings()
     live = _session(settings, plan)
@@ -203,7 +204,7 @@ def page() -> None:
     from streamlit_webrtc import WebRtcMode, webrtc_streamer
     st.html("<style>.st-key-live-coach-ready{background:rgba(46,158,67,.14);border-radius:.6rem;padding:.3rem .8rem}"
             ".st-key-live-coach-fix{background:rgba(224,144,0,.16);border-radius:.6rem;padding:.3rem .8rem}</style>")
-    left, right = st.columns([3, 2])
+    left, right = stage.columns([3, 2])
     with left:
         ctx = webrtc_streamer(
             key="live-camera", mode=WebRtcMode.SENDRECV, queued_video_frames_callback=_callback(live),
