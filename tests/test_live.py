@@ -117,3 +117,17 @@ def test_live_session_on_a_real_clip_matches_the_offline_analysis(tmp_path):
     assert len(offline) == s.reps == 4               # the live counter waits WARMUP_S for a standing moment
     for b, key in zip(s.bottoms, offline):
         assert abs(b.t - key) < 0.2
+
+
+def test_live_page_renders_its_privacy_note_and_a_clear_error_without_a_server():
+    """Under AppTest there is no WebRTC server: the page says so instead of showing a traceback."""
+    from test_app import goto, no_errors, start, texts
+    at = goto(start(), "live")
+    no_errors(at)
+    assert at.title[0].value == "Live camera"
+    body = texts(at)
+    assert "processed on this server" in body and "not kept" in body
+    assert "could not start here" in body and "streamlit run app.py" in body
+    at.radio(key="live_test").set_value("drop-jump").run()
+    assert at.toggle(key="live_mirror").disabled                   # no rep counting for landings
+    assert "live_reps" not in [n.key for n in at.number_input]    # landings stop by time only

@@ -206,13 +206,19 @@ def page() -> None:
             ".st-key-live-coach-fix{background:rgba(224,144,0,.16);border-radius:.6rem;padding:.3rem .8rem}</style>")
     left, right = stage.columns([3, 2])
     with left:
-        ctx = webrtc_streamer(
-            key="live-camera", mode=WebRtcMode.SENDRECV, queued_video_frames_callback=_callback(live),
-            rtc_configuration={"iceServers": servers}, async_processing=True,
-            media_stream_constraints={"video": {"width": {"ideal": 640}, "height": {"ideal": 360},
-                                                "frameRate": {"ideal": 30}}, "audio": False},
-            video_html_attrs={"style": {"width": "100%"}, "autoPlay": True, "muted": True, "controls": False},
-            translations={"start": "Start camera", "stop": "Stop camera"})
+        try:
+            ctx = webrtc_streamer(
+                key="live-camera", mode=WebRtcMode.SENDRECV, queued_video_frames_callback=_callback(live),
+                rtc_configuration={"iceServers": servers}, async_processing=True,
+                media_stream_constraints={"video": {"width": {"ideal": 640}, "height": {"ideal": 360},
+                                                    "frameRate": {"ideal": 30}}, "audio": False},
+                video_html_attrs={"style": {"width": "100%"}, "autoPlay": True, "muted": True, "controls": False},
+                translations={"start": "Start camera", "stop": "Stop camera"})
+        except Exception as e:  # noqa: BLE001 - e.g. no Streamlit server behind the script (AppTest)
+            log.warning("live camera unavailable: %s", e)
+            st.error(f"The live camera could not start here ({type(e).__name__}). It needs the app served by "
+                     "`streamlit run app.py`; upload a video on *Screen my knees* instead.", icon=":material/error:")
+            return
     with right:
         if ctx.state.playing:
             _panel(live)
