@@ -182,6 +182,12 @@ def _analyse_clip() -> None:
         shutil.rmtree(workdir, ignore_errors=True)
 
 
+def _unavailable(e: Exception) -> None:
+    log.warning("live camera unavailable: %s", e)
+    st.error(f"The live camera could not start here ({type(e).__name__}). It needs the app served by "
+             "`streamlit run app.py`; upload a video on *Screen my knees* instead.", icon=":material/error:")
+
+
 def page() -> None:
     state.init()
     st.title("Live camera")
@@ -196,6 +202,14 @@ def page() -> None:
     stage = st.container()          # camera and coach first (on a phone the settings come after them)
     with st.expander("Test and recording", icon=":material/tune:", expanded=True):
         settings, plan = _settings()
+    try:   # the WebRTC component needs a running Streamlit server behind this script
+        from streamlit_webrtc.session_info import get_this_session_info
+        if get_this_session_info() is None:
+            raise RuntimeError("no session")
+    except Exception as e:  # noqa: BLE001 - e.g. AppTest: say so, and load no model for nothing
+        with stage:
+            _unavailable(e)
+        return
     live = _session(settings, plan)
     live.plan = plan
     servers, problem = ice_servers()
@@ -214,10 +228,8 @@ def page() -> None:
                                                     "frameRate": {"ideal": 30}}, "audio": False},
                 video_html_attrs={"style": {"width": "100%"}, "autoPlay": True, "muted": True, "controls": False},
                 translations={"start": "Start camera", "stop": "Stop camera"})
-        except Exception as e:  # noqa: BLE001 - e.g. no Streamlit server behind the script (AppTest)
-            log.warning("live camera unavailable: %s", e)
-            st.error(f"The live camera could not start here ({type(e).__name__}). It needs the app served by "
-                     "`streamlit run app.py`; upload a video on *Screen my knees* instead.", icon=":material/error:")
+        except Exception as e:  # noqa: BLE001 - show a message, never a traceback
+            _unavailable(e)
             return
     with right:
         if ctx.state.playing:
