@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from screening.ui import about, compare_page, progress_page, results, saved, screen, state, workshop, workspace
+from screening.ui import (about, compare_page, live_page, progress_page, results, saved, screen, state, workshop,
+                          workspace)
 from screening.ui.content_pages import make_pages
 
 st.set_page_config(page_title="KneeScreen", page_icon=":material/accessibility_new:", layout="wide",
@@ -13,6 +14,7 @@ saved.check_saving_setting()        # KNEESCREEN_SAVING must be a clear on/off; 
 
 screen_page = st.Page(screen.page, title="Screen my knees", icon=":material/videocam:", url_path="screen",
                       default=True)
+live_page_ = st.Page(live_page.page, title="Live camera", icon=":material/camera_front:", url_path="live")
 results_page = st.Page(results.page, title="Results", icon=":material/insights:", url_path="results")
 about_page = st.Page(about.page, title="About and privacy", icon=":material/info:", url_path="about")
 workspace_page = st.Page(workspace.page, title="My screenings", icon=":material/folder_shared:",
@@ -28,7 +30,7 @@ st.session_state[state.PROGRESS_PAGE] = progress_page_
 st.session_state[state.COMPARE_PAGE] = compare_page_
 st.session_state[state.WORKSHOP_PAGE] = workshop_page
 
-sections: dict[str, list] = {"Screen": [screen_page, results_page],
+sections: dict[str, list] = {"Screen": [screen_page, live_page_, results_page],
                               "My data": [workspace_page, progress_page_, compare_page_, workshop_page]}
 content = make_pages()
 for name in ("Learn", "Exercises"):

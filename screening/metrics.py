@@ -108,8 +108,12 @@ def baseline(xy: np.ndarray, stance: str | None = None) -> Baseline:
     return Baseline(frames, leg_px, vert, thigh, mkd_ref, arch_ref, med(pelvis), med(trunk))
 
 
-def camera_roll(xy: np.ndarray, frames: np.ndarray) -> float:
-    """Camera roll in degrees, from the hip and shoulder lines in the standing frames (0 if unknown)."""
+MAX_ROLL_DEG = 20.0         # standing hip/shoulder lines tilted more than this are not taken as camera roll
+
+
+def camera_roll(xy: np.ndarray, frames: np.ndarray, limit: float | None = MAX_ROLL_DEG) -> float:
+    """Camera roll in degrees, from the hip and shoulder lines in the standing frames (0 if unknown,
+    or if beyond `limit`: then the picture is not levelled; limit=None gives the raw angle)."""
     if len(frames) == 0:
         return 0.0
     b = xy[frames]
@@ -121,7 +125,7 @@ def camera_roll(xy: np.ndarray, frames: np.ndarray) -> float:
     a = np.concatenate(angles)
     a = a[np.isfinite(a)]
     roll = float(np.median(a)) if len(a) else 0.0
-    return roll if abs(roll) <= 20 else 0.0
+    return roll if limit is None or abs(roll) <= limit else 0.0
 
 
 def level(xy: np.ndarray, roll_deg: float, width: int, height: int) -> np.ndarray:

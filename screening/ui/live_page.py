@@ -1,0 +1,241 @@
+"""The Live page: the device camera over WebRTC, a framing coach, recording into the normal analysis, a live mirror."""
+from __future__ import annotations
+
+import io
+import json
+import logging
+import os
+import shutil
+import tempfile
+import time
+import wave
+from pathlib import Path
+
+import av
+import numpy as np
+import streamlit as st
+
+from screening.live import Clock, LiveSession, Plan
+from screening.result import TEST_LABELS, TESTS
+from screening.ui import analysis, screen, state
+
+log = logging.getLogger(__name__)
+
+ICE_ENV = "KNEESCREEN_ICE_SERVERS"
+LIVE = "_live_session"               # (settings, LiveSession) of this browser session
+CLIP = "_live_clip"                  # the finished recording waiting for its analysis
+CUES = "_live_cues_heard"
+PRIVACY = ("Video from your camera is processed on this server, frame by frame, and is not kept. A recording "
+           "lives only in a private temporary folder on this server until its analysis is done, then it is "
+           "deleted, like an uploaded video.")
+URL_SCHEMES = ("stun:", "turn:", "turns:")
+
+
+def parse_ice_servers(text: str | None) -> tuple[list[dict], str | None]:
+    """ICE servers from JSON text (a list of {"urls", "username"?, "credential"?}); ([], error) if invalid.
+
+    Nothing is configured by default: on localhost and a home network the browser and the server reach
+    each other directly. A public deployment needs a STUN and usually a TURN server of its own."""
+    if not text or not text.strip():
+        return [], None
+    try:
+        raw = json.loads(text)
+    except ValueError as e:
+        return [], f"{ICE_ENV} is not valid JSON ({e.msg})."
+    out = []
+    for item in raw if isinstance(raw, list) else [None]:
+        urls = item.get("urls") if isinstance(item, dict) else None
+        urls = [urls] if isinstance(urls, str) else urls
+        if not urls or not all(isinstance(u, str) and u.startswith(URL_SCHEMES) for u in urls):
+            return [], f"{ICE_ENV} must be a JSON list of {{\"urls\": \"stun:...\" or \"turn:...\"}} entries."
+        entry = {"urls": urls}
+        for k in ("username", "credential"):
+            if isinstance(item.get(k), str):
+                entry[k] = item[k]
+        out.append(entry)
+    return out, None
+
+
+def ice_servers() -> tuple[list[dict], str | None]:
+    """From the environment variable, else `ice_servers` (the same JSON) in .streamlit/secrets.toml."""
+    text = os.environ.get(ICE_ENV)
+    if text is None:
+        try:
+            text = st.secrets.get("ice_servers")
+        except Exception:  # noqa: BLE001 - no secrets file: nothing configured
+            text = None
+        if text is not None and not isinstance(text, str):
+            text = json.dumps([dict(x) for x in text]) if isinstance(text, list) else None
+    return parse_ice_servers(text)
+
+
+def beep(hz: float = 880.0, seconds: float = 0.15, rate: int = 16000) -> bytes:
+    """A short sine tone as WAV bytes (the knee-inside cue)."""
+    n = int(rate * seconds)
+    tone = np.sin(2 * np.pi * hz * np.arange(n) / rate) * np.hanning(n) * 0.5
+    buf = io.BytesIO()
+    with wave.open(buf, "wb") as w:
+        w.setnchannels(1), w.setsampwidth(2), w.setframerate(rate)
+        w.writeframes((tone * 32767).astype("<i2").tobytes())
+    return buf.getvalue()
+
+
+def _session(settings: tuple, plan: Plan) -> LiveSession:
+    """This browser session's LiveSession, new when the test or mode changed (its folder is private)."""
+    held = st.session_state.get(LIVE)
+    if held is not None and held[0] == settings:
+        return held[1]
+    test, leg, sex, mirror = settings
+    _, model = analysis.pose_model("lite")
+    workdir = Path(tempfile.mkdtemp(prefix="kneescreen-live-"))
+    live = LiveSession(model, workdir, test=test, sex=sex, stance=leg if test == "single-leg-squat" else None,
+                       mirror=mirror, plan=plan)
+    if held is not None:
+        shutil.rmtree(held[1].workdir, ignore_errors=True)
+    st.session_state[LIVE] = (settings, live)
+    return live
+
+
+def _callback(live: LiveSession):
+    clock, start = Clock(), time.monotonic()
+
+    async def frames_in(frames: list[av.VideoFrame]) -> list[av.VideoFrame]:
+        batch = []
+        for f in frames:
+            t = clock.seconds(f.pts, f.time_base)
+            batch.append((f.to_ndarray(format="bgr24"), t if t is not None else time.monotonic() - start))
+        try:
+            out = live.process(batch)
+        except Exception:  # noqa: BLE001 - keep the video running; the log has the details
+            log.exception("live processing failed")
+            out = batch[-1][0]
+        return [av.VideoFrame.from_ndarray(out, format="bgr24")]
+    return frames_in
+
+
+def _settings() -> tuple[tuple, Plan]:
+    c1, c2, c3 = st.columns(3)
+    test = c1.radio("Test", TESTS, index=TESTS.index(state.get(state.TEST)), format_func=TEST_LABELS.get,
+                    key="live_test")
+    state.put(state.TEST, test)
+    leg = state.get(state.LEG)
+    if test == "single-leg-squat":
+        legs = ["left", "right"]
+        leg = c1.radio("Stance leg", legs, index=legs.index(leg) if leg in legs else 0, horizontal=True,
+                       format_func=lambda s: f"{s.capitalize()} leg", key="live_leg")
+        state.put(state.LEG, leg)
+    mirror = c2.toggle("Live mirror", key="live_mirror", disabled=test == "drop-jump",
+                       help="Counts repetitions and shows the knee angle and knee-over-foot at each bottom; "
+                            "a beep and a red frame when a knee moves inside the foot line.") and test != "drop-jump"
+    auto = c2.checkbox("Auto-start on Ready", value=True, key="live_auto",
+                       help="Recording starts once the coach has said Ready for a second while you stand; "
+                            "or press Start recording now.")
+    reps = 0 if test == "drop-jump" else c3.number_input("Stop after repetitions", 1, 10, 3, key="live_reps")
+    max_s = c3.slider("Or after seconds", 5, 60, 10 if test == "drop-jump" else 25, key="live_max_s")
+    return (test, leg, state.get(state.SEX), mirror), Plan(int(reps), float(max_s), bool(auto))
+
+
+@st.fragment(run_every=0.5)
+def _panel(live: LiveSession) -> None:
+    s = live.snapshot()
+    with st.container(key="live-coach-ready" if s.advice.ready else "live-coach-fix"):
+        st.markdown(f"## {':material/check_circle:' if s.advice.ready else ':material/warning:'} {s.advice.text}")
+        st.caption(s.advice.fix + (f" ({s.advice.detail})" if s.advice.detail else ""))
+    plan = live.plan
+    goal = f"{s.rec_reps} of {plan.reps} reps, " if plan.reps and live.test != "drop-jump" else ""
+    words = {"idle": "Not recording", "armed": "Waiting for Ready",
+             "recording": f"Recording: {goal}{s.rec_s:.0f} of {plan.max_s:.0f} s", "done": "Recording finished"}
+    st.markdown(f"**{words[s.state]}** · reps seen {s.reps} · processing {s.fps:.0f} fps "
+                f"(camera {s.in_fps:.0f} fps, {s.dropped} frames shown without processing)",
+                help="The pose model runs on the newest frame; frames that arrive while it is busy are recorded "
+                     "but not drawn on, so the picture never falls behind.")
+    c1, c2 = st.columns(2)
+    if s.state in ("idle", "done"):
+        if c1.button("Record when ready", icon=":material/radio_button_checked:", key="live_arm", width="stretch"):
+            live.arm()
+    if s.state in ("idle", "armed"):
+        if c2.button("Start recording now", icon=":material/fiber_manual_record:", key="live_now", width="stretch"):
+            live.start_now()
+    if s.state in ("armed", "recording"):
+        if c1.button("Stop", icon=":material/stop:", key="live_stop", width="stretch"):
+            live.stop()
+    if live.mirror and s.bottoms:
+        st.table([{"Rep": b.index, "At (s)": f"{b.t:.1f}",
+                   **{f"Knee angle {sd}": "n/a" if b.fppa[sd] is None else f"{b.fppa[sd]:+.0f} deg" for sd in b.fppa},
+                   **{f"Knee over foot {sd}": "n/a" if b.mkd[sd] is None else
+                      f"{abs(b.mkd[sd]):.0f}% {'in' if b.mkd[sd] > 0 else 'out'}" + (" (inside)" if b.inside[sd] else "")
+                      for sd in b.mkd}} for b in s.bottoms[-5:]])
+    if live.mirror and s.cues > st.session_state.get(CUES, 0):
+        st.session_state[CUES] = s.cues
+        st.audio(beep(), format="audio/wav", autoplay=True)
+    if s.state == "done" and s.clip is not None and s.clip.is_file():
+        st.session_state[CLIP] = (str(s.clip), live.workdir)
+        st.session_state.pop(LIVE, None)
+        st.rerun(scope="app")
+
+
+def _analyse_clip() -> None:
+    path, workdir = st.session_state.pop(CLIP)
+    try:
+        screen.analyse(Path(path), "lite")       # opens the results page, or reruns with the error
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _unavailable(e: Exception) -> None:
+    log.warning("live camera unavailable: %s", e)
+    st.error(f"The live camera could not start here ({type(e).__name__}). It needs the app served by "
+             "`streamlit run app.py`; upload a video on *Screen my knees* instead.", icon=":material/error:")
+
+
+def page() -> None:
+    state.init()
+    st.title("Live camera")
+    st.caption(f":material/lock: {PRIVACY}")
+    if st.session_state.get(CLIP):
+        _analyse_clip()
+        return
+    err = state.get(state.ERROR)
+    if err:
+        st.error(f"**{err['message']}**" + (f"  \n**What to do:** {err['fix']}" if err.get("fix") else ""),
+                 icon=":material/error:")
+    stage = st.container()          # camera and coach first (on a phone the settings come after them)
+    with st.expander("Test and recording", icon=":material/tune:", expanded=True):
+        settings, plan = _settings()
+    try:   # the WebRTC component needs a running Streamlit server behind this script
+        from streamlit_webrtc.session_info import get_this_session_info
+        if get_this_session_info() is None:
+            raise RuntimeError("no session")
+    except Exception as e:  # noqa: BLE001 - e.g. AppTest: say so, and load no model for nothing
+        with stage:
+            _unavailable(e)
+        return
+    live = _session(settings, plan)
+    live.plan = plan
+    servers, problem = ice_servers()
+    if problem:
+        st.warning(f"{problem} Using no STUN/TURN server (fine on this computer or network).")
+    from streamlit_webrtc import WebRtcMode, webrtc_streamer
+    st.html("<style>.st-key-live-coach-ready{background:rgba(46,158,67,.14);border-radius:.6rem;padding:.3rem .8rem}"
+            ".st-key-live-coach-fix{background:rgba(224,144,0,.16);border-radius:.6rem;padding:.3rem .8rem}</style>")
+    left, right = stage.columns([3, 2])
+    with left:
+        try:
+            ctx = webrtc_streamer(
+                key="live-camera", mode=WebRtcMode.SENDRECV, queued_video_frames_callback=_callback(live),
+                rtc_configuration={"iceServers": servers}, async_processing=True,
+                media_stream_constraints={"video": {"width": {"ideal": 640}, "height": {"ideal": 360},
+                                                    "frameRate": {"ideal": 30}}, "audio": False},
+                video_html_attrs={"style": {"width": "100%"}, "autoPlay": True, "muted": True, "controls": False},
+                translations={"start": "Start camera", "stop": "Stop camera"})
+        except Exception as e:  # noqa: BLE001 - show a message, never a traceback
+            _unavailable(e)
+            return
+    with right:
+        if ctx.state.playing:
+            _panel(live)
+        else:
+            st.info("Press **Start camera** and allow the camera. Prop the phone at knee-to-hip height, 2-4 m "
+                    "away, and step back until the coach says **Ready**.", icon=":material/videocam:")
+    st.caption(":material/health_and_safety: Movement feedback, not a diagnosis. The recording is analysed "
+               "exactly like an uploaded video.")
