@@ -11,8 +11,10 @@ import av
 import cv2
 import numpy as np
 
+from .assess import THIGH_FAIR
+from .formatting import format_shift
 from .landmarks import CONNECTIONS, EXPORT_POINTS, SIDES
-from .norms import norm_for
+from .norms import FPPA_IMPOSSIBLE_DEG, norm_for, plausible
 from .ratings import BAND_COLOURS
 from .result import TEST_LABELS, Result
 
@@ -58,10 +60,11 @@ class Painter:
         if valid and v is not None:
             return f"{side[0].upper()} {v:+.0f} deg", None
         mkd = self.vals.get(f"mkd_{side}_pct", np.array([np.nan]))[i]
-        if np.isfinite(mkd):
+        thigh = self.vals.get(f"thigh_{side}", np.array([np.nan]))[i]
+        points_wrong = v is not None and abs(v) > FPPA_IMPOSSIBLE_DEG and np.isfinite(thigh) and thigh >= THIGH_FAIR
+        if np.isfinite(mkd) and plausible("mkd", float(mkd)) and not points_wrong:
             band = self.mkd_norm.band(float(mkd)) if self.mkd_norm else None
-            where = "in" if mkd > 0 else "out"
-            return f"{side[0].upper()} knee {abs(mkd):.0f}% {where}", band
+            return f"{side[0].upper()} knee {format_shift('mkd', float(mkd), long=False)}", band
         return f"{side[0].upper()} n/a", None
 
     def draw(self, img: np.ndarray, frame: int, t: float, scale: float = 1.0,

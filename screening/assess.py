@@ -11,8 +11,8 @@ from .filtering import clean_track
 from .landmarks import EXPORT_POINTS, LEG, SIDES
 from .metrics import compute_series
 from .formatting import format_value
-from .norms import PLAUSIBLE, norm_for, plausible
-from .ratings import DISCLAIMER, summarise_leg
+from .norms import FPPA_IMPOSSIBLE_DEG, PLAUSIBLE, norm_for, plausible
+from .ratings import DISCLAIMER, summarise_leg, value_text
 from .result import (SCHEMA_VERSION, Event, MeasureValue, ModelMeta, Note, Result, Series, VideoMeta)
 from .track import Track
 
@@ -75,16 +75,26 @@ def _values_at(f: int, s: dict[str, np.ndarray], track: Track, test: str,
         both += [MeasureValue("pelvic_drop", val("pelvic_drop_deg"), *rel),
                  MeasureValue("trunk_lean", val("trunk_lean_deg"), *rel)]
     out["both"] = both
+    wrong_points = False
     for side, values in out.items():
         for mv in values:
             if not plausible(mv.key, mv.value):
                 _mark_implausible(mv)
         fppa = next((mv for mv in values if mv.key == "fppa"), None)
         thigh = s[f"thigh_{side}"][f] if side in SIDES else np.nan
-        if fppa is not None and not plausible("fppa", fppa.value) and np.isfinite(thigh) and thigh >= THIGH_FAIR:
-            # an impossible angle with the thigh in full view: the leg's points are wrong, not the knee
+        if fppa is not None and fppa.value is not None and abs(fppa.value) > FPPA_IMPOSSIBLE_DEG \
+                and np.isfinite(thigh) and thigh >= THIGH_FAIR:
+            # an impossible angle with the thigh in full view: the leg's points are wrong, not the knee,
+            # and so is everything measured from them, the ratios of both legs included
+            wrong_points = True
+            why = (f"the {side} knee angle reads {format_value(fppa.value, 'deg')} with the thigh in full "
+                   "view, which a leg seen from the front cannot show: the body points are wrong in this frame")
             for mv in values:
-                mv.reliability, mv.reliability_reason = "poor", fppa.reliability_reason
+                mv.reliability, mv.reliability_reason = "poor", why
+    if wrong_points:
+        for mv in out["both"]:
+            if mv.key in ("kasr", "khsr"):
+                mv.reliability, mv.reliability_reason = "poor", "the body points of a leg are wrong in this frame"
     if angled:
         for values in out.values():
             for mv in values:
@@ -94,14 +104,13 @@ def _values_at(f: int, s: dict[str, np.ndarray], track: Track, test: str,
 
 
 def _mark_implausible(mv: MeasureValue) -> None:
-    """Not measurable here: the value lies outside what the measure can read from the front."""
+    """Not measurable here: the value lies outside the range in which the measure is rated."""
     lo, hi = PLAUSIBLE[mv.key]
-    unit = "deg" if mv.key == "fppa" else ("% leg" if mv.key == "mkd" else "")
     mv.reliability = "poor"
     mv.reliability_reason = (
-        f"it reads {format_value(mv.value, unit)} here, outside what it can read from the front "
-        f"({format_value(lo, unit)} to {format_value(hi, unit)}, KneeScreen's plausibility limit): the body "
-        "points are probably wrong in this frame (person turned, legs crossed or hidden)")
+        f"it reads {value_text(mv.key, mv.value)} here, outside the range in which KneeScreen rates it "
+        f"({value_text(mv.key, lo)} to {value_text(mv.key, hi)}): at this moment the picture does not show "
+        "it reliably (knees pushed out while deeply bent, person turned, legs crossed or hidden)")
 
 
 def _plain(a: np.ndarray, decimals: int) -> list:

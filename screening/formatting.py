@@ -43,6 +43,12 @@ def format_rating(r: Rating, with_spread: bool = False, short: bool = False) -> 
     return format_value(r.value, r.unit, r.spread if with_spread else None)
 
 
+def shown_value(r: Rating) -> float | None:
+    """The value as a result, or None where the engine found it not valid (what format_rating shows as
+    n/a): progress and compare leave such values out."""
+    return None if r.reliability == "poor" and r.band is None else r.value
+
+
 def format_date(created: str) -> str:
     """'2026-11-27T12:52:36+00:00' -> '2026-11-27 12:52 UTC'; anything unparsable is shown as given."""
     try:

@@ -162,8 +162,11 @@ def compute_series(track: Track, stance: str | None = None,
             out[f"arch_{s}_pct"] = (a_off - base.arch_ref[s]) / L * 100
             out[f"thigh_{s}"] = g.distance(hip, knee) / base.thigh_px[s]
         rxy = xy if ratio_xy is None else level(ratio_xy, roll, track.width, track.height)
-        knee_sep = np.abs(_pt(rxy, "left", "knee")[:, 0] - _pt(rxy, "right", "knee")[:, 0])
-        ankle_sep = np.abs(_pt(rxy, "left", "ankle")[:, 0] - _pt(rxy, "right", "ankle")[:, 0])
+        # separations signed by the hips' order: negative where the knees (or ankles) cross over or
+        # left and right were swapped, which no ratio can be rated from
+        order = np.sign(_pt(rxy, "left", "hip")[:, 0] - _pt(rxy, "right", "hip")[:, 0])
+        knee_sep = (_pt(rxy, "left", "knee")[:, 0] - _pt(rxy, "right", "knee")[:, 0]) * order
+        ankle_sep = (_pt(rxy, "left", "ankle")[:, 0] - _pt(rxy, "right", "ankle")[:, 0]) * order
         hip_sep = np.abs(_pt(rxy, "left", "hip")[:, 0] - _pt(rxy, "right", "hip")[:, 0])
         out["kasr"] = np.where(ankle_sep > 0.05 * L, knee_sep / ankle_sep, np.nan)
         out["khsr"] = np.where(hip_sep > 0.05 * L, knee_sep / hip_sep, np.nan)

@@ -35,17 +35,22 @@ SOURCES = {
 FPPA_SDD_DEG = 8.0
 
 
-# What a measure can plausibly read from the front; outside this the body points, not the knee, are wrong
-# (person turned or lying, legs crossed or hidden). KneeScreen's limits, not published ones: published 2D
-# FPPA group means lie between about 3 and 22 deg (Herrington and Munro 2010; Herrington 2014), knees pushed
-# out in deep squats read down to -62 deg on the test clips with the thigh in view, and beyond +-80 deg the
-# shank would point more sideways than down. Ratios below 0.2 mean the knees overlap in the picture; a knee
-# shift of more than 40% of leg length cannot happen with the foot on the ground.
-PLAUSIBLE = {"fppa": (-80.0, 80.0), "mkd": (-40.0, 40.0), "kasr": (0.2, 3.0), "khsr": (0.2, 3.0)}
+# The range in which a value is rated at all (KneeScreen's limits, not published ones). Outside it the value
+# is shown as "not measurable here", never banded.
+# FPPA: published 2D group means lie between about 3 and 22 deg with SDs of 4-6 deg (Herrington and Munro
+# 2010; Herrington 2014 patellofemoral-pain landings 21.7 +/- 3.6): -30..+45 deg is more than 3 SD beyond any
+# of them, so a reading outside it is not a frontal-plane knee angle (knees pushed out while deeply bent, or
+# the body points are off). Ratios below 0.2 mean the knees overlap in the picture, negative that they
+# cross (or left and right were swapped); a knee shift beyond 40% of leg length cannot happen with the foot
+# on the ground.
+PLAUSIBLE = {"fppa": (-30.0, 45.0), "mkd": (-40.0, 40.0), "kasr": (0.2, 3.0), "khsr": (0.2, 3.0)}
+# A knee angle beyond this with the thigh in full view is geometrically impossible for a leg seen from the
+# front (the shank would point more sideways than down): the leg's body points are wrong.
+FPPA_IMPOSSIBLE_DEG = 80.0
 
 
 def plausible(measure: str, value: float | None) -> bool:
-    """False when a value lies outside what the measure can plausibly read (see PLAUSIBLE)."""
+    """False when a value lies outside the range in which it is rated (see PLAUSIBLE)."""
     if value is None or value != value:
         return True
     lo, hi = PLAUSIBLE.get(measure, (float("-inf"), float("inf")))

@@ -3,12 +3,13 @@ from __future__ import annotations
 
 import numpy as np
 
+from .filtering import VISIBILITY_MIN as VIS_MIN
 from .landmarks import INDEX, LEG, SIDES
 from .track import Track
 
-VIS_MIN = 0.5
 UPRIGHT_TOLERANCE_DEG = 45.0   # body axis within this of vertical (head up) counts as upright
 MIN_FRAMES = 5
+MIN_AGREEMENT = 0.8            # resultant length of the frames' directions: below, they disagree
 
 
 def _mid(track: Track, a: str, b: str) -> tuple[np.ndarray, np.ndarray]:
@@ -20,7 +21,8 @@ def _mid(track: Track, a: str, b: str) -> tuple[np.ndarray, np.ndarray]:
 def body_axis_deg(track: Track) -> float:
     """Median direction from the feet (or hips) to the shoulders, in degrees clockwise from 'up' in the
     picture: about 0 standing upright, 180 upside down, 90 lying with the head to the right. NaN when
-    the body was not seen well enough."""
+    the body was not seen well enough, or when the frames disagree (a clip that mixes standing and lying,
+    e.g. squats then push-ups)."""
     sh, ok_s = _mid(track, "left_shoulder", "right_shoulder")
     an, ok_a = _mid(track, "left_ankle", "right_ankle")
     hp, ok_h = _mid(track, "left_hip", "right_hip")
@@ -30,8 +32,10 @@ def body_axis_deg(track: Track) -> float:
         return float("nan")
     v = sh[ok] - low[ok]
     ang = np.arctan2(v[:, 0], -v[:, 1])          # image y points down
-    mean = np.angle(np.mean(np.exp(1j * ang)))    # circular mean: 179 and -179 average to 180
-    return float(np.degrees(mean))
+    resultant = np.mean(np.exp(1j * ang))          # circular mean: 179 and -179 average to 180
+    if abs(resultant) < MIN_AGREEMENT:
+        return float("nan")
+    return float(np.degrees(np.angle(resultant)))
 
 
 def turn_to_upright(track: Track) -> int:
@@ -45,15 +49,17 @@ def turn_to_upright(track: Track) -> int:
     return int(round(a / 90.0)) * 90 % 360
 
 
-def leg_chain_share(track: Track, frames: np.ndarray) -> float:
-    """Share of the given frames in which, on both sides, the hip is above the knee and the knee above
-    the ankle in the picture (what any upright stance, squat or landing shows from the front)."""
+def leg_chain_share(track: Track, frames: np.ndarray, both_legs: bool = True) -> float:
+    """Share of the given frames in which the hip is above the knee and the knee above the ankle in the
+    picture (what any upright stance, squat or landing shows from the front), on both sides, or with
+    both_legs=False on at least one (a single-leg squat's free foot may be lifted)."""
     if len(frames) == 0:
         return float("nan")
     xy = track.xy[frames]
-    good = np.ones(len(frames), dtype=bool)
+    chains = []
     for s in SIDES:
         hy, ky, ay = (xy[:, LEG[s][p], 1] for p in ("hip", "knee", "ankle"))
         with np.errstate(invalid="ignore"):
-            good &= (hy < ky) & (ky < ay)
+            chains.append((hy < ky) & (ky < ay))
+    good = (chains[0] & chains[1]) if both_legs else (chains[0] | chains[1])
     return float(good.mean())

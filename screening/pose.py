@@ -13,7 +13,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 import mediapipe as mp  # noqa: E402
 from mediapipe.tasks.python import BaseOptions, vision  # noqa: E402
 
-from .landmarks import MIRROR, N_LANDMARKS  # noqa: E402
+from .landmarks import INDEX, MIRROR, N_LANDMARKS  # noqa: E402
 
 MEDIAPIPE_VERSION = getattr(mp, "__version__", "")
 
@@ -102,7 +102,8 @@ class TwoViewPose:
     video is flipped, and the knee-to-ankle separation ratio about 0.03 differently. The two views' points
     (the mirrored one flipped back, left and right swapped) are averaged, so a mirrored video gives
     swapped, otherwise equal, angles. The separation ratios, which have no left or right, are taken from
-    the direct view alone: it is what hand annotation was compared with (see README, How accurate).
+    the direct view alone: in the hand-annotation comparison that prompted this design (issue 8) the raw
+    direct view was the closer one, and the mirrored view reads the ratio about 0.03 differently.
     An earlier design alternated the views frame by frame; each tracker then saw only every second
     frame and the ratios drifted from the direct view's by 0.01-0.03.
     """
@@ -135,9 +136,15 @@ class TwoViewPose:
 
 
 def combine(one, two):
-    """The mean of two views' points (visibility: the lower); the one view alone when the other missed."""
+    """The mean of two views' points (visibility: the lower); the one view alone when the other missed,
+    and the direct view when the two found different people (their hip centres further apart than a
+    quarter of the direct view's torso length)."""
     if one is None or two is None:
         return one or two
+    hips, shoulders = [INDEX["left_hip"], INDEX["right_hip"]], [INDEX["left_shoulder"], INDEX["right_shoulder"]]
+    torso = np.linalg.norm(one[0][shoulders].mean(axis=0) - one[0][hips].mean(axis=0))
+    if np.linalg.norm(one[0][hips].mean(axis=0) - two[0][hips].mean(axis=0)) > 0.25 * torso:
+        return one
     return (one[0] + two[0]) / 2, np.minimum(one[1], two[1])
 
 

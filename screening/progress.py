@@ -5,12 +5,13 @@ import math
 from dataclasses import dataclass, field
 from typing import Iterable
 
+from .formatting import SHIFT_WORDS, format_shift, shown_value
 from .norms import FPPA_SDD_DEG, norm_for
 from .ratings import MEASURES
 from .result import Rating, Result
 
 #: Short names used in sentences ("Your left knee angle fell ...").
-SHORT_NAMES = {"fppa": "knee angle", "mkd": "knee shift toward the midline",
+SHORT_NAMES = {"fppa": "knee angle", "mkd": "knee shift over the foot",
                "kasr": "knee-to-ankle separation ratio", "khsr": "knee-to-hip separation ratio",
                "arch": "arch-collapse indicator (experimental)", "pelvic_drop": "pelvic drop",
                "trunk_lean": "trunk lean"}
@@ -53,10 +54,13 @@ class Comparison:
         return next((c for c in self.changes if c.leg == leg and c.key == key), None)
 
 
-def fmt(key: str, value: float | None, unit: bool = True) -> str:
-    """A value as the sentences show it: '19 deg', '4.2% of leg length', '0.83'."""
+def fmt(key: str, value: float | None, unit: bool = True, size: bool = False) -> str:
+    """A value as the sentences show it: '19 deg', '4.2% of leg length inward', '0.83'; with size=True a
+    shift's size only (a smallest detectable difference has no direction)."""
     if value is None or not math.isfinite(value):
         return "n/a"
+    if key in SHIFT_WORDS and not size:
+        return format_shift(key, value, long=unit)
     u = MEASURES[key][1]
     if u == "deg":
         return f"{value:.0f}" + (" deg" if unit else "")
@@ -97,7 +101,7 @@ def smallest_detectable_difference(key: str, a: Rating, b: Rating) -> tuple[floa
     if own is None:
         return None, (f"No smallest detectable difference can be given for the {name}: each screening needs at "
                       "least 2 repetitions with a value to show how much it varies, and no published value exists.")
-    return own, (f"A change must exceed {fmt(key, own)} to be real: the 95% smallest detectable difference from "
+    return own, (f"A change must exceed {fmt(key, own, size=True)} to be real: the 95% smallest detectable difference from "
                  f"the repetition-to-repetition variation in these two screenings (1.96 x the combined standard "
                  "error), as no published value exists for this video measure.")
 
@@ -113,7 +117,7 @@ def measure_history(screenings: Iterable, test: str, leg: str, key: str
         summary = result.legs.get(leg) if result.test == test else None
         r = summary.rating(key) if summary else None
         if r is not None:
-            out.append((created, r.value, r.band, r.spread, len(_finite(r.per_event))))
+            out.append((created, shown_value(r), r.band, r.spread, len(_finite(r.per_event))))
     return sorted(out, key=lambda row: row[0])
 
 
@@ -135,13 +139,14 @@ def _sentence(leg: str, key: str, a: float | None, b: float | None, sdd: float |
     if fmt(key, a, False) == fmt(key, b, False):
         moved = f"stayed at about {fmt(key, b)}"
     else:
-        moved = f"{'rose' if b > a else 'fell'} from {fmt(key, a, False)} to {fmt(key, b)}"
+        verb = "moved" if key in SHIFT_WORDS else ("rose" if b > a else "fell")
+        moved = f"{verb} from {fmt(key, a, False)} to {fmt(key, b)}"
     if sdd is None:
         return None, (f"Your {who}{name} {moved}; whether that is more than a re-test can vary by cannot be "
                       "told from these screenings.")
     if abs(b - a) > sdd:
-        return True, f"Your {who}{name} {moved}, more than the {fmt(key, sdd)} a re-test can vary by: a real change."
-    return False, (f"Your {who}{name} {moved}, within the {fmt(key, sdd)} a re-test can vary by: "
+        return True, f"Your {who}{name} {moved}, more than the {fmt(key, sdd, size=True)} a re-test can vary by: a real change."
+    return False, (f"Your {who}{name} {moved}, within the {fmt(key, sdd, size=True)} a re-test can vary by: "
                    "no clear change.")
 
 
@@ -167,8 +172,9 @@ def compare(result_a: Result, result_b: Result) -> Comparison:
             side = leg if per_leg else "both"
             seen_both.update([] if per_leg else [ra.key])
             sdd, why = smallest_detectable_difference(ra.key, ra, rb)
-            real, sentence = _sentence(side, ra.key, ra.value, rb.value, sdd, why)
-            delta = rb.value - ra.value if ra.value is not None and rb.value is not None else None
-            changes.append(MeasureChange(side, ra.key, ra.label, ra.unit, ra.value, rb.value, delta, ra.band,
+            va, vb = shown_value(ra), shown_value(rb)
+            real, sentence = _sentence(side, ra.key, va, vb, sdd, why)
+            delta = vb - va if va is not None and vb is not None else None
+            changes.append(MeasureChange(side, ra.key, ra.label, ra.unit, va, vb, delta, ra.band,
                                          rb.band, sdd, why, real, sentence))
     return Comparison(result_a.created, result_b.created, result_a.test, result_b.test, changes, notes)

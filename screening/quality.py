@@ -88,7 +88,7 @@ def check_capture(track: Track, *, test: str, duration_s: float, luma: np.ndarra
         raise AnalysisError("Your hips, knees and ankles are not in view, so the knees cannot be measured.",
                             "legs_not_visible", FIX_FRAME)
     standing = standing_frames(np.where(legs[:, None, None], track.xy, np.nan))
-    chain = leg_chain_share(track, standing)
+    chain = leg_chain_share(track, standing, both_legs=test != "single-leg-squat")
     if np.isfinite(chain) and chain < MIN_LEG_CHAIN:
         raise AnalysisError("The body points found do not form a standing leg (hip above knee above ankle), "
                             "so the knees cannot be measured: the person may be upside down, lying, or "

@@ -31,7 +31,7 @@ DISCLAIMER = ("KneeScreen gives movement-quality feedback from a 2D video. It is
               "after an injury.")
 
 
-def _fmt(key: str, v: float | None) -> str:
+def value_text(key: str, v: float | None) -> str:
     """A value inside a sentence: as everywhere else, with '% leg' spelled out and shifts as a size and a
     direction."""
     if key in SHIFT_WORDS:
@@ -41,7 +41,7 @@ def _fmt(key: str, v: float | None) -> str:
 
 def _reason(key: str, band: str | None, value: float | None, leg: str, test: str) -> str:
     where = "at landing" if test == "drop-jump" else "at the bottom of the movement"
-    val = _fmt(key, value)
+    val = value_text(key, value)
     if band is None:
         return f"Shown for information ({val}); this measure is not rated for this test."
     text = {

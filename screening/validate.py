@@ -9,6 +9,7 @@ dose-response of a knee shift warped into a real clip. Nothing is sent anywhere.
 from __future__ import annotations
 
 import argparse
+import subprocess
 import sys
 import tempfile
 import time
@@ -18,6 +19,7 @@ import cv2
 import numpy as np
 
 from . import validation as v
+from .errors import AnalysisError
 
 MIRROR_CLIPS = [("front_dbsquat_kneeswell_10.mp4", "squat"), ("front_ohsquat_shallow_mild_05.mov", "squat"),
                 ("front_ohsquat_deep_kneesout_01.mov", "squat"), ("front_cmj_landing_jumpmat_18.mp4", "drop-jump")]
@@ -104,13 +106,28 @@ def figure(dose: list[dict], path: Path, size: int = 480) -> None:
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m screening.validate", description=__doc__.splitlines()[0])
     p.add_argument("folder", type=Path)
-    p.add_argument("--out", type=Path, default=Path("validation"))
+    p.add_argument("--out", type=Path, default=Path("benchmarks/validation"))
     p.add_argument("--quick", action="store_true", help="one mirror clip instead of four")
     a = p.parse_args(argv)
     manifest = a.folder / "MANIFEST.md"
     if not manifest.is_file():
         print(f"kneescreen: no MANIFEST.md in {a.folder}", file=sys.stderr)
         return 2
+    missing = [n for n in (ORIENTATION_CLIP, DOSE_CLIP) if not (a.folder / n).is_file()]
+    if missing:
+        print(f"kneescreen: {a.folder} lacks the clip(s) the report needs: {', '.join(missing)}", file=sys.stderr)
+        return 2
+    try:
+        v.check_ffmpeg()
+        return _run(a, manifest)
+    except (AnalysisError, RuntimeError, subprocess.CalledProcessError) as e:
+        detail = e.stderr.decode(errors="replace").strip()[-300:] if isinstance(e, subprocess.CalledProcessError) \
+            and e.stderr else str(e)
+        print(f"kneescreen: the validation stopped: {detail}", file=sys.stderr)
+        return 2
+
+
+def _run(a: argparse.Namespace, manifest: Path) -> int:
     a.out.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="kneescreen-validate-") as tmp:

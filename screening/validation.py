@@ -41,6 +41,14 @@ def ffmpeg_exe() -> str:
         return exe
 
 
+def check_ffmpeg() -> None:
+    """Raise RuntimeError unless the ffmpeg found can write display matrices (FFmpeg 7 or newer)."""
+    out = subprocess.run([ffmpeg_exe(), "-hide_banner", "-h", "full"], capture_output=True, text=True).stdout
+    if "display_rotation" not in out:
+        raise RuntimeError("this ffmpeg cannot write display matrices (-display_rotation, FFmpeg 7+): "
+                           "pip install imageio-ffmpeg")
+
+
 def ff(*args: str, exe: str | None = None) -> bytes:
     return subprocess.run([exe or ffmpeg_exe(), "-v", "error", "-y", *args], check=True,
                           capture_output=True).stdout
@@ -220,7 +228,10 @@ def dose_response(src: Path, work: Path, doses_pct=(0.0, 3.0, 6.0, 9.0, 12.0), s
     for dose in doses_pct:
         path = work / f"dose_{dose:g}.mp4"
         writer = H264Writer(path, info.work_width, info.work_height, info.fps, crf=12, preset="veryfast")
+        frames = list(base.series.frame)
         for i, fr in enumerate(decode(info)):
+            if i >= len(frames) or frames[i] != i:
+                raise RuntimeError(f"{src.name}: decoding did not give the analysed frames in order")
             knee, hip, ohip = pts[f"{side}_knee"][i], pts[f"{side}_hip"][i], pts[f"{other}_hip"][i]
             img = fr.rgb
             if dose and knee and knee[0] is not None and hip and ohip and hip[0] is not None:

@@ -58,14 +58,15 @@ def test_decoded_frames_are_what_ffmpeg_shows(upright_clip, name):
     assert np.abs(player_frame(path, (720, 1280)) - player_frame(upright_clip, (720, 1280))).mean() < 6
 
 
-def test_legacy_rotate_tag_is_shown_as_ffmpeg_shows_it(upright_clip, tmp_path):
+@pytest.mark.parametrize("tag", ["90", "270"])
+def test_legacy_rotate_tag_is_shown_as_ffmpeg_shows_it(upright_clip, tmp_path, tag):
     if shutil.which("ffmpeg") is None:
         pytest.skip("Debian's ffmpeg (for the legacy rotate tag) not installed (apt-get install ffmpeg)")
     stored = tmp_path / "pixels.mp4"
     run(new_ffmpeg(), "-i", str(upright_clip), "-vf", "transpose=1", "-c:v", "libx264", "-crf", "12",
         "-preset", "veryfast", "-an", str(stored))
     tagged = tmp_path / "tagged.mp4"
-    run("ffmpeg", "-i", str(stored), "-c", "copy", "-metadata:s:v:0", "rotate=90", str(tagged))
+    run("ffmpeg", "-i", str(stored), "-c", "copy", "-metadata:s:v:0", f"rotate={tag}", str(tagged))
     info = probe(tagged)
     assert info.rotation in (90, 270)
     ours = next(decode(info)).rgb.astype(int)
@@ -120,3 +121,17 @@ def test_clip_stored_turned_without_a_tag_is_turned_upright_with_a_note(upright_
     # the annotated video is upright too: FFmpeg shows it tall
     info = probe(a.video_path)
     assert (info.width, info.height) == (r.video.work_width, r.video.work_height) and info.height > info.width
+
+
+def test_the_direct_view_is_the_model_on_the_frame_itself(upright_clip):
+    """TwoViewPose's first view must be the unmirrored frame: the same landmarks as the plain estimator."""
+    from screening.pipeline import load_model
+    from screening.pose import PoseEstimator, TwoViewPose
+    _, model = load_model("lite")
+    frames = list(itertools.islice(decode(probe(upright_clip)), 3))
+    with TwoViewPose(model) as two, PoseEstimator(model) as one:
+        for fr in frames:
+            direct, mirrored = two.detect_views(fr.rgb, fr.t)
+            plain = one.detect(fr.rgb, fr.t)
+            assert np.allclose(direct[0], plain[0], atol=1e-3)
+            assert not np.allclose(mirrored[0], plain[0], atol=0.5)   # the other view differs a little

@@ -70,29 +70,47 @@ def test_turned_info_swaps_the_picture_size_for_a_quarter_turn():
 
 
 @pytest.mark.parametrize("angle", [95.0, -95.0, -122.0])
-def test_an_impossible_knee_angle_is_never_rated(angle):
-    # shallow squat: the thigh stays in full view, so only the angle itself is wrong
+def test_an_impossible_knee_angle_is_never_rated_nor_anything_measured_from_that_leg(angle):
+    # shallow squat: the thigh stays in full view, so only the body points can be wrong
     track, _ = synthetic_squat(SquatSpec(depth=0.2, fppa_peak={"left": angle, "right": 3.0}))
     r = assess(track, "squat")
     left = r.legs["left"]
     fppa = left.rating("fppa")
     assert fppa.value == pytest.approx(angle, abs=0.5)          # kept in the data
     assert fppa.band is None and fppa.reliability == "poor"     # never "typical", never "good"
-    assert format_rating(fppa) == "n/a" and "outside what it can read" in fppa.reason
-    # the leg's other knee measures come from the same wrong points: not rated either
+    assert format_rating(fppa) == "n/a" and "cannot show" in fppa.reason
+    # the leg's other knee measures, and the two-leg ratios, come from the same wrong points
     assert left.rating("mkd").band is None and left.band is None
+    assert left.rating("kasr").band is None and left.rating("kasr").reliability == "poor"
     assert "could not be rated" in left.headline
     assert r.series.values["fppa_left_valid"][r.events[0].key_frame] == 0
-    # the other leg is unaffected
-    assert r.legs["right"].band == "typical" and r.legs["right"].rating("fppa").reliability == "good"
+    # the other leg's own measures are unaffected
+    right = r.legs["right"].rating("fppa")
+    assert right.band == "typical" and right.reliability == "good"
 
 
-@pytest.mark.parametrize("angle", [-12.0, -50.0])
-def test_a_plausible_varus_angle_is_still_rated(angle):
-    # knees pushed out in a deep squat read down to about -60 deg with the thigh in view on real clips
+# Published 2D knee-angle group means lie between about 3 and 22 deg with SDs up to about 6 deg
+# (Herrington and Munro 2010; Herrington 2014: patellofemoral-pain landings 21.7 +/- 3.6, controls'
+# single-leg squats 8.4 +/- 5.1). Within 3 SD of a published group is rated; 5 SD beyond every one is not.
+WITHIN_PUBLISHED = [21.7 + 3 * 5.7, 3.0 - 5 * 5.7]        # 38.8 and -25.5 deg
+FAR_BEYOND = [21.7 + 5 * 5.7, 3.0 - 7 * 5.7]               # 50.2 and -36.9 deg
+
+
+@pytest.mark.parametrize("angle", WITHIN_PUBLISHED + [-12.0])
+def test_an_angle_near_published_ranges_is_rated(angle):
     track, _ = synthetic_squat(SquatSpec(depth=0.2, fppa_peak={"left": angle, "right": 3.0}))
     fppa = assess(track, "squat").legs["left"].rating("fppa")
-    assert fppa.band == "typical" and fppa.reliability == "good"
+    assert fppa.band is not None and fppa.reliability == "good"
+
+
+@pytest.mark.parametrize("angle", FAR_BEYOND)
+def test_an_angle_far_beyond_published_ranges_is_not_measurable_but_the_shift_still_is(angle):
+    track, _ = synthetic_squat(SquatSpec(depth=0.2, fppa_peak={"left": angle, "right": 3.0}))
+    left = assess(track, "squat").legs["left"]
+    fppa = left.rating("fppa")
+    assert fppa.band is None and fppa.reliability == "poor" and format_rating(fppa) == "n/a"
+    assert "outside the range in which KneeScreen rates it" in fppa.reason
+    assert left.rating("mkd").band is not None and left.key_measure == "mkd"
 
 
 def test_knee_shift_outward_is_said_as_a_size_and_a_direction():
@@ -131,3 +149,49 @@ def test_separation_ratios_come_from_the_direct_view_and_angles_from_both():
     assert both.series.values["kasr"][f] == pytest.approx(1.2 * plain.series.values["kasr"][f], rel=0.01)
     assert plain.series.values["kasr"][f] == pytest.approx(ratio(track.xy), rel=0.02)
     assert both.series.values["fppa_left_deg"] == plain.series.values["fppa_left_deg"]
+
+
+def test_crossed_knees_give_no_ratio_to_rate():
+    track, _ = synthetic_squat(SquatSpec(depth=0.2, fppa_peak={"left": 5.0, "right": 5.0}))
+    from screening.landmarks import LEG
+    k = [LEG["left"]["knee"], LEG["right"]["knee"]]
+    xy = track.xy.copy()
+    xy[:, k, 0] = xy[:, k[::-1], 0]        # left and right knee swapped: the knees cross in the picture
+    crossed = Track(t=track.t, xy=xy, vis=track.vis, width=track.width, height=track.height)
+    r = assess(crossed, "squat")
+    f = r.events[0].key_frame
+    assert r.series.values["kasr"][f] < 0                       # signed by the hips' order
+    kasr = r.legs["left"].rating("kasr")
+    assert kasr.band is None and kasr.reliability == "poor"
+
+
+def test_single_leg_squat_with_the_free_foot_lifted_is_not_refused():
+    track, _ = synthetic_squat(SquatSpec(stance="right", depth=0.2))
+    from screening.landmarks import LEG
+    xy = track.xy.copy()
+    hip, knee, ankle = (LEG["left"][p] for p in ("hip", "knee", "ankle"))
+    xy[:, ankle, 1] = xy[:, knee, 1] - 5            # free (left) foot lifted behind: ankle above the knee
+    lifted = Track(t=track.t, xy=xy, vis=track.vis, width=track.width, height=track.height)
+    check_capture(lifted, test="single-leg-squat", duration_s=float(track.t[-1]))     # no AnalysisError
+    with pytest.raises(AnalysisError):   # for a two-leg squat the same picture is not a standing person
+        check_capture(lifted, test="squat", duration_s=float(track.t[-1]))
+
+
+def test_a_clip_mixing_standing_and_lying_gets_no_turn():
+    track, _ = synthetic_squat()
+    n = len(track) // 2
+    lying = stored_turned(track, 1)
+    xy = np.concatenate([track.xy[:n], lying.xy[n:]])          # upright, then lying (e.g. push-ups)
+    mixed = Track(t=track.t, xy=xy, vis=track.vis, width=track.width, height=track.height)
+    assert np.isnan(body_axis_deg(mixed)) and turn_to_upright(mixed) == 0
+
+
+def test_two_views_of_different_people_are_not_averaged():
+    from screening.pose import combine
+    track, _ = synthetic_squat()
+    one = (track.xy[0], track.vis[0])
+    near = (track.xy[0] + 4.0, track.vis[0])
+    far = (track.xy[0] + np.array([300.0, 0.0]), track.vis[0])   # another person beside the athlete
+    assert np.allclose(combine(one, near)[0], track.xy[0] + 2.0)
+    assert combine(one, far)[0] is one[0]
+    assert combine(None, near)[0] is near[0] and combine(one, None)[0] is one[0]

@@ -5,7 +5,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from screening.metrics import SERIES_INFO
-from screening.norms import norm_for
+from screening.norms import norm_for, plausible
 from screening.result import Event, Result
 
 LEG_COLOURS = {"left": "#2f7fd0", "right": "#c2569f"}
@@ -95,7 +95,8 @@ def timeline(result: Result) -> go.Figure:
                         marker=dict(color=LEG_COLOURS[leg], size=10, symbol="diamond",
                                     line=dict(width=1.5, color="white")),
                         hovertemplate=f"{leg}: %{{y:.0f}} deg (measured here)<extra></extra>")
-    low = vals.get(lower_key, [])
+    raw_low = vals.get(lower_key, [])
+    low = [y if y is not None and plausible(lower_measure, y) else None for y in raw_low]   # axis: rated range
     lo2, hi2 = _range([low])
     n2 = norm_for(lower_measure, result.test, result.sex)
     if n2 is not None:

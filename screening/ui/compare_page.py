@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from screening.formatting import SHIFT_WORDS
 from screening.progress import compare, fmt
 from screening.ratings import BAND_WORDS
 from screening.report_pdf import format_date, format_value, primary_rating
@@ -53,11 +54,11 @@ def _rows(comparison) -> list[dict]:
     for c in comparison.changes:
         rows.append({"Measure": c.label, "Leg": c.leg.capitalize(), "Before": fmt(c.key, c.before),
                      "After": fmt(c.key, c.after),
-                     "Change": ("+" if (c.change or 0) > 0 else "") + fmt(c.key, c.change) if c.change is not None
-                     else "n/a",
+                     "Change": ("+" if (c.change or 0) > 0 and c.key not in SHIFT_WORDS else "")
+                     + fmt(c.key, c.change) if c.change is not None else "n/a",
                      "Real change?": {True: "yes", False: "no clear change", None: "cannot tell"}[c.real],
                      "Band before": BAND_WORDS[c.band_before], "Band after": BAND_WORDS[c.band_after],
-                     "Re-test varies by": fmt(c.key, c.sdd) if c.sdd is not None else "unknown"})
+                     "Re-test varies by": fmt(c.key, c.sdd, size=True) if c.sdd is not None else "unknown"})
     return rows
 
 

@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 import plotly.graph_objects as go
 import streamlit as st
 
+from screening.formatting import shown_value
 from screening.norms import norm_for
 from screening.progress import NOT_RISK, compare, fmt, measure_history, typical_range
 from screening.ratings import BAND_COLOURS, BAND_WORDS, MEASURES
@@ -31,7 +32,7 @@ def _label(key: str) -> str:
 def _rated(items: list[SavedScreening], test: str, leg: str, key: str) -> list[SavedScreening]:
     """The screenings of `test` that rated `key` for `leg`, oldest first (as measure_history orders them)."""
     out = [s for s in items if s.result.test == test and s.result.legs.get(leg) is not None
-           and (r := s.result.legs[leg].rating(key)) is not None and r.value is not None]
+           and (r := s.result.legs[leg].rating(key)) is not None and shown_value(r) is not None]
     return sorted(out, key=lambda s: s.created)
 
 
@@ -73,11 +74,11 @@ def chart(history: list[tuple], key: str, test: str, sex: str | None) -> go.Figu
         marker=dict(size=13, color=[BAND_COLOURS[b] for _, _, b, _, _ in pts], line=dict(width=1.5, color="white")),
         error_y=dict(type="data", array=[sd or 0 for _, _, _, sd, _ in pts], visible=True, thickness=1.5, width=6,
                      color="#6b7480"),
-        customdata=[[format_date(c), BAND_WORDS[b], fmt(key, sd, False) if sd is not None else "n/a", n]
+        customdata=[[format_date(c), BAND_WORDS[b], fmt(key, sd, False, size=True) if sd is not None else "n/a", n]
                     for c, _, b, sd, n in pts],
         hovertemplate="%{customdata[0]}<br>%{y:.2f}<br>%{customdata[1]} · spread ± %{customdata[2]} "
                       "(%{customdata[3]} repetitions)<extra></extra>")
-    fig.update_yaxes(range=[lo, hi], title_text={"deg": "degrees", "% leg": "% of leg length"}.get(unit, "ratio"))
+    fig.update_yaxes(range=[lo, hi], title_text={"deg": "degrees", "% leg": "% of leg length (+ inward, - outward)"}.get(unit, "ratio"))
     fig.update_xaxes(title_text="date of the screening", type="date", tickformat="%d %b %Y", range=_dates(pts))
     fig.update_layout(height=400, margin=dict(l=10, r=10, t=30, b=10), showlegend=False, dragmode=False,
                       hovermode="closest")
