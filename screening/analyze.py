@@ -87,7 +87,7 @@ class _Worker(threading.Thread):
                     det = combine(direct, mirrored)
                 else:
                     det = direct = est.detect(fr.rgb, fr.t)
-                luma = float(fr.rgb[::8, ::8].mean())
+                luma = float(fr.rgb[::8, ::8].mean()) if measured else np.nan   # skipped: never converted
                 if self.frames_dir is not None and measured:     # only measured frames are drawn
                     ok, buf = cv2.imencode(".jpg", cv2.cvtColor(fr.rgb, cv2.COLOR_RGB2BGR),
                                            [cv2.IMWRITE_JPEG_QUALITY, JPEG_QUALITY])
