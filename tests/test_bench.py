@@ -104,3 +104,24 @@ def test_skipped_frames_are_never_converted(monkeypatch):
     used = [fr.rgb.shape for fr in frames[::2]]
     assert len(frames) == 88 and len(calls) == len(used) == 44          # 88 frames decode (MANIFEST)
     assert used[0] == (info.work_height, info.work_width, 3)
+
+
+def test_frames_nobody_refers_to_are_not_decoded_and_the_rest_are_unchanged():
+    import av
+    from screening.analyze import _Worker
+    from screening import video
+    path = clip("front_ohsquat_shallow_mild_05.mov")       # iPhone: every second frame is non-reference
+    with av.open(str(path)) as c:                           # FFmpeg's own count of reference frames
+        c.streams.video[0].codec_context.skip_frame = "NONREF"
+        refs = sum(1 for _ in c.decode(video=0))
+    info = video.probe(path)
+    full = list(video.decode(info, threads=False))
+    need = _Worker(info, None, None, None, None, set(), 2)._needed(None)
+    lazy = list(video.decode(info, threads=False, need=need))
+    assert [f.pts for f in lazy] == [f.pts for f in full] and len(full) == 88
+    skipped = [k for k, f in enumerate(lazy) if not f.decoded]
+    assert len(skipped) == len(full) - refs == 41 and all(k % 2 == 1 for k in skipped)
+    for a, b in zip(lazy[::2], full[::2]):                   # every measured frame, pixel for pixel
+        assert np.array_equal(a.rgb, b.rgb)
+    with pytest.raises(ValueError, match="not decoded"):
+        lazy[skipped[0]].rgb
