@@ -2,6 +2,7 @@
 
     python -m screening.bench VIDEO [--models lite full heavy] [--test squat] [--workers N] [--repeat 3]
     python -m screening.bench VIDEO --vs-kinemotion [--test drop-jump] [--repeat 3] [--no-video]
+    python -m screening.bench VIDEO --cli [--test squat]      (whole CLI runs of KneeScreen alone)
     python -m screening.bench --batch FOLDER [--test squat] [--repeat 1]
 
 Every run happens in a fresh process, so its peak memory is that of one analysis, and its CPU seconds
@@ -36,12 +37,16 @@ print(json.dumps({"wall_s": wall, "frames": r.video.n_frames, "duration_s": r.vi
 """
 
 
+CODE = Path(__file__).resolve().parents[1]      # child processes run this copy of the package
+
+
 def measure(cmd: list[str], cwd: str | Path | None = None) -> dict:
     """Run one command; its wall seconds, CPU seconds (user + system, children included), peak resident
     memory (MB), exit code, the last line it wrote to stderr and its stdout."""
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(CODE)] + [p for p in [os.environ.get("PYTHONPATH")] if p]))
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         t0 = time.perf_counter()
-        p = subprocess.Popen(cmd, stdout=out, stderr=err, cwd=cwd)
+        p = subprocess.Popen(cmd, stdout=out, stderr=err, cwd=cwd, env=env)
         _, status, use = os.wait4(p.pid, 0)
         wall = time.perf_counter() - t0
         p.returncode = os.waitstatus_to_exitcode(status)
@@ -74,22 +79,23 @@ def clip_seconds(video: Path) -> float:
     return probe(video).duration_s
 
 
-def vs_kinemotion(video: Path, test: str, repeat: int, make_video: bool) -> int:
-    """Both tools on the same clip in turn (KneeScreen, kinemotion, KneeScreen, ...), whole CLI runs."""
-    km = kinemotion_command()
+def vs_kinemotion(video: Path, test: str, repeat: int, make_video: bool, alone: bool = False) -> int:
+    """Both tools on the same clip in turn (KneeScreen, kinemotion, KneeScreen, ...), whole CLI runs;
+    with `alone`, KneeScreen only."""
+    km = "kinemotion" if alone else kinemotion_command()
     if km is None:
         print("kinemotion is not installed here (pip install kinemotion), so there is nothing to compare with.",
               file=sys.stderr)
         return 2
     duration = clip_seconds(video)
-    runs: dict[str, list[dict]] = {"KneeScreen": [], "kinemotion": []}
+    runs: dict[str, list[dict]] = {"KneeScreen": []} if alone else {"KneeScreen": [], "kinemotion": []}
     with tempfile.TemporaryDirectory(prefix="kneescreen-bench-") as tmp:
         ks_cmd = [sys.executable, "-m", "screening", "analyze", str(video), "--test", test, "--quiet",
                   "--out", str(Path(tmp) / "ks")] + ([] if make_video else ["--no-video"])
         km_cmd = [km, "cmj-analyze", str(video), "--json-output", str(Path(tmp) / "km.json")] + (
             ["--output", str(Path(tmp) / "km.mp4")] if make_video else [])
         for i in range(repeat):
-            for name, cmd in (("KneeScreen", ks_cmd), ("kinemotion", km_cmd)):
+            for name, cmd in (("KneeScreen", ks_cmd),) + (() if alone else (("kinemotion", km_cmd),)):
                 r = measure(cmd, cwd=tmp)
                 if r["rc"] not in (0, 3):     # 3: KneeScreen ran but found nothing to rate
                     print(f"{name} failed on run {i + 1}: {r['error']}", file=sys.stderr)
@@ -97,12 +103,15 @@ def vs_kinemotion(video: Path, test: str, repeat: int, make_video: bool) -> int:
                 runs[name].append(r)
                 print(f"run {i + 1} {name:10} wall {r['wall_s']:6.2f} s  CPU {r['cpu_s']:6.2f} s  "
                       f"peak {r['peak_mb']:5.0f} MB", file=sys.stderr, flush=True)
-    print(f"{video.name}: {duration:.2f} s clip, {repeat} run(s) each in turn, medians, whole CLI runs "
+    print(f"{video.name}: {duration:.2f} s clip, {repeat} run(s)" + ("" if alone else " each in turn")
+          + ", medians, whole CLI runs "
           + ("with" if make_video else "without") + " the annotated/debug video")
     print(f"{'tool':11} {'wall s':>7} {'RTF':>6} {'CPU s':>7} {'peak MB':>8}")
     for name, rs in runs.items():
         m = medians(rs)
         print(f"{name:11} {m['wall_s']:7.2f} {m['wall_s'] / duration:6.2f} {m['cpu_s']:7.2f} {m['peak_mb']:8.0f}")
+    if alone:
+        return 0
     w = ratio([r["wall_s"] for r in runs["KneeScreen"]], [r["wall_s"] for r in runs["kinemotion"]])
     c = ratio([r["cpu_s"] for r in runs["KneeScreen"]], [r["cpu_s"] for r in runs["kinemotion"]])
     print(f"ratio of medians KneeScreen / kinemotion: wall {w:.2f}, CPU {c:.2f} "
@@ -171,7 +180,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--repeat", type=int, default=3, help="runs per measurement; medians are reported")
     ap.add_argument("--vs-kinemotion", action="store_true",
                     help="whole CLI runs of KneeScreen and kinemotion cmj-analyze on VIDEO, in turn")
-    ap.add_argument("--no-video", action="store_true", help="with --vs-kinemotion: neither tool writes a video")
+    ap.add_argument("--cli", action="store_true", help="whole CLI runs of KneeScreen alone on VIDEO")
+    ap.add_argument("--no-video", action="store_true", help="with --vs-kinemotion/--cli: no video written")
     ap.add_argument("--batch", type=Path, metavar="FOLDER", help="clips per minute for a folder on all cores")
     args = ap.parse_args(argv)
     if args.repeat < 1:
@@ -182,8 +192,9 @@ def main(argv: list[str] | None = None) -> int:
         return batch(args.batch, args.test or "squat", args.repeat)
     if args.video is None or not args.video.is_file():
         ap.error("give a video file" + (f" ({args.video} not found)" if args.video else ""))
-    if args.vs_kinemotion:
-        return vs_kinemotion(args.video, args.test or "drop-jump", args.repeat, not args.no_video)
+    if args.vs_kinemotion or args.cli:
+        return vs_kinemotion(args.video, args.test or ("squat" if args.cli else "drop-jump"), args.repeat,
+                             not args.no_video, alone=args.cli)
     return tiers(args.video, args.models, args.test or "squat", args.workers, args.repeat)
 
 

@@ -125,3 +125,9 @@ def test_frames_nobody_refers_to_are_not_decoded_and_the_rest_are_unchanged():
         assert np.array_equal(a.rgb, b.rgb)
     with pytest.raises(ValueError, match="not decoded"):
         lazy[skipped[0]].rgb
+
+
+def test_child_processes_run_the_same_copy_of_the_package(tmp_path):
+    # an installed copy elsewhere must not be what gets measured
+    r = bench.measure([sys.executable, "-c", "import screening; print(screening.__file__)"], cwd=tmp_path)
+    assert Path(r["stdout"].strip()).parent == Path(bench.__file__).parent
