@@ -9,8 +9,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
 from conftest import REPO, clip
+
 from screening import bench
 from screening.quality import check_capture
 from screening.synthetic import synthetic_squat
@@ -108,8 +108,9 @@ def test_skipped_frames_are_never_converted(monkeypatch):
 
 def test_frames_nobody_refers_to_are_not_decoded_and_the_rest_are_unchanged():
     import av
-    from screening.analyze import _Worker
+
     from screening import video
+    from screening.analyze import _Worker
     path = clip("front_ohsquat_shallow_mild_05.mov")       # iPhone: every second frame is non-reference
     with av.open(str(path)) as c:                           # FFmpeg's own count of reference frames
         c.streams.video[0].codec_context.skip_frame = "NONREF"
@@ -124,7 +125,7 @@ def test_frames_nobody_refers_to_are_not_decoded_and_the_rest_are_unchanged():
     for a, b in zip(lazy[::2], full[::2]):                   # every measured frame, pixel for pixel
         assert np.array_equal(a.rgb, b.rgb)
     with pytest.raises(ValueError, match="not decoded"):
-        lazy[skipped[0]].rgb
+        _ = lazy[skipped[0]].rgb
 
 
 def test_child_processes_run_the_same_copy_of_the_package(tmp_path):
