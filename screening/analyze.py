@@ -22,6 +22,7 @@ Progress = Callable[[str, float, str], None]
 JPEG_QUALITY = 85
 SKIPPED = "skipped"         # a frame the pose model did not run on (see pose_stride)
 N_SAMPLES = 4              # frames kept to count people
+SKIP_DECODE_EXTS = (".mp4", ".mov", ".m4v")   # containers whose packet and frame time stamps agree
 
 
 def default_workers() -> int:
@@ -74,12 +75,22 @@ class _Worker(threading.Thread):
             self.error = e
             self.stop.set()
 
+    def _needed(self, start_pts):
+        """pts -> whether the frame will be measured (or kept as a sample); None: every frame is."""
+        if self.stride == 1 or self.info.path.suffix.lower() not in SKIP_DECODE_EXTS:
+            return None
+        pts = self.info.shown_pts
+        shown = set(pts.tolist())
+        first = 0 if start_pts is None else int(np.searchsorted(pts, start_pts))
+        return lambda p: (p not in shown or p in self.sample_pts
+                          or (int(np.searchsorted(pts, p)) - first) % self.stride == 0)
+
     def _segment(self, seg) -> None:
         with (TwoViewPose(self.model) if self.symmetric else PoseEstimator(self.model)) as est:
-            for k, fr in enumerate(decode(self.info, *seg, threads=False)):
+            for k, fr in enumerate(decode(self.info, *seg, threads=False, need=self._needed(seg[0]))):
                 if self.stop.is_set():
                     return
-                measured = k % self.stride == 0
+                measured = k % self.stride == 0 and fr.decoded   # not decoded: only in a damaged clip
                 if not measured:
                     det = direct = SKIPPED
                 elif self.symmetric:
@@ -87,13 +98,13 @@ class _Worker(threading.Thread):
                     det = combine(direct, mirrored)
                 else:
                     det = direct = est.detect(fr.rgb, fr.t)
-                luma = float(fr.rgb[::8, ::8].mean())
+                luma = float(fr.rgb[::8, ::8].mean()) if measured else np.nan   # skipped: never converted
                 if self.frames_dir is not None and measured:     # only measured frames are drawn
                     ok, buf = cv2.imencode(".jpg", cv2.cvtColor(fr.rgb, cv2.COLOR_RGB2BGR),
                                            [cv2.IMWRITE_JPEG_QUALITY, JPEG_QUALITY])
                     if ok:
                         frame_file(self.frames_dir, fr.pts).write_bytes(buf.tobytes())
-                if fr.pts in self.sample_pts:
+                if fr.pts in self.sample_pts and fr.decoded:
                     self.samples.append(fr.rgb)
                 self.rows.append((fr.pts, fr.t, det, luma, direct))
 

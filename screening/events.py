@@ -4,7 +4,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.signal import find_peaks
 
 MIN_REP_DEPTH = 0.06        # leg compression (fraction of standing leg height) that counts as a rep
 MIN_REP_SHARE = 0.4         # a rep must reach this share of the deepest rep in the clip
@@ -49,6 +48,7 @@ def find_reps(depth: np.ndarray, t: np.ndarray, measured: np.ndarray | None = No
     fps = 1.0 / np.median(np.diff(t)) if len(t) > 1 else 30.0
     peak_all = np.nanmax(depth)
     height = max(MIN_REP_DEPTH, MIN_REP_SHARE * peak_all)
+    from scipy.signal import find_peaks  # imported on first use (see pipeline.warm_up)
     peaks, _ = find_peaks(d, height=height, prominence=max(MIN_REP_DEPTH, 0.5 * height),
                           distance=max(1, int(MIN_REP_GAP_S * fps)))
     spans: list[Span] = []

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import numpy as np
-from scipy.signal import butter, sosfiltfilt
 
 from .track import Track
 
@@ -66,6 +65,8 @@ def lowpass(x: np.ndarray, t: np.ndarray, cutoff_hz: float) -> np.ndarray:
         grid = seg_t[0] + np.arange(int(round((seg_t[-1] - seg_t[0]) / dt)) + 1) * dt
         uniform = len(grid) == len(seg_t) and np.allclose(grid, seg_t, atol=dt * 0.05)
         y = seg if uniform else np.interp(grid, seg_t, seg)
+        # imported on first use (see pipeline.warm_up)
+        from scipy.signal import butter, sosfiltfilt
         sos = butter(ORDER // 2, wn, output="sos")
         padlen = min(3 * (2 * len(sos) + 1), len(y) - 1)
         yf = sosfiltfilt(sos, y, padlen=padlen)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import dataclasses
 import shutil
 import tempfile
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -72,6 +73,18 @@ def sweep_stale_temp(max_age_s: float = STALE_TEMP_S) -> int:
     return removed
 
 
+def _import_measures() -> None:
+    import scipy.signal  # noqa: F401 - the filter and peak finder of filtering.py and events.py
+
+
+def warm_up() -> threading.Thread:
+    """Import SciPy's signal module (0.6 s, the biggest import) in a background thread, so it loads while
+    the pose model runs instead of before the measures; the measures' own import then finds it loaded."""
+    th = threading.Thread(target=_import_measures, name="kneescreen-imports", daemon=True)
+    th.start()
+    return th
+
+
 FIX_UPRIGHT = "Film yourself standing, from the front, with the phone held upright and still."
 
 
@@ -104,6 +117,7 @@ def run_analysis(video_path: str | Path, out_dir: str | Path, *, test: str, leg:
     Raises AnalysisError (message + fix) when no result can be given, Cancelled when asked to stop.
     """
     _check_inputs(test, leg, sex)
+    warm_up()
     sweep_stale_temp()
     video_path, out_dir = Path(video_path), Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)

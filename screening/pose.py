@@ -2,13 +2,37 @@
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import os
+import sys
 from pathlib import Path
 
 import numpy as np
 
 os.environ.setdefault("GLOG_minloglevel", "2")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+
+
+def _defer_import(name: str) -> None:
+    """Register `name` as a lazy module that loads on first attribute use (importlib.util.LazyLoader).
+    MediaPipe's drawing helpers import matplotlib.pyplot at start-up (0.3 s) and KneeScreen never draws
+    with them; anyone who does use pyplot gets the real module at that moment."""
+    if name in sys.modules:
+        return
+    try:
+        spec = importlib.util.find_spec(name)
+    except (ImportError, ValueError):
+        return
+    if spec is None or spec.loader is None:
+        return
+    spec.loader = importlib.util.LazyLoader(spec.loader)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+
+
+_defer_import("matplotlib.pyplot")
 
 import mediapipe as mp  # noqa: E402
 from mediapipe.tasks.python import BaseOptions, vision  # noqa: E402

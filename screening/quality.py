@@ -64,6 +64,7 @@ def check_capture(track: Track, *, test: str, duration_s: float, luma: np.ndarra
     """Raise AnalysisError when no result can be given; otherwise return the notes that qualify it."""
     notes: list[Note] = []
     n = len(track)
+    luma = None if luma is None else np.asarray(luma, float)[np.isfinite(luma)]   # NaN: frame not measured
     mean_luma = float(np.mean(luma)) if luma is not None and len(luma) else None
     dark = mean_luma is not None and mean_luma < DARK_LUMA
     if n < MIN_FRAMES or duration_s < MIN_DURATION_S:

@@ -1,11 +1,12 @@
 """Video in: probe and decode with PyAV, honouring rotation and true timestamps, downscaled, streamed."""
 from __future__ import annotations
 
+import bisect
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 import av
 import cv2
@@ -37,6 +38,13 @@ class VideoInfo:
     work_width: int             # downscaled, upright
     work_height: int
     truncated: bool = False     # demuxing stopped early on damaged data
+    discard_pts: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # decoded, never shown
+                                # (before the start of an edit list)
+
+    @property
+    def shown_pts(self) -> np.ndarray:
+        """Time stamps of the frames a decode gives, sorted."""
+        return np.setdiff1d(self.pts, self.discard_pts) if len(self.discard_pts) else self.pts
 
     @property
     def n_packets(self) -> int:
@@ -92,7 +100,7 @@ def probe(path: str | Path, max_side: int = MAX_SIDE) -> VideoInfo:
             raise VideoError(f"'{path.name}' contains no video track.", "no_video", FIX_FORMAT)
         stream = c.streams.video[0]
         tb = stream.time_base or Fraction(1, 1000)
-        pts, keys, truncated = [], [], False
+        pts, keys, discard, truncated = [], [], [], False
         try:
             for pkt in c.demux(stream):
                 p = pkt.pts if pkt.pts is not None else pkt.dts
@@ -101,6 +109,8 @@ def probe(path: str | Path, max_side: int = MAX_SIDE) -> VideoInfo:
                 pts.append(p)
                 if pkt.is_keyframe:
                     keys.append(p)
+                if pkt.is_discard:
+                    discard.append(p)
         except av.error.FFmpegError:
             truncated = True
         if not pts:
@@ -124,7 +134,8 @@ def probe(path: str | Path, max_side: int = MAX_SIDE) -> VideoInfo:
                          "Trim the clip to the repetitions you want screened (3-5 reps take under a minute).")
     ww, wh = work_size(w, h, max_side)
     return VideoInfo(path, codec, w, h, rotation, Fraction(tb), pts_arr,
-                     np.unique(np.asarray(keys, dtype=np.int64)), duration, fps, vfr, ww, wh, truncated)
+                     np.unique(np.asarray(keys, dtype=np.int64)), duration, fps, vfr, ww, wh, truncated,
+                     np.unique(np.asarray(discard, dtype=np.int64)))
 
 
 def _first_frame(path: Path):
@@ -165,11 +176,30 @@ def segments(info: VideoInfo, parts: int = SEGMENTS) -> list[tuple[int | None, i
     return [(edges[i], edges[i + 1]) for i in range(len(edges) - 1)]
 
 
-@dataclass
 class Frame:
-    pts: int
-    t: float                   # seconds from the clip's first frame
-    rgb: np.ndarray            # (work_height, work_width, 3) uint8, upright
+    """One decoded frame. `rgb` ((work_height, work_width, 3) uint8, upright) is made on first use, so a
+    frame the pose model skips costs only its decoding (the downscale is about a fifth of the decode)."""
+
+    __slots__ = ("pts", "t", "_src", "_size", "_rotation", "_rgb")
+
+    def __init__(self, pts: int, t: float, rgb: np.ndarray | None = None, *, src=None,
+                 size: tuple[int, int] = (0, 0), rotation: int = 0):
+        self.pts, self.t, self._rgb = pts, t, rgb        # t: seconds from the clip's first frame
+        self._src, self._size, self._rotation = src, size, rotation
+
+    @property
+    def decoded(self) -> bool:
+        """False for a frame the decoder was told to skip (see decode's `need`): it has no pixels."""
+        return self._rgb is not None or self._src is not None
+
+    @property
+    def rgb(self) -> np.ndarray:
+        if self._rgb is None:
+            if self._src is None:
+                raise ValueError(f"frame {self.pts} was not decoded (skipped as not needed)")
+            self._rgb = upright(_scaled_rgb(self._src, *self._size), self._rotation)
+            self._src = None
+        return self._rgb
 
 
 _LUMA_TO_VIDEO = np.round(16 + np.arange(256) * 219 / 255).astype(np.uint8)
@@ -208,8 +238,14 @@ def _scaled_rgb(frame, width: int, height: int) -> np.ndarray:
 
 
 def decode(info: VideoInfo, start_pts: int | None = None, stop_pts: int | None = None,
-           threads: bool = True) -> Iterator[Frame]:
-    """Decode frames in [start_pts, stop_pts), upright and downscaled, one at a time."""
+           threads: bool = True, need: Callable[[int], bool] | None = None) -> Iterator[Frame]:
+    """Decode frames in [start_pts, stop_pts), upright and downscaled, one at a time.
+
+    With `need` (pts -> whether its pixels are used), a frame that is not needed and that no other frame
+    refers to (a non-reference frame, e.g. every second frame of an iPhone clip) is not decoded at all: it
+    comes as a Frame without pixels (decoded False), in its place in time. Skipping it cannot change
+    any other frame, so the decoded frames are exactly those of a full decode.
+    """
     ww, wh = info.work_width, info.work_height
     raw_w, raw_h = (wh, ww) if info.rotation in (90, 270) else (ww, wh)
     errors = 0
@@ -219,8 +255,22 @@ def decode(info: VideoInfo, start_pts: int | None = None, stop_pts: int | None =
             stream.thread_type = "AUTO"
         if start_pts is not None:
             c.seek(int(start_pts), stream=stream, backward=True, any_frame=False)
+        cc = stream.codec_context
+        asked: list[int] = []          # pts of packets sent with "skip if nobody refers to it", sorted
+
+        def gaps(upto: int | None) -> Iterator[Frame]:
+            """Frames the decoder skipped: asked to, and passed in presentation order without coming out."""
+            while asked and (upto is None or asked[0] < upto):
+                q = asked.pop(0)
+                if (start_pts is None or q >= start_pts) and (stop_pts is None or q < stop_pts):
+                    yield Frame(q, info.seconds(q))
         try:
             for pkt in c.demux(stream):
+                if need is not None:
+                    skip = pkt.pts is not None and not need(int(pkt.pts))
+                    cc.skip_frame = "NONREF" if skip else "DEFAULT"
+                    if skip:
+                        bisect.insort(asked, int(pkt.pts))
                 try:
                     frames = pkt.decode()
                 except av.error.FFmpegError:
@@ -234,9 +284,13 @@ def decode(info: VideoInfo, start_pts: int | None = None, stop_pts: int | None =
                         continue
                     if start_pts is not None and p < start_pts:
                         continue
+                    yield from gaps(int(p))
+                    if asked and asked[0] == p:      # asked to skip, but other frames refer to it
+                        asked.pop(0)
                     if stop_pts is not None and p >= stop_pts:
                         return
-                    yield Frame(int(p), info.seconds(int(p)), upright(_scaled_rgb(frame, raw_w, raw_h),
-                                                                       info.rotation))
+                    yield Frame(int(p), info.seconds(int(p)), src=frame, size=(raw_w, raw_h),
+                                rotation=info.rotation)
+            yield from gaps(None)
         except av.error.FFmpegError as e:   # damaged tail: keep what was decoded
             log.warning("decoding stopped early: %s", e)
