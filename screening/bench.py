@@ -40,22 +40,34 @@ print(json.dumps({"wall_s": wall, "frames": r.video.n_frames, "duration_s": r.vi
 CODE = Path(__file__).resolve().parents[1]      # child processes run this copy of the package
 
 
+# A small launcher forks and execs the command and reports that child's own resource use. Linux counts
+# the memory a process had when it was forked into its child's peak, so measuring a command started
+# straight from a large process (a test run with the pose model loaded) would report the parent's size.
+_LAUNCH = ("import json, os, sys\n"
+           "pid = os.fork()\n"
+           "if pid == 0:\n"
+           "    os.execvp(sys.argv[2], sys.argv[2:])\n"
+           "_, status, use = os.wait4(pid, 0)\n"
+           "with open(sys.argv[1], 'w') as f:\n"
+           "    json.dump([use.ru_utime + use.ru_stime, use.ru_maxrss, os.waitstatus_to_exitcode(status)], f)\n")
+
+
 def measure(cmd: list[str], cwd: str | Path | None = None) -> dict:
     """Run one command; its wall seconds, CPU seconds (user + system, children included), peak resident
     memory (MB), exit code, the last line it wrote to stderr and its stdout."""
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(CODE)] + [p for p in [os.environ.get("PYTHONPATH")] if p]))
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err, \
+            tempfile.NamedTemporaryFile(suffix=".json") as usage:
         t0 = time.perf_counter()
-        p = subprocess.Popen(cmd, stdout=out, stderr=err, cwd=cwd, env=env)
-        _, status, use = os.wait4(p.pid, 0)
+        subprocess.run([sys.executable, "-S", "-c", _LAUNCH, usage.name, *cmd], stdout=out, stderr=err,
+                       cwd=cwd, env=env)
         wall = time.perf_counter() - t0
-        p.returncode = os.waitstatus_to_exitcode(status)
+        cpu_s, maxrss_kb, rc = json.loads(Path(usage.name).read_text())
         out.seek(0)
         err.seek(0)
         tail = (err.read().decode("utf-8", "replace").strip().splitlines() or [""])[-1]
         text = out.read().decode("utf-8", "replace")
-    return {"wall_s": wall, "cpu_s": use.ru_utime + use.ru_stime, "peak_mb": use.ru_maxrss / 1024,
-            "rc": p.returncode, "error": tail, "stdout": text}
+    return {"wall_s": wall, "cpu_s": cpu_s, "peak_mb": maxrss_kb / 1024, "rc": rc, "error": tail, "stdout": text}
 
 
 def medians(runs: list[dict]) -> dict:
