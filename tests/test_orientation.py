@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import itertools
 import shutil
-import subprocess
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from conftest import clip
-from screening.validation import PHONE_CLIPS, make_phone_clip, player_frame, upright_source
+from screening.validation import PHONE_CLIPS, encode, ff, make_phone_clip, player_frame, upright_source
 from screening.video import decode, probe
 
 pytestmark = pytest.mark.clips
@@ -30,7 +29,7 @@ def new_ffmpeg() -> str:
 
 
 def run(exe: str, *args: str) -> bytes:
-    return subprocess.run([exe, "-v", "error", "-y", *args], check=True, capture_output=True).stdout
+    return ff(*args, exe=exe)
 
 
 @pytest.fixture(scope="module")
@@ -63,8 +62,7 @@ def test_legacy_rotate_tag_is_shown_as_ffmpeg_shows_it(upright_clip, tmp_path, t
     if shutil.which("ffmpeg") is None:
         pytest.skip("Debian's ffmpeg (for the legacy rotate tag) not installed (apt-get install ffmpeg)")
     stored = tmp_path / "pixels.mp4"
-    run(new_ffmpeg(), "-i", str(upright_clip), "-vf", "transpose=1", "-c:v", "libx264", "-crf", "12",
-        "-preset", "veryfast", "-an", str(stored))
+    encode(upright_clip, stored, "transpose=1")
     tagged = tmp_path / "tagged.mp4"
     run("ffmpeg", "-i", str(stored), "-c", "copy", "-metadata:s:v:0", f"rotate={tag}", str(tagged))
     info = probe(tagged)
@@ -111,8 +109,7 @@ def test_clip_stored_turned_without_a_tag_is_turned_upright_with_a_note(upright_
                                                                         vf, turn):
     from screening.pipeline import run_analysis
     stored = tmp_path / "turned.mp4"     # upside down / lying, and no rotation tag to say so
-    run(new_ffmpeg(), "-i", str(upright_clip), "-vf", vf, "-c:v", "libx264", "-crf", "12", "-preset",
-        "veryfast", "-an", str(stored))
+    encode(upright_clip, stored, vf)
     a = run_analysis(stored, tmp_path / "out", test="squat")
     r = a.result
     assert [n.code for n in r.notes][0] == "turned_upright" and f"{turn} deg" in r.notes[0].message
