@@ -1,6 +1,6 @@
 """Entry point for `python -m screening`."""
 import sys
 
-from .cli import main
+from screening.cli import main
 
 sys.exit(main())

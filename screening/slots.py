@@ -7,7 +7,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 
-from .errors import AnalysisError, Cancelled
+from screening.core.errors import AnalysisError, Cancelled
 
 SLOTS_ENV, QUEUE_ENV = "KNEESCREEN_MAX_ANALYSES", "KNEESCREEN_MAX_QUEUE"
 #: Peak memory of one analysis, lite model, annotated video drawn: 0.42-0.62 GB measured with

@@ -18,8 +18,8 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from . import validation as v
-from .errors import AnalysisError
+from screening import validation as v
+from screening.core.errors import AnalysisError
 
 MIRROR_CLIPS = [("front_dbsquat_kneeswell_10.mp4", "squat"), ("front_ohsquat_shallow_mild_05.mov", "squat"),
                 ("front_ohsquat_deep_kneesout_01.mov", "squat"), ("front_cmj_landing_jumpmat_18.mp4", "drop-jump")]

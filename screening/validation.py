@@ -9,12 +9,12 @@ from pathlib import Path
 
 import numpy as np
 
-from . import geometry as g
-from .annotate import H264Writer
-from .errors import AnalysisError
-from .pipeline import run_analysis
-from .result import Result
-from .video import decode, probe
+from screening.core import geometry as g
+from screening.outputs.annotate import H264Writer
+from screening.core.errors import AnalysisError
+from screening.pipeline import run_analysis
+from screening.core.result import Result
+from screening.engine.video import decode, probe
 
 # name: (pixel filter that turns the upright picture the way a phone stores it, display rotation written
 # as a display matrix (degrees counter-clockwise, FFmpeg's convention), codec, container)

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from screening.example import example_result
-from screening.norms import norm_for
-from screening.result import TESTS
+from screening.engine.example import example_result
+from screening.engine.norms import norm_for
+from screening.core.result import TESTS
 from screening.ui import guide, state
 from screening.ui.results import BAND_WORD
 
@@ -202,7 +202,7 @@ def test_upload_name_is_kept_but_made_safe():
 
 
 def test_full_model_offline_falls_back_to_lite_with_a_message(monkeypatch, tmp_path):
-    from screening import models
+    from screening.engine import models
     monkeypatch.setenv(models.ENV_MODEL_DIR, str(tmp_path))
     monkeypatch.setenv(models.ENV_BASE_URL, "http://127.0.0.1:9")      # nothing listens: offline
     at = start(**{state.STEP: "upload"})

@@ -8,7 +8,7 @@ import zipfile
 
 import pytest
 
-from screening.store import Store
+from screening.store.db import Store
 from screening.ui.safe import md
 from test_app import goto, no_errors, start, texts
 from test_app_saved import PAGES, _two_screenings, create_workspace, db, table  # noqa: F401 - the db fixture

@@ -4,9 +4,9 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from screening.assess import assess
-from screening.store import Store
-from screening.synthetic import SquatSpec, synthetic_squat
+from screening.engine.assess import assess
+from screening.store.db import Store
+from screening.engine.synthetic import SquatSpec, synthetic_squat
 from screening.ui import state
 from test_app import APP, CLIPS, goto, no_errors, start, texts
 

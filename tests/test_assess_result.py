@@ -4,13 +4,13 @@ import json
 import numpy as np
 import pytest
 
-from screening.assess import assess
-from screening.errors import AnalysisError
-from screening.example import example_result
-from screening.formatting import format_rating
-from screening.norms import SOURCES, norm_for
-from screening.result import Result
-from screening.synthetic import DropJumpSpec, SquatSpec, synthetic_drop_jump, synthetic_squat
+from screening.engine.assess import assess
+from screening.core.errors import AnalysisError
+from screening.engine.example import example_result
+from screening.outputs.formatting import format_rating
+from screening.engine.norms import SOURCES, norm_for
+from screening.core.result import Result
+from screening.engine.synthetic import DropJumpSpec, SquatSpec, synthetic_drop_jump, synthetic_squat
 
 
 def test_bands_follow_the_norms_for_each_leg():

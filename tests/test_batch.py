@@ -15,9 +15,9 @@ import pytest
 
 from conftest import REPO, clip
 from screening.batch import BatchItem, _items, group_table, list_videos, merge_pdfs, run_batch, write_group_csv
-from screening.example import example_result
-from screening.report_pdf import pdf_bytes
-from screening.result import Result
+from screening.engine.example import example_result
+from screening.outputs.report_pdf import pdf_bytes
+from screening.core.result import Result
 
 CLIPS = ("front_ohsquat_shallow_mild_05.mov", "front_ohsquat_shallow_mild_06.mov")
 THIRD = "front_ohsquat_deep_kneesout_02.mov"

@@ -14,7 +14,7 @@ import pytest
 
 from conftest import REPO, clip
 from screening.batch import BatchItem, run_batch, write_group_csv
-from screening.export import csv_cell
+from screening.outputs.export import csv_cell
 
 SHORT = "front_ohsquat_shallow_mild_05.mov"     # 2.9 s, 88 frames (MANIFEST.md)
 

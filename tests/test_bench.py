@@ -12,8 +12,8 @@ import pytest
 from conftest import REPO, clip
 
 from screening import bench
-from screening.quality import check_capture
-from screening.synthetic import synthetic_squat
+from screening.engine.quality import check_capture
+from screening.engine.synthetic import synthetic_squat
 
 
 def _check_module():
@@ -95,7 +95,7 @@ def test_dark_clip_note_ignores_frames_that_were_not_measured():
 
 
 def test_skipped_frames_are_never_converted(monkeypatch):
-    from screening import video
+    from screening.engine import video
     info = video.probe(clip("front_ohsquat_shallow_mild_05.mov"))
     calls = []
     real = video._scaled_rgb
@@ -109,8 +109,8 @@ def test_skipped_frames_are_never_converted(monkeypatch):
 def test_frames_nobody_refers_to_are_not_decoded_and_the_rest_are_unchanged():
     import av
 
-    from screening import video
-    from screening.analyze import _Worker
+    from screening.engine import video
+    from screening.engine.tracking import _Worker
     path = clip("front_ohsquat_shallow_mild_05.mov")       # iPhone: every second frame is non-reference
     with av.open(str(path)) as c:                           # FFmpeg's own count of reference frames
         c.streams.video[0].codec_context.skip_frame = "NONREF"

@@ -25,7 +25,7 @@ NAME = f"Sam ![pixel](http://{TRAP}/name.png)"
 @pytest.fixture(scope="module")
 def evil(tmp_path_factory):
     """A server whose database holds a workspace with the hostile profile imported (two screenings)."""
-    from screening.store import Store
+    from screening.store.db import Store
     from test_app_saved import squat_result
     db = Path(tempfile.mkdtemp(prefix="kneescreen-browser-db-")) / "kneescreen.sqlite3"
     ws = Store(db).open_workspace(key := Store(db).create_workspace()[1])
@@ -80,7 +80,7 @@ def test_cancel_a_workshop_batch(evil, browser, shots, tmp_path):  # noqa: F811
     process is left behind, and the page says what happened."""
     from playwright.sync_api import expect
 
-    from screening.store import Store
+    from screening.store.db import Store
     from test_batch_hardening import SHORT, _alive, _children
     from test_load import _server_pid
     url, key, db = evil

@@ -30,7 +30,7 @@ def server(db_path):
 @pytest.fixture(scope="module")
 def seeded(db_path):
     """A workspace with a profile of two screenings (fppa 22 then 12) and a workshop; returns its key."""
-    from screening.store import Store
+    from screening.store.db import Store
     from test_app_saved import png, squat_result
     store = Store(db_path)
     _, key = store.create_workspace()
@@ -189,7 +189,7 @@ def test_save_a_real_result_to_a_profile(server, browser, shots, seeded, db_path
         panel.screenshot(path=str(shots / "save-panel-saved-1280-light.png"))
     finally:
         ctx.close()
-    from screening.store import Store
+    from screening.store.db import Store
     ws = Store(db_path).open_workspace(seeded)
     profile = next(p for p in ws.profiles() if p.name == "Alex Morgan")
     latest = ws.screenings(profile.id)[-1]

@@ -8,7 +8,7 @@ import xml.etree.ElementTree as ET
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from screening import content
+from screening.outputs import content
 from screening.ui.timer import RepTimer, TimerConfig, phase_at
 
 SLUGS = ["knee-valgus", "why-it-matters", "your-sport", "am-i-affected",

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from screening import content
-from screening.norms import SOURCES
+from screening.outputs import content
+from screening.engine.norms import SOURCES
 
 ROOT = Path(__file__).resolve().parent.parent
 BODY = {p.slug: p.body for p in content.list_pages()}

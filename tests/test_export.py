@@ -8,8 +8,8 @@ import math
 
 import pytest
 
-from screening.example import example_result
-from screening.export import frames_csv_text, write_frames_csv
+from screening.engine.example import example_result
+from screening.outputs.export import frames_csv_text, write_frames_csv
 
 LEAD = ["frame", "time_s", "person", "fppa_left_deg", "fppa_right_deg", "kasr"]
 NEXT = ["khsr", "mkd_left_pct", "mkd_right_pct", "arch_left_pct", "arch_right_pct", "depth",

@@ -2,11 +2,11 @@
 import numpy as np
 import pytest
 
-from screening.events import find_landings, find_reps
-from screening.filtering import clean_track, fill_gaps, lowpass
-from screening.landmarks import LEG
-from screening.metrics import compute_series
-from screening.synthetic import DropJumpSpec, SquatSpec, synthetic_drop_jump, synthetic_squat
+from screening.engine.events import find_landings, find_reps
+from screening.engine.filtering import clean_track, fill_gaps, lowpass
+from screening.core.landmarks import LEG
+from screening.engine.metrics import compute_series
+from screening.engine.synthetic import DropJumpSpec, SquatSpec, synthetic_drop_jump, synthetic_squat
 
 
 def test_fill_gaps_bridges_short_gaps_only():

@@ -1,6 +1,6 @@
 """The framing coach on synthetic tracks whose geometry is worked out by hand.
 
-Synthetic person (screening.synthetic defaults): leg 420 px, hip-centre gap 0.42 x 420 = 176.4 px,
+Synthetic person (screening.engine.synthetic defaults): leg 420 px, hip-centre gap 0.42 x 420 = 176.4 px,
 shoulders 1.2 x 176.4 = 211.7 px apart, torso 0.75 x 420 = 315 px, so shoulder width / torso length =
 0.672 facing the camera. Ankles at y = 0.88 x 1280 = 1126.4 px, toes 0.11 x 420 = 46.2 px lower (1172.6 px),
 hips at 706.4 px and shoulders at 391.4 px.
@@ -10,9 +10,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from screening.framing import Advice, coach
-from screening.synthetic import SquatSpec, synthetic_squat
-from screening.track import Track
+from screening.live.framing import Advice, coach
+from screening.engine.synthetic import SquatSpec, synthetic_squat
+from screening.core.track import Track
 
 
 def standing(n: int = 15, **spec) -> Track:
@@ -47,7 +47,7 @@ def test_two_people_in_view():
 
 @pytest.mark.parametrize("factor,code,ratio", [(0.3, "turn", "0.20"), (0.8, "turn", "0.54"), (0.92, "ready", None)])
 def test_side_and_oblique_views_ask_to_turn(factor, code, ratio):
-    # ratio = 0.672 x factor: side view below 0.33, oblique below 0.58 (screening.quality)
+    # ratio = 0.672 x factor: side view below 0.33, oblique below 0.58 (screening.engine.quality)
     a = coach(squeezed(standing(), factor), luma=120.0, people=1)
     assert a.code == code
     if ratio:
@@ -73,7 +73,7 @@ def test_shoulders_above_the_picture():
 
 @pytest.mark.parametrize("roll,code", [(25.0, "level"), (-25.0, "level"), (15.0, "ready")])
 def test_phone_tilted_beyond_what_the_engine_levels(roll, code):
-    # the analysis levels a camera roll up to 20 deg (screening.metrics.MAX_ROLL_DEG)
+    # the analysis levels a camera roll up to 20 deg (screening.engine.metrics.MAX_ROLL_DEG)
     a = coach(standing(roll_deg=roll), luma=120.0, people=1)
     assert a.code == code
     if code == "level":

@@ -2,10 +2,10 @@
 import numpy as np
 import pytest
 
-from screening import geometry as g
-from screening.filtering import clean_track
-from screening.metrics import compute_series
-from screening.synthetic import SquatSpec, synthetic_squat
+from screening.core import geometry as g
+from screening.engine.filtering import clean_track
+from screening.engine.metrics import compute_series
+from screening.engine.synthetic import SquatSpec, synthetic_squat
 
 
 def test_fppa_sign_follows_the_midline_for_both_legs():

@@ -9,10 +9,10 @@ import subprocess
 
 import pytest
 
-from screening import content
+from screening.outputs import content
 from screening.batch import merge_pdfs
-from screening.example import example_result
-from screening.handout_pdf import handout_pdf, handout_slugs, take_home_pdf
+from screening.engine.example import example_result
+from screening.outputs.handout_pdf import handout_pdf, handout_slugs, take_home_pdf
 
 PDFTOTEXT = shutil.which("pdftotext")
 needs_poppler = pytest.mark.skipif(PDFTOTEXT is None, reason="pdftotext (poppler-utils) is not installed")
@@ -111,7 +111,7 @@ def test_workshop_page_links_the_guide_and_offers_take_home_sheets(tmp_path, mon
     from test_app import goto, no_errors, start
     from test_app_saved import create_workspace
 
-    from screening.store import Store
+    from screening.store.db import Store
 
     db = tmp_path / "kneescreen.sqlite3"
     monkeypatch.setenv("KNEESCREEN_DB", str(db))

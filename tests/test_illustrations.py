@@ -9,7 +9,7 @@ import xml.etree.ElementTree as ET
 import numpy as np
 import pytest
 
-from screening import content
+from screening.outputs import content
 
 sys.path.insert(0, str(content.CONTENT_DIR))
 from illustrations import feet, standing, valgus

@@ -1,6 +1,6 @@
 """The live mirror on synthetic squats, the WebRTC clock, the ICE setting, and a live session on a real clip.
 
-Synthetic squat (screening.synthetic): leg 420 px, hips 0.25 x 420 = 105 px lower at the bottom, so the
+Synthetic squat (screening.engine.synthetic): leg 420 px, hips 0.25 x 420 = 105 px lower at the bottom, so the
 hip-ankle line is sqrt(315^2 + 8.4^2) = 315.1 px long there; a knee placed for an FPPA of a degrees sits
 315.1 / 2 x tan(a / 2) px medial of it: 19.3 px (4.6% of the leg) for 14 deg, 42.2 px (10.0%) for 30 deg.
 """
@@ -14,10 +14,10 @@ import numpy as np
 import pytest
 
 from conftest import clip
-from screening.live import WARMUP_S, WINDOW_S, Clock
-from screening.mirror import RepCounter, live_values
-from screening.synthetic import SquatSpec, synthetic_squat
-from screening.track import Track
+from screening.live.session import WARMUP_S, WINDOW_S, Clock
+from screening.live.mirror import RepCounter, live_values
+from screening.engine.synthetic import SquatSpec, synthetic_squat
+from screening.core.track import Track
 
 
 def stream(track: Track, counter: RepCounter) -> list[dict]:
@@ -91,8 +91,8 @@ def test_live_session_on_a_real_clip_matches_the_offline_analysis(tmp_path):
     """Frames of a real squat clip, fed with jittered (variable) time stamps: the recording keeps those
     time stamps, the live rep counter finds the reps the offline analysis finds, at the same moments."""
     import av
-    from screening.live import LiveSession, Plan
-    from screening.live_bench import frames_of
+    from screening.live.session import LiveSession, Plan
+    from screening.live.bench import frames_of
     from screening.pipeline import load_model, run_analysis
     frames = frames_of(str(clip("front_dbsquat_kneeswell_10.mp4")), 640, 360, 30.0)
     rng = np.random.default_rng(0)

@@ -1,4 +1,4 @@
-"""Tests for screening.models against a local HTTP server (never the internet)."""
+"""Tests for screening.engine.models against a local HTTP server (never the internet)."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ from urllib.parse import urlparse
 
 import pytest
 
-from screening import models
-from screening.models import ModelError, ModelSpec, REGISTRY, TIERS, resolve_model
+from screening.engine import models
+from screening.engine.models import ModelError, ModelSpec, REGISTRY, TIERS, resolve_model
 
 SIZE = 300_000
 

@@ -16,7 +16,7 @@ import pytest
 
 from conftest import clip
 from screening.validation import PHONE_CLIPS, encode, ff, make_phone_clip, player_frame, upright_source
-from screening.video import decode, probe
+from screening.engine.video import decode, probe
 
 pytestmark = pytest.mark.clips
 
@@ -123,7 +123,7 @@ def test_clip_stored_turned_without_a_tag_is_turned_upright_with_a_note(upright_
 def test_the_direct_view_is_the_model_on_the_frame_itself(upright_clip):
     """TwoViewPose's first view must be the unmirrored frame: the same landmarks as the plain estimator."""
     from screening.pipeline import load_model
-    from screening.pose import PoseEstimator, TwoViewPose
+    from screening.engine.pose import PoseEstimator, TwoViewPose
     _, model = load_model("lite")
     frames = list(itertools.islice(decode(probe(upright_clip)), 3))
     with TwoViewPose(model) as two, PoseEstimator(model) as one:

@@ -5,11 +5,11 @@ import math
 
 import pytest
 
-from screening.assess import assess
-from screening.norms import FPPA_SDD_DEG
-from screening.progress import compare, measure_history, smallest_detectable_difference, typical_range
-from screening.result import Rating
-from screening.synthetic import SquatSpec, synthetic_squat
+from screening.engine.assess import assess
+from screening.engine.norms import FPPA_SDD_DEG
+from screening.engine.progress import compare, measure_history, smallest_detectable_difference, typical_range
+from screening.core.result import Rating
+from screening.engine.synthetic import SquatSpec, synthetic_squat
 
 
 def squat(left_peak: float, created: str = "2026-01-01T10:00:00+00:00", seed: int = 3):

@@ -7,10 +7,10 @@ import numpy as np
 import pytest
 
 from conftest import clip, ffmpeg
-from screening.errors import AnalysisError, VideoError
+from screening.core.errors import AnalysisError, VideoError
 from screening.pipeline import run_analysis
-from screening.result import Result
-from screening.video import probe
+from screening.core.result import Result
+from screening.engine.video import probe
 
 pytestmark = pytest.mark.clips
 

@@ -12,10 +12,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from screening import report_pdf as rp
-from screening.formatting import exercise, format_rating
-from screening.example import example_result
-from screening.result import TEST_LABELS, Note
+from screening.outputs import report_pdf as rp
+from screening.outputs.formatting import exercise, format_rating
+from screening.engine.example import example_result
+from screening.core.result import TEST_LABELS, Note
 
 PDFTOTEXT = shutil.which("pdftotext")
 PDFTOPPM = shutil.which("pdftoppm")
@@ -179,8 +179,8 @@ def test_no_legs_at_all(result, tmp_path):
 
 
 def test_single_leg_squat_with_warnings(stills, tmp_path):
-    from screening.assess import assess
-    from screening.synthetic import SquatSpec, synthetic_squat
+    from screening.engine.assess import assess
+    from screening.engine.synthetic import SquatSpec, synthetic_squat
     track, _ = synthetic_squat(SquatSpec(reps=3, depth=0.2, fppa_peak={"left": 15.0, "right": 5.0},
                                          stance="left", pelvic_drop_peak=7.0, noise_px=0.6, seed=3))
     r = assess(track, "single-leg-squat", sex="male", sport="climbing",

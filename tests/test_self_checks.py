@@ -5,15 +5,15 @@ import re
 import numpy as np
 import pytest
 
-from screening.assess import assess
-from screening.errors import AnalysisError
-from screening.formatting import format_rating, format_shift, primary_rating
-from screening.orientation import body_axis_deg, turn_to_upright
+from screening.engine.assess import assess
+from screening.core.errors import AnalysisError
+from screening.outputs.formatting import format_rating, format_shift, primary_rating
+from screening.engine.orientation import body_axis_deg, turn_to_upright
 from screening.pipeline import turned_info
-from screening.quality import check_capture
-from screening.synthetic import SquatSpec, synthetic_squat
-from screening.track import Track
-from screening.video import upright
+from screening.engine.quality import check_capture
+from screening.engine.synthetic import SquatSpec, synthetic_squat
+from screening.core.track import Track
+from screening.engine.video import upright
 
 
 def stored_turned(track: Track, quarter_turns_cw: int) -> Track:
@@ -59,7 +59,7 @@ def test_upside_down_track_is_refused_not_rated():
 
 
 def test_turned_info_swaps_the_picture_size_for_a_quarter_turn():
-    from screening.video import VideoInfo
+    from screening.engine.video import VideoInfo
     from fractions import Fraction
     info = VideoInfo("x.mp4", "h264", 1920, 1080, 0, Fraction(1, 30), np.arange(3), np.arange(1), 0.1, 30.0,
                      False, 720, 404)
@@ -135,7 +135,7 @@ def test_separation_ratios_come_from_the_direct_view_and_angles_from_both():
     track, _ = synthetic_squat(SquatSpec(depth=0.2, fppa_peak={"left": 5.0, "right": 5.0}))
     plain = assess(track, "squat")
     direct = Track(t=track.t, xy=track.xy.copy(), vis=track.vis, width=track.width, height=track.height)
-    from screening.landmarks import LEG
+    from screening.core.landmarks import LEG
     knees = [LEG["left"]["knee"], LEG["right"]["knee"]]
     ankles = [LEG["left"]["ankle"], LEG["right"]["ankle"]]
     # the direct view sees the knees 20% wider apart: knee separation x 1.2 about the knees' midpoint
@@ -153,7 +153,7 @@ def test_separation_ratios_come_from_the_direct_view_and_angles_from_both():
 
 def test_crossed_knees_give_no_ratio_to_rate():
     track, _ = synthetic_squat(SquatSpec(depth=0.2, fppa_peak={"left": 5.0, "right": 5.0}))
-    from screening.landmarks import LEG
+    from screening.core.landmarks import LEG
     k = [LEG["left"]["knee"], LEG["right"]["knee"]]
     xy = track.xy.copy()
     xy[:, k, 0] = xy[:, k[::-1], 0]        # left and right knee swapped: the knees cross in the picture
@@ -167,7 +167,7 @@ def test_crossed_knees_give_no_ratio_to_rate():
 
 def test_single_leg_squat_with_the_free_foot_lifted_is_not_refused():
     track, _ = synthetic_squat(SquatSpec(stance="right", depth=0.2))
-    from screening.landmarks import LEG
+    from screening.core.landmarks import LEG
     xy = track.xy.copy()
     hip, knee, ankle = (LEG["left"][p] for p in ("hip", "knee", "ankle"))
     xy[:, ankle, 1] = xy[:, knee, 1] - 5            # free (left) foot lifted behind: ankle above the knee
@@ -187,7 +187,7 @@ def test_a_clip_mixing_standing_and_lying_gets_no_turn():
 
 
 def test_two_views_of_different_people_are_not_averaged():
-    from screening.pose import combine
+    from screening.engine.pose import combine
     track, _ = synthetic_squat()
     one = (track.xy[0], track.vis[0])
     near = (track.xy[0] + 4.0, track.vis[0])

@@ -7,7 +7,7 @@ import time
 import pytest
 
 from screening import slots
-from screening.errors import AnalysisError, Cancelled
+from screening.core.errors import AnalysisError, Cancelled
 
 
 def test_at_most_n_run_and_the_queue_is_first_come_first_served():

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from screening.example import example_result
-from screening.result import Note, Result
-from screening.store import (LATEST_VERSION, SAVING_OFF, Store, StoreError, default_db_path, key_hash, migrate,
+from screening.engine.example import example_result
+from screening.core.result import Note, Result
+from screening.store.db import (LATEST_VERSION, SAVING_OFF, Store, StoreError, default_db_path, key_hash, migrate,
                              saving_enabled)
 
 

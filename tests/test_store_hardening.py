@@ -12,10 +12,10 @@ import zipfile
 
 import pytest
 
-import screening.store as store_mod
-from screening.example import example_result
-from screening.store import BUSY, SAVING_OFF, Store, StoreError, saving_enabled
-from screening.store_base import OLD_SCRYPT_N, SCRYPT_N, _passcode_hash
+import screening.store.db as store_mod
+from screening.engine.example import example_result
+from screening.store.db import BUSY, SAVING_OFF, Store, StoreError, saving_enabled
+from screening.store.base import OLD_SCRYPT_N, SCRYPT_N, _passcode_hash
 
 
 @pytest.fixture
@@ -222,6 +222,6 @@ def test_files_left_world_readable_by_an_older_version_are_tightened(store, ws, 
                                        ("darebee_skiers_lateral_hops_front_landing.mp4", "drop-jump"),
                                        ("darebee_shrimp_single_leg_squat_obliquefront.mp4", "single-leg-squat")])
 def test_every_real_result_passes_the_strict_check(analysed, name, test):
-    from screening.result_check import check_result
+    from screening.store.result_check import check_result
     result = analysed(name, test, make_video=False).result
     assert result.events and check_result(result.to_dict()) == result

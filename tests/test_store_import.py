@@ -6,10 +6,10 @@ import zipfile
 
 import pytest
 
-import screening.store as store_mod
-import screening.store_transfer as transfer
-from screening.example import example_result
-from screening.store import StoreError
+import screening.store.db as store_mod
+import screening.store.transfer as transfer
+from screening.engine.example import example_result
+from screening.store.db import StoreError
 from test_store_hardening import export, nothing_stored, store, ws, zipped  # noqa: F401 - fixtures, helpers
 
 XSS = ['<iframe srcdoc="<script>parent.document.title=1</script>">', "<svg><script>alert(1)</script></svg>"]

@@ -3,19 +3,19 @@ from __future__ import annotations
 
 import streamlit as st
 
-from screening.content import CONTENT_DIR
-from screening.norms import SOURCES
+from screening.outputs.content import CONTENT_DIR
+from screening.engine.norms import SOURCES
 
 ACCURACY = CONTENT_DIR / "accuracy.md"   # figures from python -m screening.validate
 
 
 def ref(*keys: str) -> str:
-    """A short in-text reference, e.g. (Nilstad 2021; Krosshaug 2016), for keys of screening.norms.SOURCES."""
+    """A short in-text reference, e.g. (Nilstad 2021; Krosshaug 2016), for keys of screening.engine.norms.SOURCES."""
     names = {"kneescreen": "KneeScreen"}
     short = [f"{names.get(k, k.rstrip('0123456789').capitalize())} {k[len(k.rstrip('0123456789')):]}".strip()
              for k in keys if k in SOURCES]
     return f"({'; '.join(short)})" if short else ""
-from screening.ratings import DISCLAIMER, MEASURES
+from screening.engine.ratings import DISCLAIMER, MEASURES
 
 WHAT = {
     "fppa": "the angle between the thigh line (hip to knee) and the shin line (knee to ankle) seen from the "

@@ -9,7 +9,8 @@ from typing import Any, Callable
 
 import streamlit as st
 
-from screening import slots, tempdirs
+from screening import slots
+from screening import tempdirs
 from screening.ui import state
 
 MAX_UPLOAD_MB = 200
@@ -19,7 +20,7 @@ STAGE_LABELS = {"queue": "Waiting for a free slot", "model": "Loading the pose m
                 "measure": "Measuring your knees", "video": "Drawing the annotated video",
                 "stills": "Drawing the stills", "report": "Writing the report", "done": "Finished"}
 
-from screening.errors import AnalysisError, Cancelled  # noqa: F401 - Cancelled is re-raised by callers
+from screening.core.errors import AnalysisError, Cancelled  # noqa: F401 - Cancelled is re-raised by callers
 from screening.pipeline import load_model, run_analysis
 
 
@@ -151,7 +152,7 @@ def ensure_model(tier: str, box: Any) -> tuple[str, str | None]:
     """Make sure the chosen pose model is on this machine, downloading it with a progress bar.
 
     Returns (tier to use, note): falls back to the built-in 'lite' model with a note when offline."""
-    from screening.models import ModelError, is_available, resolve_model
+    from screening.engine.models import ModelError, is_available, resolve_model
     if tier == "lite" or is_available(tier):
         return tier, None
     with box:

@@ -4,9 +4,9 @@ from __future__ import annotations
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from screening.metrics import SERIES_INFO
-from screening.norms import norm_for, plausible
-from screening.result import Event, Result
+from screening.engine.metrics import SERIES_INFO
+from screening.engine.norms import norm_for, plausible
+from screening.core.result import Event, Result
 
 LEG_COLOURS = {"left": "#2f7fd0", "right": "#c2569f"}
 BAND_FILL = {"typical": "rgba(46,160,67,0.13)", "watch": "rgba(240,160,20,0.18)",

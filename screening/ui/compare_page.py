@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from screening.formatting import SHIFT_WORDS
-from screening.progress import compare, fmt
-from screening.ratings import BAND_WORDS
-from screening.report_pdf import format_date, format_value, primary_rating
-from screening.result import TEST_LABELS
-from screening.store import SavedScreening
+from screening.outputs.formatting import SHIFT_WORDS
+from screening.engine.progress import compare, fmt
+from screening.engine.ratings import BAND_WORDS
+from screening.outputs.report_pdf import format_date, format_value, primary_rating
+from screening.core.result import TEST_LABELS
+from screening.store.db import SavedScreening
 from screening.ui import safe, saved, state
 
 TITLE = "Compare two screenings"

@@ -6,8 +6,8 @@ from typing import Callable
 
 import streamlit as st
 
-from screening import content
-from screening.handout_pdf import handout_pdf, handout_slugs
+from screening.outputs import content
+from screening.outputs.handout_pdf import handout_pdf, handout_slugs
 from screening.ui.timer_view import timer_widget
 
 SECTION_LABELS = {"learn": "Learn", "exercises": "Exercises"}

@@ -5,8 +5,8 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from screening.export import frames_csv_text
-from screening.report_pdf import build_pdf
+from screening.outputs.export import frames_csv_text
+from screening.outputs.report_pdf import build_pdf
 from screening.ui.state import Outputs
 
 

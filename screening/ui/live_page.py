@@ -15,8 +15,8 @@ import av
 import numpy as np
 import streamlit as st
 
-from screening.live import Clock, LiveSession, Plan
-from screening.result import TEST_LABELS, TESTS
+from screening.live.session import Clock, LiveSession, Plan
+from screening.core.result import TEST_LABELS, TESTS
 from screening.ui import analysis, screen, state
 
 log = logging.getLogger(__name__)

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from screening.formatting import format_rating, format_value
-from screening.ratings import MEASURES
-from screening.result import Rating, Result
+from screening.outputs.formatting import format_rating, format_value
+from screening.engine.ratings import MEASURES
+from screening.core.result import Rating, Result
 
 
 def _both_legs(key: str) -> bool:

@@ -6,13 +6,13 @@ from datetime import datetime, timedelta
 import plotly.graph_objects as go
 import streamlit as st
 
-from screening.formatting import shown_value
-from screening.norms import norm_for
-from screening.progress import NOT_RISK, compare, fmt, measure_history, typical_range
-from screening.ratings import BAND_COLOURS, BAND_WORDS, MEASURES
-from screening.report_pdf import format_date
-from screening.result import TEST_LABELS, TESTS
-from screening.store import SavedScreening
+from screening.outputs.formatting import shown_value
+from screening.engine.norms import norm_for
+from screening.engine.progress import NOT_RISK, compare, fmt, measure_history, typical_range
+from screening.engine.ratings import BAND_COLOURS, BAND_WORDS, MEASURES
+from screening.outputs.report_pdf import format_date
+from screening.core.result import TEST_LABELS, TESTS
+from screening.store.db import SavedScreening
 from screening.ui import safe, saved, state
 from screening.ui.charts import BAND_FILL, BAND_LINE
 

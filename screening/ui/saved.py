@@ -10,10 +10,10 @@ from pathlib import Path
 import streamlit as st
 
 from screening.batch import result_row
-from screening.ratings import BAND_WORDS
-from screening.report_pdf import format_date
-from screening.result import TEST_LABELS, Result
-from screening.store import SAVING_ENV, SAVING_OFF, Profile, SavedScreening, Store, StoreError, Workspace, default_db_path, \
+from screening.engine.ratings import BAND_WORDS
+from screening.outputs.report_pdf import format_date
+from screening.core.result import TEST_LABELS, Result
+from screening.store.db import SAVING_ENV, SAVING_OFF, Profile, SavedScreening, Store, StoreError, Workspace, default_db_path, \
     saving_enabled
 from screening.ui import safe, state
 from screening.ui.results import BAND_EDGE, BAND_WORD

@@ -5,8 +5,8 @@ import traceback
 
 import streamlit as st
 
-from screening.norms import norm_for
-from screening.result import TEST_LABELS, TESTS
+from screening.engine.norms import norm_for
+from screening.core.result import TEST_LABELS, TESTS
 from screening.ui import analysis, guide, state
 from screening.ui.results import example_outputs
 
@@ -85,7 +85,7 @@ def choose() -> None:
     norm = norm_for("fppa", test, sex)
     if norm is not None:
         st.caption(f"Norms used for the knee angle: {norm.text}.")
-    from screening.content import SPORTS
+    from screening.outputs.content import SPORTS
     sports = [None] + list(SPORTS)
     current = state.get(state.SPORT)
     sport = st.selectbox("Your sport, to tailor the examples", sports,
@@ -106,7 +106,7 @@ def film_guide() -> None:
 
 
 def _model_choice() -> str:
-    from screening.models import REGISTRY, TIERS, is_available
+    from screening.engine.models import REGISTRY, TIERS, is_available
     what = {"lite": "fast, built in, works offline", "full": "more accurate, slower",
             "heavy": "most accurate, slowest"}
 

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 
 import streamlit as st
 
-from screening.result import Result
+from screening.core.result import Result
 
 # Navigation: page objects registered by app.py (content pages switch into the screening).
 SCREEN_PAGE = "_screen_page"
@@ -20,7 +20,7 @@ STEPS = ("home", "choose", "guide", "upload")
 TEST = "test"                             # 'squat' | 'single-leg-squat' | 'drop-jump'
 LEG = "leg"                               # single-leg squat: 'left' | 'right' | None (detect)
 SEX = "sex"                               # 'female' | 'male' | None
-SPORT = "sport"                           # key of screening.content.SPORTS or None
+SPORT = "sport"                           # key of screening.outputs.content.SPORTS or None
 MODEL = "model"                           # 'lite' | 'full' | 'heavy'
 ERROR = "analysis_error"                  # dict(message, fix, code) of the last failed analysis
 NOTICE = "_notice"                        # a dict the analysis writes into when it is interrupted (see screen)
@@ -31,7 +31,7 @@ WORKSPACE_PAGE = "_workspace_page"
 PROGRESS_PAGE = "_progress_page"
 COMPARE_PAGE = "_compare_page"
 WORKSHOP_PAGE = "_workshop_page"
-WORKSPACE = "_workspace"                  # the open screening.store.Workspace, or absent
+WORKSPACE = "_workspace"                  # the open screening.store.db.Workspace, or absent
 NEW_KEY = "_workspace_new_key"            # a just-created workspace's key, shown until the user dismisses it
 WS_NOTICE = "_workspace_notice"           # (level, text) shown once on the next saved-data page
 PROFILE = "_profile_pick"                 # the profile last chosen on a saved-data page (its id)

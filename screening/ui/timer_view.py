@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from screening import content
+from screening.outputs import content
 from screening.ui.cues import cue_wav
 from screening.ui.timer import RepTimer, TimerConfig, TimerState
 

@@ -9,9 +9,9 @@ from pathlib import Path
 import streamlit as st
 
 from screening.batch import BatchItem, group_pdf, group_table, merge_pdfs, write_group_csv
-from screening.handout_pdf import take_home_pdf
-from screening.report_pdf import format_date
-from screening.store import Session, StoreError, Workspace
+from screening.outputs.handout_pdf import take_home_pdf
+from screening.outputs.report_pdf import format_date
+from screening.store.db import Session, StoreError, Workspace
 from screening.ui import safe, saved, state
 
 TITLE = "Workshop"

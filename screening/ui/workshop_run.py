@@ -9,12 +9,13 @@ from pathlib import Path
 
 import streamlit as st
 
-from screening import slots, tempdirs
+from screening import slots
+from screening import tempdirs
 from screening.batch import CANCELLED, BatchItem, run_batch
-from screening.errors import AnalysisError, Cancelled
-from screening.norms import norm_for
-from screening.result import TEST_LABELS, TESTS
-from screening.store import Participant, Session, StoreError, Workspace
+from screening.core.errors import AnalysisError, Cancelled
+from screening.engine.norms import norm_for
+from screening.core.result import TEST_LABELS, TESTS
+from screening.store.db import Participant, Session, StoreError, Workspace
 from screening.ui import analysis, safe, saved, state
 from screening.ui.workshop import LEGS, NONE, SEXES, match
 

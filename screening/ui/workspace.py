@@ -7,7 +7,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import streamlit as st
 
-from screening.store import StoreError, Workspace, saving_enabled
+from screening.store.db import StoreError, Workspace, saving_enabled
 from screening.ui import safe, saved, state
 
 TITLE = "My screenings"

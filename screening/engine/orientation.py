@@ -1,0 +1,65 @@
+"""Which way the person stands in the analysed frames, and whether the legs form a plausible chain."""
+from __future__ import annotations
+
+import numpy as np
+
+from screening.engine.filtering import VISIBILITY_MIN as VIS_MIN
+from screening.core.landmarks import INDEX, LEG, SIDES
+from screening.core.track import Track
+
+UPRIGHT_TOLERANCE_DEG = 45.0   # body axis within this of vertical (head up) counts as upright
+MIN_FRAMES = 5
+MIN_AGREEMENT = 0.8            # resultant length of the frames' directions: below, they disagree
+
+
+def _mid(track: Track, a: str, b: str) -> tuple[np.ndarray, np.ndarray]:
+    ia, ib = INDEX[a], INDEX[b]
+    ok = (track.vis[:, ia] >= VIS_MIN) & (track.vis[:, ib] >= VIS_MIN)
+    return (track.xy[:, ia] + track.xy[:, ib]) / 2, ok
+
+
+def body_axis_deg(track: Track) -> float:
+    """Median direction from the feet (or hips) to the shoulders, in degrees clockwise from 'up' in the
+    picture: about 0 standing upright, 180 upside down, 90 lying with the head to the right. NaN when
+    the body was not seen well enough, or when the frames disagree (a clip that mixes standing and lying,
+    e.g. squats then push-ups)."""
+    sh, ok_s = _mid(track, "left_shoulder", "right_shoulder")
+    an, ok_a = _mid(track, "left_ankle", "right_ankle")
+    hp, ok_h = _mid(track, "left_hip", "right_hip")
+    low = np.where(ok_a[:, None], an, hp)
+    ok = ok_s & (ok_a | ok_h) & track.present
+    if ok.sum() < MIN_FRAMES:
+        return float("nan")
+    v = sh[ok] - low[ok]
+    ang = np.arctan2(v[:, 0], -v[:, 1])          # image y points down
+    resultant = np.mean(np.exp(1j * ang))          # circular mean: 179 and -179 average to 180
+    if abs(resultant) < MIN_AGREEMENT:
+        return float("nan")
+    return float(np.degrees(np.angle(resultant)))
+
+
+def turn_to_upright(track: Track) -> int:
+    """Counter-clockwise turn (0, 90, 180 or 270 deg, the convention of video.upright) that stands the
+    person upright; 0 when they already are, or when it cannot be told."""
+    a = body_axis_deg(track)
+    if not np.isfinite(a) or abs(a) <= UPRIGHT_TOLERANCE_DEG:
+        return 0
+    # a body leaning clockwise by a (head to the right for a = 90) stands up after a counter-clockwise
+    # turn by a
+    return int(round(a / 90.0)) * 90 % 360
+
+
+def leg_chain_share(track: Track, frames: np.ndarray, both_legs: bool = True) -> float:
+    """Share of the given frames in which the hip is above the knee and the knee above the ankle in the
+    picture (what any upright stance, squat or landing shows from the front), on both sides, or with
+    both_legs=False on at least one (a single-leg squat's free foot may be lifted)."""
+    if len(frames) == 0:
+        return float("nan")
+    xy = track.xy[frames]
+    chains = []
+    for s in SIDES:
+        hy, ky, ay = (xy[:, LEG[s][p], 1] for p in ("hip", "knee", "ankle"))
+        with np.errstate(invalid="ignore"):
+            chains.append((hy < ky) & (ky < ay))
+    good = (chains[0] & chains[1]) if both_legs else (chains[0] | chains[1])
+    return float(good.mean())

@@ -1,0 +1,173 @@
+"""Bands, plain-language reasons and sources for each leg and measure, and the per-leg summary."""
+from __future__ import annotations
+
+import numpy as np
+
+from screening.outputs.formatting import SHIFT_WORDS, format_shift, format_value
+from screening.engine.norms import cite, norm_for
+from screening.core.result import Event, LegSummary, Rating
+
+MEASURES = {
+    # key: (label, unit, per-leg?, experimental?)
+    "fppa": ("Knee angle from the front (FPPA)", "deg", True, False),
+    "mkd": ("Knee shift over the foot, from standing", "% leg", True, False),
+    "kasr": ("Knee-to-ankle separation ratio", "", False, False),
+    "khsr": ("Knee-to-hip separation ratio", "", False, False),
+    "arch": ("Arch-collapse indicator", "% leg", True, True),
+    "pelvic_drop": ("Pelvic drop", "deg", False, False),
+    "trunk_lean": ("Trunk lean", "deg", False, False),
+}
+KNEE_MEASURES = ("fppa", "mkd")
+BAND_COLOURS = {"typical": "#2e7d32", "watch": "#f2a900", "marked": "#c62828", None: "#8a8a8a"}
+BAND_WORDS = {"typical": "Typical", "watch": "Watch", "marked": "Marked", None: "Not rated"}
+RELIABILITY_ORDER = {"good": 0, "fair": 1, "poor": 2}
+BAND_ORDER = {"typical": 0, "watch": 1, "marked": 2}
+SPREAD_LIMIT = {"fppa": 5.0, "mkd": 4.0, "kasr": 0.15, "khsr": 0.15, "arch": 3.0,
+                "pelvic_drop": 4.0, "trunk_lean": 4.0}
+
+DISCLAIMER = ("KneeScreen gives movement-quality feedback from a 2D video. It is not a diagnosis and it "
+              "cannot predict injury: in large studies of elite athletes, inward knee motion seen on video "
+              "did not identify who later injured an ACL. See a physiotherapist for pain, instability or "
+              "after an injury.")
+
+
+def value_text(key: str, v: float | None) -> str:
+    """A value inside a sentence: as everywhere else, with '% leg' spelled out and shifts as a size and a
+    direction."""
+    if key in SHIFT_WORDS:
+        return format_shift(key, v)
+    return format_value(v, MEASURES[key][1]).replace("% leg", "% of leg length")
+
+
+def _reason(key: str, band: str | None, value: float | None, leg: str, test: str) -> str:
+    where = "at landing" if test == "drop-jump" else "at the bottom of the movement"
+    val = value_text(key, value)
+    if band is None:
+        return f"Shown for information ({val}); this measure is not rated for this test."
+    text = {
+        "fppa": {"typical": f"The {leg} knee stays in line with hip and ankle {where} ({val}).",
+                 "watch": f"The {leg} knee moves inward a little more than typical {where} ({val}).",
+                 "marked": f"The {leg} knee moves clearly inward {where} ({val})."},
+        "mkd": {"typical": (f"The {leg} knee stays outside the foot line {where} (it moves {val} from "
+                            "standing)." if value is not None and value < 0 else
+                            f"The {leg} knee stays over the foot {where} (it moves {val} from standing)."),
+                "watch": f"The {leg} knee drifts toward the midline {where} ({val} from standing).",
+                "marked": f"The {leg} knee drifts well inside the foot {where} ({val} from standing)."},
+        "kasr": {"typical": f"The knees stay at least as wide as the ankles (ratio {val}).",
+                 "watch": f"The knees come a little closer together than the ankles (ratio {val}).",
+                 "marked": f"The knees come clearly closer together than the ankles (ratio {val})."},
+        "khsr": {"typical": f"The knees stay wide relative to the hips (ratio {val}).",
+                 "watch": f"The knees come somewhat closer than hip width (ratio {val}).",
+                 "marked": f"The knees come much closer than hip width (ratio {val})."},
+        "arch": {"typical": f"The {leg} ankle stays over the foot (experimental indicator, {val}).",
+                 "watch": f"The {leg} ankle rolls inward over the foot a little (experimental indicator, {val}).",
+                 "marked": f"The {leg} ankle rolls clearly inward over the foot (experimental indicator, {val})."},
+        "pelvic_drop": {"typical": f"The pelvis stays about level ({val}).",
+                        "watch": f"The pelvis drops somewhat on the free-leg side ({val}).",
+                        "marked": f"The pelvis drops clearly on the free-leg side ({val})."},
+        "trunk_lean": {"typical": f"The trunk stays upright ({val}).",
+                       "watch": f"The trunk leans somewhat sideways ({val}).",
+                       "marked": f"The trunk leans clearly sideways ({val})."},
+    }
+    return text[key][band]
+
+
+def _collect(events: list[Event], leg: str, key: str) -> tuple[list[float | None], list[str], list[str]]:
+    vals, rels, reasons = [], [], []
+    for ev in events:
+        for mv in ev.values.get(leg, []) + ev.values.get("both", []):
+            if mv.key == key:
+                vals.append(mv.value)
+                rels.append(mv.reliability)
+                reasons.append(mv.reliability_reason)
+    return vals, rels, reasons
+
+
+def rate_measure(events: list[Event], leg: str, key: str, test: str, sex: str | None) -> Rating | None:
+    label, unit, per_leg, experimental = MEASURES[key]
+    vals, rels, reasons = _collect(events, leg, key)
+    if not vals:
+        return None
+    usable = [v for v, r in zip(vals, rels) if v is not None and r != "poor"]
+    finite = [v for v in vals if v is not None]
+    value = float(np.median(usable)) if usable else (float(np.median(finite)) if finite else None)
+    spread = float(np.std(usable, ddof=1)) if len(usable) >= 2 else None
+    worst = max(rels, key=RELIABILITY_ORDER.get)
+    if usable:
+        reliability = "good" if all(r == "good" for r in rels if r != "poor") else "fair"
+        reason_rel = next((m for m, r in zip(reasons, rels) if r == "fair"), "clear view, moderate depth")
+        if len(usable) < len(vals):
+            reason_rel = f"{len(vals) - len(usable)} of {len(vals)} repetitions left out: " + \
+                next(m for m, r in zip(reasons, rels) if r == "poor")
+            reliability = "fair"
+    else:
+        reliability, reason_rel = "poor", next(m for m, r in zip(reasons, rels) if r == worst)
+    if spread is not None and spread > SPREAD_LIMIT[key]:
+        reliability = "fair" if reliability == "good" else reliability
+        reason_rel += f"; values vary from repetition to repetition (SD {spread:.1f})"
+    if experimental and reliability == "good":
+        reliability, reason_rel = "fair", "experimental proxy: no validated video measure of the arch exists"
+    norm = norm_for(key, test, sex)
+    band = None
+    if norm is not None and value is not None and reliability != "poor":
+        band = norm.band(value)
+    reason = _reason(key, band, value, leg, test)
+    if reliability == "poor" and norm is not None:
+        reason = f"Not rated: {reason_rel}."
+    return Rating(key=key, label=label, value=value, unit=unit, band=band, spread=spread,
+                  reliability=reliability, reliability_reason=reason_rel, reason=reason,
+                  norm=norm.text if norm else "no published norm for this measure in this test",
+                  sources=cite(norm.sources) if norm else [], experimental=experimental,
+                  per_event=vals)
+
+
+def _worst(bands: list[str | None]) -> str | None:
+    real = [b for b in bands if b]
+    return max(real, key=BAND_ORDER.get) if real else None
+
+
+def summarise_leg(events: list[Event], leg: str, test: str, sex: str | None) -> LegSummary:
+    """All ratings of one leg, the measure to lead with, the leg's band, and what to do next."""
+    keys = list(MEASURES)
+    ratings = [r for k in keys if (r := rate_measure(events, leg, k, test, sex)) is not None]
+    by_key = {r.key: r for r in ratings}
+    fppa, mkd = by_key.get("fppa"), by_key.get("mkd")
+    # Lead with the knee measure that is valid at this test and depth.
+    if fppa and fppa.reliability != "poor" and (test != "squat" or not mkd or fppa.reliability == "good"):
+        primary = fppa
+    elif mkd and mkd.reliability != "poor":
+        primary = mkd
+    else:
+        primary = by_key.get("kasr") or fppa or mkd
+    if primary is not None:
+        primary.primary = True
+    knee_band = _worst([by_key[k].band for k in KNEE_MEASURES if k in by_key])
+    arch = by_key.get("arch")
+    recs: list[str] = []
+    if knee_band in ("watch", "marked"):
+        recs += ["glute-programme", "clamshell"]
+        if test == "drop-jump":
+            recs.append("landing")
+    if arch and arch.band in ("watch", "marked"):
+        recs.append("short-foot")
+    if not recs:
+        recs = ["glute-programme"] + (["landing"] if test == "drop-jump" else [])
+    side = leg.capitalize()
+    if knee_band is None:
+        headline = f"{side} leg: the knee could not be rated reliably from this video."
+    elif primary is not None:
+        headline = f"{side} leg: {primary.reason[0].lower()}{primary.reason[1:]}"
+    else:
+        headline = f"{side} leg: {knee_band}."
+    meaning = {
+        "typical": "Your knee tracks within the range seen in healthy active people. Keep training hip and "
+                   "trunk strength to keep it that way.",
+        "watch": "Your knee drifts inward a little more than typical. This is common and trainable: hip "
+                 "(glute) strength and control work usually helps. Re-test in 4 to 6 weeks.",
+        "marked": "Your knee moves clearly inward. This is a movement pattern, not an injury, and it is "
+                  "trainable: start the glute and clamshell programme and re-test in 4 to 6 weeks. If you "
+                  "have knee pain or instability, see a physiotherapist.",
+        None: "Film again following the guide (front view, whole body and feet in frame) to get a rating.",
+    }[knee_band]
+    return LegSummary(leg=leg, band=knee_band, headline=headline, what_it_means=meaning,
+                      key_measure=primary.key if primary else "", ratings=ratings, recommendations=recs)

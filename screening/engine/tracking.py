@@ -1,0 +1,186 @@
+"""Video to landmark track: decode and run pose in parallel clip segments, keeping frames for drawing."""
+from __future__ import annotations
+
+import os
+import queue
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import cv2
+import numpy as np
+
+from screening.core.errors import Cancelled
+from screening.core.landmarks import N_LANDMARKS
+from screening.engine.pose import PoseEstimator, TwoViewPose, combine
+from screening.core.track import Track
+from screening.engine.video import VideoInfo, decode, segments
+
+Progress = Callable[[str, float, str], None]
+JPEG_QUALITY = 85
+SKIPPED = "skipped"         # a frame the pose model did not run on (see pose_stride)
+N_SAMPLES = 4              # frames kept to count people
+SKIP_DECODE_EXTS = (".mp4", ".mov", ".m4v")   # containers whose packet and frame time stamps agree
+
+
+def default_workers() -> int:
+    return max(1, min(4, os.cpu_count() or 1))
+
+
+def pose_stride(test: str, fps: float) -> int:
+    """Run the pose model on every frame for landings (fast: contact lasts a few frames), and on every
+    second frame for squats filmed at 24 fps or more. A squat repetition takes 1-3 s and the clean-up
+    low-pass filter removes everything above 5 Hz, so sampling at 12-15 Hz or faster loses nothing it
+    keeps; the frames in between get landmarks by linear interpolation (marked pose_run = 0)."""
+    return 2 if test in ("squat", "single-leg-squat") and fps >= 24 else 1
+
+
+@dataclass
+class PoseRun:
+    track: Track
+    pts: np.ndarray                    # (T,) packet timestamps, frame order
+    luma: np.ndarray                   # (T,) mean brightness 0..255
+    samples: list[np.ndarray] = field(default_factory=list)   # a few frames, to count people in
+    frames_dir: Path | None = None     # JPEGs named <pts>.jpg, for the annotated video
+    seconds: float = 0.0
+
+
+def frame_file(frames_dir: Path, pts: int) -> Path:
+    return frames_dir / f"{int(pts)}.jpg"
+
+
+class _Worker(threading.Thread):
+    """Takes clip segments from a shared queue; each segment gets its own decoder and landmarker."""
+
+    def __init__(self, info, model, todo, frames_dir, stop, sample_pts, stride=1, symmetric=True):
+        super().__init__(daemon=True)
+        self.info, self.model, self.todo, self.frames_dir = info, model, todo, frames_dir
+        self.stop, self.sample_pts = stop, sample_pts
+        self.stride, self.symmetric = stride, symmetric
+        self.rows: list[tuple] = []
+        self.samples: list[np.ndarray] = []
+        self.error: BaseException | None = None
+
+    def run(self) -> None:
+        try:
+            while not self.stop.is_set():
+                try:
+                    seg = self.todo.get_nowait()
+                except queue.Empty:
+                    return
+                self._segment(seg)
+        except BaseException as e:  # reported by the caller
+            self.error = e
+            self.stop.set()
+
+    def _needed(self, start_pts):
+        """pts -> whether the frame will be measured (or kept as a sample); None: every frame is."""
+        if self.stride == 1 or self.info.path.suffix.lower() not in SKIP_DECODE_EXTS:
+            return None
+        pts = self.info.shown_pts
+        shown = set(pts.tolist())
+        first = 0 if start_pts is None else int(np.searchsorted(pts, start_pts))
+        return lambda p: (p not in shown or p in self.sample_pts
+                          or (int(np.searchsorted(pts, p)) - first) % self.stride == 0)
+
+    def _segment(self, seg) -> None:
+        with (TwoViewPose(self.model) if self.symmetric else PoseEstimator(self.model)) as est:
+            for k, fr in enumerate(decode(self.info, *seg, threads=False, need=self._needed(seg[0]))):
+                if self.stop.is_set():
+                    return
+                measured = k % self.stride == 0 and fr.decoded   # not decoded: only in a damaged clip
+                if not measured:
+                    det = direct = SKIPPED
+                elif self.symmetric:
+                    direct, mirrored = est.detect_views(fr.rgb, fr.t)
+                    det = combine(direct, mirrored)
+                else:
+                    det = direct = est.detect(fr.rgb, fr.t)
+                luma = float(fr.rgb[::8, ::8].mean()) if measured else np.nan   # skipped: never converted
+                if self.frames_dir is not None and measured:     # only measured frames are drawn
+                    ok, buf = cv2.imencode(".jpg", cv2.cvtColor(fr.rgb, cv2.COLOR_RGB2BGR),
+                                           [cv2.IMWRITE_JPEG_QUALITY, JPEG_QUALITY])
+                    if ok:
+                        frame_file(self.frames_dir, fr.pts).write_bytes(buf.tobytes())
+                if fr.pts in self.sample_pts and fr.decoded:
+                    self.samples.append(fr.rgb)
+                self.rows.append((fr.pts, fr.t, det, luma, direct))
+
+
+def _interpolate_skipped(t: np.ndarray, xy: np.ndarray, vis: np.ndarray, ran: np.ndarray) -> None:
+    """Fill frames the model skipped from their two analysed neighbours (only when both saw a person)."""
+    idx = np.flatnonzero(ran)
+    for i in np.flatnonzero(~ran):
+        k = np.searchsorted(idx, i)
+        if k == 0 or k == len(idx):
+            continue
+        a, b = idx[k - 1], idx[k]
+        if not (np.isfinite(xy[a]).all() and np.isfinite(xy[b]).all()):
+            continue
+        w = (t[i] - t[a]) / (t[b] - t[a]) if t[b] > t[a] else 0.5
+        xy[i] = (1 - w) * xy[a] + w * xy[b]
+        vis[i] = np.minimum(vis[a], vis[b])
+
+
+def run_pose(info: VideoInfo, model: bytes, *, workers: int | None = None, frames_dir: Path | None = None,
+             progress: Progress | None = None, should_cancel: Callable[[], bool] | None = None,
+             stride: int = 1, symmetric: bool = True) -> PoseRun:
+    """Landmarks for every decoded frame. The clip's segments (see video.segments) run in parallel
+    threads (MediaPipe and the decoder release the GIL), each with its own decoder and landmarker;
+    the result does not depend on the number of threads."""
+    t0 = time.perf_counter()
+    if frames_dir is not None:
+        frames_dir.mkdir(parents=True, exist_ok=True)
+    segs = segments(info)
+    todo: queue.Queue = queue.Queue()
+    for seg in segs:
+        todo.put(seg)
+    idx = np.linspace(0, len(info.pts) - 1, N_SAMPLES + 2)[1:-1].astype(int)
+    sample_pts = set(int(p) for p in info.pts[idx])
+    stop = threading.Event()
+    n_workers = max(1, min(workers or default_workers(), len(segs)))
+    ws = [_Worker(info, model, todo, frames_dir, stop, sample_pts, stride, symmetric) for _ in range(n_workers)]
+    for w in ws:
+        w.start()
+    total = max(1, info.n_packets)
+    while any(w.is_alive() for w in ws):
+        time.sleep(0.1)
+        done = sum(len(w.rows) for w in ws)
+        if progress:
+            progress("pose", min(done / total, 1.0), f"Finding the body: frame {done} of {total}")
+        if should_cancel and should_cancel():
+            stop.set()
+            for w in ws:
+                w.join()
+            raise Cancelled()
+    for w in ws:
+        w.join()
+        if w.error is not None:
+            raise w.error
+    rows = sorted((r for w in ws for r in w.rows), key=lambda r: r[0])
+    # keep one row per timestamp (segments never overlap, but be safe)
+    rows = [r for i, r in enumerate(rows) if i == 0 or r[0] != rows[i - 1][0]]
+    n = len(rows)
+    xy = np.full((n, N_LANDMARKS, 2), np.nan)
+    vis = np.zeros((n, N_LANDMARKS))
+    direct_xy, direct_vis = xy.copy(), vis.copy()
+    ran = np.array([r[2] is not SKIPPED for r in rows], dtype=bool)
+    for i, (_, _, det, _, direct) in enumerate(rows):
+        if det is not None and det is not SKIPPED:
+            xy[i], vis[i] = det
+        if direct is not None and direct is not SKIPPED:
+            direct_xy[i], direct_vis[i] = direct
+    t = np.array([r[1] for r in rows])
+    _interpolate_skipped(t, xy, vis, ran)
+    _interpolate_skipped(t, direct_xy, direct_vis, ran)
+    track = Track(t=t, xy=xy, vis=vis, width=info.work_width, height=info.work_height)
+    track.extra["pose_run"] = ran
+    track.extra["direct"] = Track(t=t, xy=direct_xy, vis=direct_vis, width=info.work_width,
+                                  height=info.work_height)   # the unmirrored view alone: for the ratios
+    samples = [s for w in ws for s in w.samples]
+    if progress:
+        progress("pose", 1.0, f"Body found in {int(track.present.sum())} of {n} frames")
+    return PoseRun(track, np.array([r[0] for r in rows], dtype=np.int64),
+                   np.array([r[3] for r in rows]), samples, frames_dir, time.perf_counter() - t0)

@@ -1,0 +1,1 @@
+"""Outputs of a Result: annotated video and stills, PDF reports and handouts, CSV, text formatting, content pages."""

@@ -1,0 +1,212 @@
+"""Printable one-page PDFs made from the content Markdown: an exercise handout per programme, and a
+participant's take-home sheet (their result and the exercises recommended for it). fpdf2, no Streamlit.
+
+Layout and fonts are report_pdf's (DejaVu when installed, else sanitised core Helvetica); the words are the
+pages' own, picked by each page's ``handout:`` front matter (see screening.outputs.content.handout_sections).
+"""
+from __future__ import annotations
+
+import logging
+import re
+from pathlib import Path
+
+from fpdf.enums import XPos, YPos
+
+from screening.outputs import content
+from screening.outputs.formatting import format_date, format_rating, primary_rating, recommendations
+from screening.outputs.report_pdf import NOT_A_DIAGNOSIS, _md, _Report, band_word
+from screening.core.result import TEST_LABELS, Result
+
+logging.getLogger("fpdf.svg").setLevel(logging.ERROR)  # arrowheads (<marker>) are skipped quietly
+
+PHYSIO = "See a physiotherapist for pain, instability or after an injury."
+SIZES = ((10.5, 62.0), (10.0, 58.0), (9.5, 52.0), (9.0, 46.0), (8.5, 40.0), (8.0, 34.0), (7.5, 0.0), (7.0, 0.0))
+_ITALIC = re.compile(r"(?<!\*)\*(?!\*)([^*\n]+)(?<!\*)\*(?!\*)")
+_LIST = re.compile(r"^\s*(?:([-*])|(\d+)\.)\s+(.*)$")
+
+
+def handout_slugs() -> list[str]:
+    """Pages that have a printable handout, in menu order."""
+    return [p.slug for p in content.list_pages() if p.handout]
+
+
+def inline(pdf: _Report, text: str) -> str:
+    """Markdown inline text for fpdf2's markdown: **bold** kept, *italic* dropped, other markers neutralised."""
+    text = _ITALIC.sub(r"\1", text)
+    return "**".join(_md(pdf.t(part)) for part in text.split("**"))
+
+
+def _write(pdf: _Report, text: str, size: float, indent: float = 0.0, bold: bool = False) -> None:
+    pdf.font(size, bold)
+    pdf.set_x(pdf.l_margin + indent)
+    pdf.multi_cell(pdf.w - pdf.r_margin - pdf.get_x(), size * 0.46, inline(pdf, text), markdown=True, align="L",
+                   new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
+
+def _table(pdf: _Report, rows: list[list[str]], size: float) -> None:
+    pdf.font(size * 0.95)
+    with pdf.table(text_align="LEFT", line_height=size * 0.5, first_row_as_headings=True,
+                   padding=0.8, markdown=True) as table:
+        for cells in rows:
+            row = table.row()
+            for cell in cells:
+                row.cell(inline(pdf, cell))
+    pdf.ln(1)
+
+
+def markdown(pdf: _Report, text: str, size: float) -> None:
+    """A small Markdown subset: paragraphs, '-'/'1.' lists, '###' headings and pipe tables."""
+    para: list[str] = []
+    table: list[list[str]] = []
+
+    def flush() -> None:
+        if para:
+            _write(pdf, " ".join(para), size)
+            pdf.ln(0.8)
+            para.clear()
+        if table:
+            _table(pdf, table, size)
+            table.clear()
+
+    for line in text.splitlines():
+        item = _LIST.match(line)
+        if line.strip().startswith("|"):
+            cells = [c.strip() for c in line.strip().strip("|").split("|")]
+            if not all(set(c) <= set("-: ") for c in cells):
+                table.append(cells)
+            continue
+        if not line.strip() or item or line.startswith("#"):
+            flush()
+        if line.startswith("#"):
+            _write(pdf, line.lstrip("#").strip(), size, bold=True)
+        elif item:
+            mark = "\u2022" if item.group(1) else f"{item.group(2)}."
+            _write(pdf, f"{mark} {item.group(3)}", size, indent=2.5)
+        elif line.strip():
+            para.append(line.strip())
+    flush()
+
+
+def _heading(pdf: _Report, text: str, size: float) -> None:
+    pdf.ln(1.2)
+    pdf.font(size + 1.6, True, (23, 120, 74))
+    pdf.cell(0, (size + 1.6) * 0.5, pdf.t(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.ln(0.6)
+
+
+def _start(title: str, kicker: str) -> _Report:
+    pdf = _Report()
+    pdf.set_title(pdf.t(title))
+    pdf.set_author("KneeScreen")
+    pdf.set_margins(13, 11, 13)
+    pdf.set_auto_page_break(True, margin=10)
+    pdf.add_page()
+    pdf.font(8, color=(95, 95, 95))
+    pdf.cell(0, 4, pdf.t(kicker), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.font(18, True)
+    pdf.multi_cell(0, 8, pdf.t(title), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    return pdf
+
+
+def _closing(pdf: _Report, size: float, extra: str = "") -> None:
+    pdf.ln(2)
+    pdf.set_fill_color(245, 245, 245)
+    pdf.set_draw_color(120, 120, 120)
+    pdf.font(size)
+    words = extra if "physiotherapist" in extra else extra + PHYSIO
+    text = f"**{_md(pdf.t(NOT_A_DIAGNOSIS))}** {_md(pdf.t(words.strip()))}"
+    pdf.multi_cell(0, size * 0.46, text, border=1, fill=True, padding=1.5, markdown=True,
+                   new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
+
+def _one_page(render) -> bytes:
+    """Try the sizes from large to small; the first layout that fits on one page wins."""
+    pdf = None
+    for size, image_h in SIZES:
+        pdf = render(size, image_h)
+        if pdf.pages_count == 1:
+            break
+    while pdf.pages_count > 1:  # even the smallest did not fit: keep page 1 rather than hand over two
+        pdf.pages.pop(pdf.pages_count)
+        pdf.page = pdf.pages_count
+    return bytes(pdf.output())
+
+
+def _image(pdf: _Report, path: Path | None, height: float) -> None:
+    if path is None or height <= 0 or not path.is_file():
+        return
+    try:
+        info = pdf.image(str(path), x=pdf.l_margin, h=height, keep_aspect_ratio=True)
+    except Exception:  # noqa: BLE001 - a drawing fpdf2 cannot read must not stop the handout
+        return
+    pdf.set_y(pdf.get_y() + (0 if info is None else 1.5))
+
+
+def handout_image(page: content.Page) -> Path | None:
+    """The first picture inside the handout's sections (shown at the top of the sheet)."""
+    names = {h for h in page.handout if not h.startswith("@")}
+    heading = ""
+    for block in content.page_blocks(page):
+        if block.kind == "text" and block.text.startswith("## "):
+            heading = block.text.splitlines()[0][3:].strip()
+        if block.kind == "image" and heading in names:
+            return block.path
+    return None
+
+
+def handout_pdf(slug: str) -> bytes:
+    """The one-page handout of an exercise page (KeyError for an unknown page, ValueError if it has none)."""
+    page = content.get_page(slug)
+    if not page.handout:
+        raise ValueError(f"the page {slug!r} has no handout (no 'handout:' front matter)")
+    sections, picture = content.handout_sections(page), handout_image(page)
+    refs = [ln[2:].split(")")[0] + ")" for ln in content.sources(page).splitlines() if ln.startswith("- ")]
+
+    def render(size: float, image_h: float) -> _Report:
+        pdf = _start(page.title, "KneeScreen exercise handout")
+        _write(pdf, page.summary, size + 0.5)
+        pdf.ln(1)
+        _image(pdf, picture, image_h)
+        for heading, text in sections:
+            _heading(pdf, heading, size)
+            markdown(pdf, text, size)
+        pdf.ln(1)
+        pdf.para("Sources: " + "; ".join(refs), size - 1.5, color=(95, 95, 95))
+        _closing(pdf, size, "Stop any exercise that hurts. ")
+        return pdf
+
+    return _one_page(render)
+
+
+def take_home_pdf(result: Result, name: str = "") -> bytes:
+    """A participant's one-page take-home sheet: their result per leg and the recommended exercises."""
+    recs = recommendations(result)
+    test = TEST_LABELS.get(result.test, result.test)
+
+    def render(size: float, _image_h: float) -> _Report:
+        pdf = _start(f"Your knee screening{': ' + name if name else ''}", "KneeScreen take-home sheet")
+        _write(pdf, f"{test}, {format_date(result.created)}. This describes how your knees moved in this clip: "
+                    "movement quality, not an injury forecast.", size)
+        _heading(pdf, "Your result", size)
+        for side, leg in result.legs.items():
+            r = primary_rating(leg)
+            value = f"{r.label} {format_rating(r)}" if r else "no rated measure"
+            headline = re.sub(rf"^{side} leg:\s*", "", leg.headline, flags=re.IGNORECASE)
+            _write(pdf, f"- **{side.capitalize()} leg: {band_word(r.band if r else None)}** ({value}): "
+                        f"{headline}", size, indent=1)
+        _heading(pdf, "Your exercises", size)
+        if not recs:
+            _write(pdf, "Nothing was flagged. Keep doing a team warm-up such as FIFA 11+ or Knee Control.", size)
+        for slug, sides in recs:
+            page = content.get_page(slug)
+            dose = next((t for h, t in content.handout_sections(page) if t.startswith("**Dose:**")), "")
+            _write(pdf, f"**{page.title}** ({' and '.join(sides)} leg): {page.summary}", size)
+            if dose:
+                _write(pdf, dose, size, indent=3)
+            pdf.ln(0.8)
+        _write(pdf, "Step-by-step instructions and a handout for each exercise are in the KneeScreen app under "
+                    "Exercises. Film yourself again in 4-6 weeks, same test, same camera spot, to see a trend.", size)
+        _closing(pdf, size, result.disclaimer + " ")
+        return pdf
+
+    return _one_page(render)

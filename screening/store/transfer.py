@@ -1,0 +1,167 @@
+"""Export a profile as one zip (Results, optionally videos and stills) and import it into a workspace."""
+from __future__ import annotations
+
+import io
+import json
+import time
+import zipfile
+import zlib
+from datetime import datetime
+
+from screening.store.result_check import MAX_TEXT, ResultInvalid, check_result
+from screening.store.base import (_ENTRY, EXPORT_FORMAT, MAX_IMPORT_BYTES, MAX_IMPORT_ENTRIES, MAX_IMPORTS_PER_DAY,
+                         MAX_JSON_BYTES, MAX_WORKSPACE_BYTES, SAVING_OFF, StoreError, _name, _new_id, _now,
+                         saving_enabled)
+from screening.store.files import TooLarge
+
+ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, OSError, ValueError,
+              NotImplementedError, RuntimeError)      # corrupt, truncated, encrypted or oddly compressed
+REFUSED = "Import refused: profile.json is not a valid KneeScreen export ({})."
+CORRUPT = "Import refused: the zip file is damaged ({}). Nothing was imported; export the profile again."
+DAY_S = 24 * 3600
+
+
+class TransferMixin:
+    """Workspace methods that move a profile in and out (validated, no path from the zip is trusted)."""
+
+    def export_profile(self, profile_id: str, include_videos: bool = False) -> bytes:
+        """A zip: profile.json (the profile and each screening's Result), plus videos and stills if asked.
+        Damaged records are left out."""
+        prof, items = self.profile(profile_id), [s for s in self.screenings(profile_id) if s.result is not None]
+        buf, entries = io.BytesIO(), []
+        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+            for i, s in enumerate(items, 1):
+                e = {"created": s.created, "note": s.note, "result": s.result.to_dict(), "video": None, "keyframes": []}
+                if include_videos and s.video:
+                    e["video"] = f"media/{i}/video{s.video.suffix.lower()}"
+                    z.write(s.video, e["video"])
+                for j, (label, path) in enumerate(s.keyframes if include_videos else [], 1):
+                    name = f"media/{i}/still_{j}{path.suffix.lower()}"
+                    z.write(path, name)
+                    e["keyframes"].append([label, name])
+                entries.append(e)
+            z.writestr("profile.json", json.dumps({"format": EXPORT_FORMAT, "version": 1, "profile": {
+                "name": prof.name, "created": prof.created}, "screenings": entries}, allow_nan=False))
+        return buf.getvalue()
+
+    def import_profile(self, zip_bytes: bytes) -> str:
+        """Import an exported profile as a new profile of this workspace; refuses anything unexpected.
+
+        Every Result is validated strictly first. The media are then copied (counting the bytes actually
+        written) into folders no record points to yet, and the profile with all its screenings is published
+        in one transaction: a failure or a kill at any point leaves nothing visible (the orphan folders are
+        swept when the store is next opened)."""
+        if not saving_enabled():
+            raise StoreError(SAVING_OFF)
+        if len(zip_bytes) > MAX_IMPORT_BYTES:
+            raise StoreError("This file is too large to import.")
+        self._import_allowed()
+        try:
+            z = zipfile.ZipFile(io.BytesIO(zip_bytes))
+        except ZIP_ERRORS:
+            raise StoreError("This is not a KneeScreen profile export (not a zip file).") from None
+        with z:
+            name, entries = self._read_manifest(z)
+            budget = [min(MAX_IMPORT_BYTES, MAX_WORKSPACE_BYTES - self.usage())]
+            sids, staged, published = [], [], False
+            prof_id, created = _new_id(), _now()
+            try:
+                for e, result in entries:
+                    sids.append(_new_id())
+                    video = (e["video"], _member(z, e["video"])) if e.get("video") else None
+                    frames = [(label, (ref, _member(z, ref))) for label, ref in e.get("keyframes") or []]
+                    if budget[0] < 0:
+                        raise TooLarge()
+                    staged.append((sids[-1], e, result, *self._stage(sids[-1], video, frames, budget)))
+                with self.store._write() as c:
+                    self._room_for_profile(c)
+                    c.execute("INSERT INTO profiles VALUES (?, ?, ?, ?)", (prof_id, self.id, name, created))
+                    for sid, e, result, video_rel, frames in staged:
+                        self._insert(c, sid, prof_id, result, result.to_json(indent=None), video_rel, frames,
+                                     e.get("note") or "", e.get("created"))
+                    c.execute("INSERT INTO events VALUES (?, 'import', '', ?)", (self.id, time.time()))
+                published = True
+            except TooLarge:
+                raise StoreError(f"Import refused: it would write more than "
+                                 f"{min(MAX_IMPORT_BYTES, MAX_WORKSPACE_BYTES) / 1e9:.1f} GB, or more than this "
+                                 "workspace has room for. Nothing was imported.") from None
+            except ZIP_ERRORS as err:
+                raise StoreError(CORRUPT.format(type(err).__name__)) from None
+            finally:
+                if not published:
+                    for sid in sids:
+                        self._remove_media(sid)
+        return prof_id
+
+    def _import_allowed(self) -> None:
+        with self.store._connect() as c:
+            n = c.execute("SELECT COUNT(*) FROM events WHERE workspace_id = ? AND kind = 'import' AND created > ?",
+                          (self.id, time.time() - DAY_S)).fetchone()[0]
+        if n >= MAX_IMPORTS_PER_DAY:
+            raise StoreError(f"This workspace has imported {n} profiles in the last 24 hours, the most allowed. "
+                             "Try again tomorrow.")
+
+    def _read_manifest(self, z: zipfile.ZipFile) -> tuple[str, list]:
+        """The profile name and [(entry, validated Result)] of profile.json; raises StoreError."""
+        try:
+            infos = z.infolist()
+        except ZIP_ERRORS as err:
+            raise StoreError(CORRUPT.format(type(err).__name__)) from None
+        names = {i.filename for i in infos}
+        bad = [n for n in names if n != "profile.json" and not _ENTRY.match(n)]
+        if bad or len(infos) > MAX_IMPORT_ENTRIES or len(names) != len(infos):
+            raise StoreError(f"Import refused: unexpected entries in the zip ({', '.join(sorted(bad)[:3])[:200]}).")
+        if "profile.json" not in names:
+            raise StoreError("Import refused: the zip has no profile.json.")
+        try:
+            with z.open("profile.json") as fh:
+                raw = fh.read(MAX_JSON_BYTES + 1)
+        except ZIP_ERRORS as err:
+            raise StoreError(CORRUPT.format(type(err).__name__)) from None
+        if len(raw) > MAX_JSON_BYTES:
+            raise StoreError("Import refused: profile.json is too large.")
+        try:
+            meta = json.loads(raw)
+            if not isinstance(meta, dict) or meta.get("format") != EXPORT_FORMAT:
+                raise ResultInvalid("not a KneeScreen profile export")
+            name = _name(meta["profile"]["name"])
+            screenings = meta["screenings"]
+            if not isinstance(screenings, list) or len(screenings) > MAX_IMPORT_ENTRIES:
+                raise ResultInvalid("screenings should be a list")
+            used, entries = set(), []
+            for i, e in enumerate(screenings, 1):
+                if not isinstance(e, dict) or set(e) - {"created", "note", "result", "video", "keyframes"}:
+                    raise ResultInvalid(f"screening {i} has unexpected fields")
+                _check_entry(e, i, names, used)
+                entries.append((e, check_result(e["result"])))
+        except ResultInvalid as err:
+            raise StoreError(REFUSED.format(str(err)[:160])) from None
+        except (ValueError, TypeError, KeyError, AttributeError, RecursionError, StoreError) as err:
+            raise StoreError(REFUSED.format(type(err).__name__)) from None
+        return name, entries
+
+
+def _check_entry(e: dict, i: int, names: set[str], used: set[str]) -> None:
+    """The entry's date, note and media references; each zip member may be used once only."""
+    where = f"screening {i}"
+    if not isinstance(e.get("created", ""), str) or len(e.get("created") or "") > 40:
+        raise ResultInvalid(f"{where}: the date should be a short text")
+    if e.get("created"):
+        datetime.fromisoformat(e["created"])
+    if not isinstance(e.get("note", ""), str) or len(e.get("note") or "") > MAX_TEXT:
+        raise ResultInvalid(f"{where}: the note should be a short text")
+    frames = e.get("keyframes") or []
+    if not isinstance(frames, list) or len(frames) > 50 or not all(
+            isinstance(f, list) and len(f) == 2 and isinstance(f[0], str) and len(f[0]) <= 200 for f in frames):
+        raise ResultInvalid(f"{where}: keyframes should be [label, file] pairs")
+    refs = ([e["video"]] if e.get("video") else []) + [ref for _, ref in frames]
+    for ref in refs:
+        if not isinstance(ref, str) or ref not in names or ref == "profile.json" or ref in used:
+            raise ResultInvalid(f"{where}: a media file is missing or used twice")
+        used.add(ref)
+    if e.get("video") and "/video." not in e["video"] or any("/still_" not in ref for _, ref in frames):
+        raise ResultInvalid(f"{where}: a media file has the wrong kind")
+
+
+def _member(z: zipfile.ZipFile, ref: str):
+    return lambda: z.open(ref)
