@@ -5,6 +5,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from conftest import REPO, VIDEOS
 from streamlit.testing.v1 import AppTest
 
 from screening.engine.example import example_result
@@ -13,8 +14,8 @@ from screening.core.result import TESTS
 from screening.ui import guide, state
 from screening.ui.results import BAND_WORD
 
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
-CLIPS = Path(__file__).resolve().parents[2] / "shared" / "videos"
+APP = str(REPO / "app.py")
+CLIPS = VIDEOS
 CLIP = CLIPS / "front_dbsquat_kneeswell_10.mp4"
 
 

@@ -5,11 +5,12 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import REPO
 
 from screening.outputs import content
 from screening.engine.norms import SOURCES
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = REPO
 BODY = {p.slug: p.body for p in content.list_pages()}
 
 

@@ -13,9 +13,10 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from conftest import REPO, VIDEOS
 
-ROOT = Path(__file__).resolve().parents[1]
-CLIPS = Path(__file__).resolve().parents[2] / "shared" / "videos"
+ROOT = REPO
+CLIPS = VIDEOS
 CLIP = CLIPS / "front_dbsquat_kneeswell_10.mp4"
 CHROMIUM = os.environ.get("KNEESCREEN_CHROMIUM", "/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
