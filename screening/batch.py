@@ -19,11 +19,10 @@ from typing import Callable, Iterable, Sequence
 
 from screening.core.errors import AnalysisError
 from screening.outputs.export import csv_cell
-from screening.engine.ratings import BAND_WORDS
 from screening.outputs.pdf_merge import merge_pdfs  # noqa: F401 - the group PDF, re-exported
 from screening.core.result import TEST_LABELS, Result
+from screening.core.vocab import BAND_WORDS, VIDEO_EXTS, format_rating
 
-VIDEO_EXTS = (".mp4", ".mov", ".webm", ".avi", ".m4v")
 RESULT_COLUMNS = ["test", "left_band", "right_band", "left_measure", "left_value", "right_measure",
                   "right_value", "capture_problems"]
 GROUP_COLUMNS = ["name", "file", "status"] + RESULT_COLUMNS + ["message", "folder"]
@@ -216,7 +215,7 @@ def _pool(batch: list[BatchItem], options: dict, n: int, finish, stop: Callable[
 # ----- the group table -----------------------------------------------------------------------------
 def result_row(result: Result | None) -> dict:
     """The group-table columns a Result fills: test, bands, key numbers per leg, capture problems."""
-    from screening.outputs.formatting import format_rating as format_value, primary_rating
+    from screening.outputs.formatting import primary_rating
     row = dict.fromkeys(RESULT_COLUMNS, "")
     if result is None:
         return row
@@ -228,7 +227,7 @@ def result_row(result: Result | None) -> dict:
         row[f"{leg}_band"] = BAND_WORDS[summary.band]
         rating = primary_rating(summary)
         if rating is not None:
-            row[f"{leg}_measure"], row[f"{leg}_value"] = rating.label, format_value(rating)
+            row[f"{leg}_measure"], row[f"{leg}_value"] = rating.label, format_rating(rating)
     row["capture_problems"] = "; ".join(n.message for n in result.warnings)
     return row
 

@@ -7,8 +7,7 @@ import time
 from pathlib import Path
 
 from screening.core.errors import AnalysisError, Cancelled
-from screening.outputs.formatting import format_rating
-from screening.engine.ratings import BAND_WORDS
+from screening.core.vocab import BAND_WORDS, format_rating
 from screening.core.result import TEST_LABELS, TESTS, Result
 
 

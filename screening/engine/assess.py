@@ -10,14 +10,13 @@ from screening.core.errors import AnalysisError
 from screening.engine.filtering import clean_track
 from screening.core.landmarks import EXPORT_POINTS, LEG, SIDES
 from screening.engine.metrics import compute_series
-from screening.outputs.formatting import format_value
 from screening.engine.norms import FPPA_IMPOSSIBLE_DEG, PLAUSIBLE, norm_for, plausible
 from screening.engine.ratings import DISCLAIMER, summarise_leg, value_text
 from screening.core.result import (SCHEMA_VERSION, Event, MeasureValue, ModelMeta, Note, Result, Series, VideoMeta)
 from screening.core.track import Track
+from screening.core.vocab import VIS_MIN, format_value
 
 THIGH_GOOD, THIGH_FAIR = 0.75, 0.6     # thigh length seen / standing: FPPA validity limits
-VIS_MIN = 0.5
 
 
 def detect_stance(track: Track) -> str:

@@ -4,8 +4,8 @@ from __future__ import annotations
 import numpy as np
 
 from screening.core.track import Track
+from screening.core.vocab import VIS_MIN
 
-VISIBILITY_MIN = 0.5        # MediaPipe visibility below this: the point is treated as missing
 MAX_GAP_S = 0.2             # gaps up to this long are bridged by interpolation, longer ones stay empty
 CUTOFF_HZ = {"squat": 5.0, "single-leg-squat": 5.0, "drop-jump": 10.0}
 ORDER = 4                   # 4th-order zero-lag Butterworth (two passes of a 2nd-order design)
@@ -16,7 +16,7 @@ def cutoff_for(test: str, fps: float) -> float:
     return float(min(CUTOFF_HZ.get(test, 6.0), 0.4 * fps))
 
 
-def mask_low_visibility(xy: np.ndarray, vis: np.ndarray, threshold: float = VISIBILITY_MIN) -> np.ndarray:
+def mask_low_visibility(xy: np.ndarray, vis: np.ndarray, threshold: float = VIS_MIN) -> np.ndarray:
     out = xy.copy()
     out[vis < threshold] = np.nan
     return out
@@ -74,7 +74,7 @@ def lowpass(x: np.ndarray, t: np.ndarray, cutoff_hz: float) -> np.ndarray:
     return out
 
 
-def clean_track(track: Track, test: str, *, visibility_min: float = VISIBILITY_MIN,
+def clean_track(track: Track, test: str, *, visibility_min: float = VIS_MIN,
                 max_gap_s: float = MAX_GAP_S, cutoff_hz: float | None = None) -> Track:
     """Mask, gap-fill and low-pass every landmark coordinate; returns a new Track."""
     fc = cutoff_hz or cutoff_for(test, track.fps or 30.0)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from screening.engine.filtering import VISIBILITY_MIN as VIS_MIN
+from screening.core.vocab import VIS_MIN
 from screening.core.landmarks import INDEX, LEG, SIDES
 from screening.core.track import Track
 

@@ -5,10 +5,10 @@ import math
 from dataclasses import dataclass, field
 from typing import Iterable
 
-from screening.outputs.formatting import SHIFT_WORDS, format_shift, shown_value
 from screening.engine.norms import FPPA_SDD_DEG, norm_for
 from screening.engine.ratings import MEASURES
 from screening.core.result import Rating, Result
+from screening.core.vocab import SHIFT_WORDS, format_shift, shown_value
 
 #: Short names used in sentences ("Your left knee angle fell ...").
 SHORT_NAMES = {"fppa": "knee angle", "mkd": "knee shift over the foot",

@@ -9,6 +9,7 @@ from screening.engine.metrics import standing_frames
 from screening.engine.orientation import leg_chain_share
 from screening.core.result import Note
 from screening.core.track import Track
+from screening.core.vocab import VIS_MIN
 
 MIN_FRAMES = 15
 MIN_DURATION_S = 1.0
@@ -17,7 +18,6 @@ DARK_LUMA = 40.0            # mean brightness (0-255) under which a clip counts 
 SIDE_VIEW_RATIO = 0.33      # shoulder width / torso length below this: side view (front ~0.65-1.0,
 OBLIQUE_RATIO = 0.58        # 45-degree oblique ~0.42-0.57, side 0.04-0.23 on the test clips); below: oblique
 LANDING_FPS = 50.0
-VIS_MIN = 0.5
 MIN_LEG_CHAIN = 0.5        # share of standing frames with hip above knee above ankle on both sides
 
 FIX_FRONT = "Film from the front: phone at knee-to-hip height, 2-4 m away, square to you, whole body in frame."

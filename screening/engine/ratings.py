@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from screening.outputs.formatting import SHIFT_WORDS, format_shift, format_value
 from screening.engine.norms import cite, norm_for
 from screening.core.result import Event, LegSummary, Rating
+from screening.core.vocab import BAND_ORDER, SHIFT_WORDS, format_shift, format_value
 
 MEASURES = {
     # key: (label, unit, per-leg?, experimental?)
@@ -18,10 +18,7 @@ MEASURES = {
     "trunk_lean": ("Trunk lean", "deg", False, False),
 }
 KNEE_MEASURES = ("fppa", "mkd")
-BAND_COLOURS = {"typical": "#2e7d32", "watch": "#f2a900", "marked": "#c62828", None: "#8a8a8a"}
-BAND_WORDS = {"typical": "Typical", "watch": "Watch", "marked": "Marked", None: "Not rated"}
 RELIABILITY_ORDER = {"good": 0, "fair": 1, "poor": 2}
-BAND_ORDER = {"typical": 0, "watch": 1, "marked": 2}
 SPREAD_LIMIT = {"fppa": 5.0, "mkd": 4.0, "kasr": 0.15, "khsr": 0.15, "arch": 3.0,
                 "pelvic_drop": 4.0, "trunk_lean": 4.0}
 

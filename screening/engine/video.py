@@ -13,10 +13,10 @@ import cv2
 import numpy as np
 
 from screening.core.errors import VideoError
+from screening.core.vocab import VIDEO_EXTS
 
 log = logging.getLogger(__name__)
 
-EXTENSIONS = (".mp4", ".mov", ".webm", ".avi", ".m4v")
 MAX_SIDE = 720              # long side of the frames the pose model and the annotated video use
 MAX_DURATION_S = 180.0
 FIX_FORMAT = "Use a video straight from your phone's camera (mp4, mov, webm, avi or m4v)."
@@ -90,8 +90,8 @@ def probe(path: str | Path, max_side: int = MAX_SIDE) -> VideoInfo:
     path = Path(path)
     if not path.exists():
         raise VideoError(f"File not found: {path}", "not_found", "Check the file name.")
-    if path.suffix.lower() not in EXTENSIONS:
-        raise VideoError(f"'{path.name}' is not a supported video type ({', '.join(EXTENSIONS)}).",
+    if path.suffix.lower() not in VIDEO_EXTS:
+        raise VideoError(f"'{path.name}' is not a supported video type ({', '.join(VIDEO_EXTS)}).",
                          "bad_type", FIX_FORMAT)
     if path.stat().st_size == 0:
         raise VideoError(f"'{path.name}' is empty (0 bytes).", "empty", "Record or export the video again.")

@@ -7,8 +7,9 @@ import numpy as np
 
 from screening.core.landmarks import INDEX
 from screening.engine.metrics import MAX_ROLL_DEG, camera_roll
-from screening.engine.quality import (DARK_LUMA, OBLIQUE_RATIO, VIS_MIN, _feet_in_frame, _legs_visible, view_ratio)
+from screening.engine.quality import (DARK_LUMA, OBLIQUE_RATIO, _feet_in_frame, _legs_visible, view_ratio)
 from screening.core.track import Track
+from screening.core.vocab import VIS_MIN
 
 # Every limit comes from the capture checks the analysis applies afterwards (screening/engine/quality.py,
 # screening/engine/metrics.py): the coach says "ready" only when the clip would pass them without a warning.

@@ -6,14 +6,13 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
-from screening.outputs.annotate import _bgr
 from screening.engine.assess import THIGH_FAIR
 from screening.engine.events import BOTTOM_SHARE, MIN_REP_DEPTH, REP_EDGE_SHARE
 from screening.core.landmarks import LEG, OTHER, SIDES
 from screening.engine.metrics import compute_series
 from screening.engine.norms import norm_for
-from screening.engine.ratings import BAND_COLOURS
 from screening.core.track import Track
+from screening.core.vocab import BAND_COLOURS, bgr
 
 KEYS = ("depth",) + tuple(f"{m}_{s}_{u}" for m, u in (("fppa", "deg"), ("mkd", "pct")) for s in SIDES) + \
     tuple(f"thigh_{s}" for s in SIDES)
@@ -130,7 +129,7 @@ def draw_legs(img: np.ndarray, xy: np.ndarray, values: dict[str, float], counter
         if not np.isfinite(np.concatenate([hip, knee, ankle])).all():
             continue
         band = leg_band(counter, values, side)
-        col = _bgr(BAND_COLOURS[band])
+        col = bgr(BAND_COLOURS[band])
         P = [tuple(int(round(c)) for c in q) for q in (hip, knee, ankle)]
         inside = counter.knee_inside(values.get(f"mkd_{side}_pct"))
         any_inside |= inside

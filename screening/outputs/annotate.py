@@ -12,19 +12,12 @@ import cv2
 import numpy as np
 
 from screening.engine.assess import THIGH_FAIR
-from screening.outputs.formatting import format_shift
 from screening.core.landmarks import CONNECTIONS, EXPORT_POINTS, SIDES
 from screening.engine.norms import FPPA_IMPOSSIBLE_DEG, norm_for, plausible
-from screening.engine.ratings import BAND_COLOURS
 from screening.core.result import TEST_LABELS, Result
+from screening.core.vocab import BAND_COLOURS, bgr, format_shift
 
 PREFETCH = 6                # frames read and drawn ahead of the encoder
-
-
-def _bgr(hex_colour: str) -> tuple[int, int, int]:
-    h = hex_colour.lstrip("#")
-    r, g, b = (int(h[i:i + 2], 16) for i in (0, 2, 4))
-    return b, g, r
 
 
 class Painter:
@@ -90,7 +83,7 @@ class Painter:
                     continue
                 v, band, valid = self.leg_state(i, side)
                 text, alt_band = self._leg_text(i, side, v, valid)
-                col = _bgr(BAND_COLOURS[band if valid else alt_band])
+                col = bgr(BAND_COLOURS[band if valid else alt_band])
                 if not valid:   # knee-over-foot view: a plumb line up from the ankle
                     top = np.array([ankle[0], knee[1] - 0.15 * abs(ankle[1] - knee[1])])
                     cv2.line(img, P(ankle), P(top), (255, 255, 255), th, cv2.LINE_AA)

@@ -13,9 +13,10 @@ from pathlib import Path
 from fpdf.enums import XPos, YPos
 
 from screening.outputs import content
-from screening.outputs.formatting import format_date, format_rating, primary_rating, recommendations
-from screening.outputs.report_pdf import NOT_A_DIAGNOSIS, _md, _Report, band_word
+from screening.outputs.formatting import primary_rating, recommendations
+from screening.outputs.report_pdf import NOT_A_DIAGNOSIS, _md, _Report
 from screening.core.result import TEST_LABELS, Result
+from screening.core.vocab import BAND_WORD, format_date, format_rating
 
 logging.getLogger("fpdf.svg").setLevel(logging.ERROR)  # arrowheads (<marker>) are skipped quietly
 
@@ -192,7 +193,7 @@ def take_home_pdf(result: Result, name: str = "") -> bytes:
             r = primary_rating(leg)
             value = f"{r.label} {format_rating(r)}" if r else "no rated measure"
             headline = re.sub(rf"^{side} leg:\s*", "", leg.headline, flags=re.IGNORECASE)
-            _write(pdf, f"- **{side.capitalize()} leg: {band_word(r.band if r else None)}** ({value}): "
+            _write(pdf, f"- **{side.capitalize()} leg: {BAND_WORD[r.band if r else None]}** ({value}): "
                         f"{headline}", size, indent=1)
         _heading(pdf, "Your exercises", size)
         if not recs:

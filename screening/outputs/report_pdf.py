@@ -16,10 +16,9 @@ from fpdf import FPDF
 from fpdf.enums import MethodReturnValue, XPos, YPos
 from fpdf.fonts import FontFace
 
-from screening.outputs.formatting import exercise, format_date, format_rating, primary_rating, recommendations, sources_used
+from screening.outputs.formatting import exercise, primary_rating, recommendations, sources_used
 from screening.core.result import TEST_LABELS, Result
-
-format_value = format_rating  # the name other modules import
+from screening.core.vocab import BAND_COLOURS, BAND_WORD, format_date, format_rating, rgb, tint
 
 TITLE = "KneeScreen movement screening report"
 EXAMPLE_BANNER = "EXAMPLE \u2014 synthetic data"
@@ -32,13 +31,8 @@ FONT_CANDIDATES: list[tuple[str, str]] = [
     ("/usr/share/fonts/TTF/DejaVuSans.ttf", "/usr/share/fonts/TTF/DejaVuSans-Bold.ttf"),
 ]
 
-# Band -> (light fill, strong border/heading colour, word shown)
-BAND_STYLE = {
-    "typical": ((222, 241, 214), (46, 125, 50), "TYPICAL"),
-    "watch": ((253, 236, 196), (191, 120, 0), "WATCH"),
-    "marked": ((249, 214, 210), (183, 28, 28), "MARKED"),
-    None: ((232, 232, 232), (110, 110, 110), "NOT RATED"),
-}
+# Band -> (light fill, strong border/heading colour, word shown), from the one palette in core.vocab
+BAND_STYLE = {band: (tint(colour, 0.12), rgb(colour), BAND_WORD[band]) for band, colour in BAND_COLOURS.items()}
 INK = (25, 25, 25)
 GREY = (95, 95, 95)
 WHITE = (255, 255, 255)
@@ -166,7 +160,7 @@ def _header(pdf: _Report, result: Result, sc: _Scale) -> None:
     pdf.para(f"{model}.   {norms}.   {video}.", sc.small, color=GREY)
     if result.example:
         pdf.ln(1.2)
-        pdf.set_fill_color(191, 120, 0)
+        pdf.set_fill_color(*BAND_STYLE["watch"][1])
         pdf.font(sc.body + 2, True, (255, 255, 255))
         pdf.cell(0, 7, pdf.t(f"{EXAMPLE_BANNER}: no real person was filmed"), fill=True, align="C",
                  new_x=XPos.LMARGIN, new_y=YPos.NEXT)
@@ -191,7 +185,7 @@ def _verdicts(pdf: _Report, result: Result, sc: _Scale) -> None:
     blocks = []
     for leg in legs:
         p = primary_rating(leg)
-        key = (f"Key measure: {p.label} {format_value(p)} (reliability {p.reliability})" if p else "")
+        key = (f"Key measure: {p.label} {format_rating(p)} (reliability {p.reliability})" if p else "")
         blocks.append([
             (f"{leg.leg.upper()} LEG \u2014 {band_word(leg.band)}", sc.body + 3, True, BAND_STYLE.get(leg.band, BAND_STYLE[None])[1]),
             (leg.headline, sc.body + 1, True, INK),
@@ -313,7 +307,7 @@ def _table(pdf: _Report, result: Result, sc: _Scale) -> None:
                 band = "not rated" if r.band is None else r.band
                 style = FontFace(emphasis="BOLD" if r.primary else None, size_pt=sc.small,
                                  fill_color=BAND_STYLE.get(r.band, BAND_STYLE[None])[0])
-                row.cell(pdf.t(f"{format_value(r)}  {band}\nreliability {r.reliability}"), style=style)
+                row.cell(pdf.t(f"{format_rating(r)}  {band}\nreliability {r.reliability}"), style=style)
             row.cell(pdf.t(shorten(first.norm)), style=FontFace(size_pt=sc.tiny + 0.8, fill_color=WHITE))
     pdf.font(sc.tiny, color=GREY)
     pdf.cell(0, sc.tiny * 0.5, pdf.t("Bold: the measure each leg's verdict leads with. Values are medians over "

@@ -23,7 +23,6 @@ MAX_IMPORTS_PER_DAY = 20                # profile imports per workspace per 24 h
 MAX_GUESSES, GUESS_WINDOW_S = 5, 15 * 60   # wrong leader passcodes per workshop per window
 BUSY = ("The database is busy with another user's save. Nothing was changed: please try again in a "
         "moment.")
-VIDEO_SUFFIXES = (".mp4", ".mov", ".webm", ".avi", ".m4v")
 STILL_SUFFIXES = (".png", ".jpg", ".jpeg")
 STATUSES = ("pending", "running", "ok", "failed", "interrupted", "cancelled")
 _ENTRY = re.compile(r"^media/\d{1,5}/(video|still_\d{1,3})\.[a-z0-9]{2,4}$")

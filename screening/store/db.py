@@ -16,9 +16,10 @@ from pathlib import Path
 from typing import BinaryIO, Callable, Iterator, Sequence
 
 from screening.core.result import Result
+from screening.core.vocab import VIDEO_EXTS
 from screening.store.result_check import ResultInvalid, check_result
 from screening.store.base import (BUSY, DB_ENV, MAX_WORKSPACE_BYTES, SAVING_ENV, SAVING_OFF,  # noqa: F401 (re-exported)
-                         STATUSES, STILL_SUFFIXES, VIDEO_SUFFIXES, Participant, Profile, SavedScreening, Session,
+                         STATUSES, STILL_SUFFIXES, Participant, Profile, SavedScreening, Session,
                          StoreError, _name, _new_id, _now, default_db_path, key_hash, saving_enabled)
 from screening.store.files import TooLarge, copy_private, private_dir, private_file, sweep_orphans, tree_size
 from screening.store.schema import LATEST_VERSION, MIGRATIONS, migrate  # noqa: F401 (re-exported)
@@ -173,7 +174,7 @@ class Workspace(SessionsMixin, TransferMixin):
         written. Raises TooLarge past it."""
         folder = self.media_dir / sid
         video_rel, frames = None, []
-        jobs = ([("video", video, VIDEO_SUFFIXES, ".mp4")] if video else []) + \
+        jobs = ([("video", video, VIDEO_EXTS, ".mp4")] if video else []) + \
             [(f"still_{i}", src, STILL_SUFFIXES, ".png") for i, (_, src) in enumerate(keyframes, 1)]
         for stem, (name, opener), allowed, default in jobs:
             suffix = Path(name).suffix.lower() if Path(name).suffix.lower() in allowed else default

@@ -11,10 +11,11 @@ import streamlit as st
 
 from screening import slots
 from screening import tempdirs
+from screening.core.vocab import VIDEO_EXTS
 from screening.ui import state
 
 MAX_UPLOAD_MB = 200
-VIDEO_TYPES = ["mp4", "mov", "webm", "avi", "m4v"]
+VIDEO_TYPES = [ext.lstrip(".") for ext in VIDEO_EXTS]    # as the file uploader wants them
 STAGE_LABELS = {"queue": "Waiting for a free slot", "model": "Loading the pose model", "decode": "Reading the video", "probe": "Reading the video",
                 "pose": "Finding your joints", "assess": "Measuring your knees",
                 "measure": "Measuring your knees", "video": "Drawing the annotated video",

@@ -7,11 +7,10 @@ from plotly.subplots import make_subplots
 from screening.engine.metrics import SERIES_INFO
 from screening.engine.norms import norm_for, plausible
 from screening.core.result import Event, Result
+from screening.core.vocab import BAND_COLOURS, rgba
 
 LEG_COLOURS = {"left": "#2f7fd0", "right": "#c2569f"}
-BAND_FILL = {"typical": "rgba(46,160,67,0.13)", "watch": "rgba(240,160,20,0.18)",
-             "marked": "rgba(215,50,60,0.14)"}
-BAND_LINE = {"typical": "#2e9e43", "watch": "#d98a00", "marked": "#d7323c", None: "#8a94a3"}
+BAND_FILL = {band: rgba(colour, 0.15) for band, colour in BAND_COLOURS.items()}
 EVENT_LINE = "rgba(120,130,145,0.85)"
 
 
@@ -42,7 +41,7 @@ def _shade(fig: go.Figure, measure: str, result: Result, row: int, lo: float, hi
         fig.add_hrect(y0=y0, y1=y1, fillcolor=BAND_FILL[band], line_width=0, layer="below", row=row, col=1,
                       exclude_empty_subplots=False,
                       annotation_text=band, annotation_position="top left",
-                      annotation_font=dict(size=10, color=BAND_LINE[band]))
+                      annotation_font=dict(size=10, color=BAND_COLOURS[band]))
     return norm.text
 
 
@@ -156,7 +155,7 @@ def skeleton(result: Result, frame: int, title: str = "") -> go.Figure | None:
         band = result.legs[leg].band if leg in result.legs else None
         xs, ys = zip(*[p(f"{leg}_{part}") for part in LEG_CHAIN])
         fig.add_scatter(x=xs, y=ys, mode="lines+markers", name=f"{leg.capitalize()} leg",
-                        line=dict(color=BAND_LINE[band], width=5), marker=dict(size=8),
+                        line=dict(color=BAND_COLOURS[band], width=5), marker=dict(size=8),
                         hovertemplate=f"{leg} %{{x:.0f}}, %{{y:.0f}} px<extra></extra>")
     xs_all = [xy[0] for seq in pts.values() for xy in seq if xy and xy[0] is not None]
     ys_all = [xy[1] for seq in pts.values() for xy in seq if xy and xy[1] is not None]

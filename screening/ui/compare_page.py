@@ -3,11 +3,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from screening.outputs.formatting import SHIFT_WORDS
 from screening.engine.progress import compare, fmt
-from screening.engine.ratings import BAND_WORDS
-from screening.outputs.report_pdf import format_date, format_value, primary_rating
+from screening.outputs.formatting import primary_rating
 from screening.core.result import TEST_LABELS
+from screening.core.vocab import BAND_WORDS, SHIFT_WORDS, format_date, format_rating
 from screening.store.db import SavedScreening
 from screening.ui import safe, saved, state
 
@@ -35,7 +34,7 @@ def _column(i: int, s: SavedScreening) -> None:
                    f"pose model {r.model.tier}")
         for leg, summary in r.legs.items():
             key = primary_rating(summary)
-            number = f"  \n{safe.md(key.label)}: **{format_value(key)}**" if key is not None and key.value is not None else ""
+            number = f"  \n{safe.md(key.label)}: **{format_rating(key)}**" if key is not None and key.value is not None else ""
             st.markdown(f"**{safe.md(leg.capitalize())} leg** &nbsp; {saved.pill(summary.band)}{number}", unsafe_allow_html=True)
         if s.keyframes:
             labels = [label for label, _ in s.keyframes]

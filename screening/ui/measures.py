@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from screening.outputs.formatting import format_rating, format_value
 from screening.engine.ratings import MEASURES
 from screening.core.result import Rating, Result
+from screening.core.vocab import format_rating, format_value
 
 
 def _both_legs(key: str) -> bool:

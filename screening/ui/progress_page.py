@@ -6,15 +6,14 @@ from datetime import datetime, timedelta
 import plotly.graph_objects as go
 import streamlit as st
 
-from screening.outputs.formatting import shown_value
 from screening.engine.norms import norm_for
 from screening.engine.progress import NOT_RISK, compare, fmt, measure_history, typical_range
-from screening.engine.ratings import BAND_COLOURS, BAND_WORDS, MEASURES
-from screening.outputs.report_pdf import format_date
+from screening.engine.ratings import MEASURES
 from screening.core.result import TEST_LABELS, TESTS
+from screening.core.vocab import BAND_COLOURS, BAND_WORDS, format_date, shown_value
 from screening.store.db import SavedScreening
 from screening.ui import safe, saved, state
-from screening.ui.charts import BAND_FILL, BAND_LINE
+from screening.ui.charts import BAND_FILL
 
 TITLE = "Progress"
 INTRO = "One measure over your saved screenings: is the change bigger than a re-test can vary by?"
@@ -67,7 +66,7 @@ def chart(history: list[tuple], key: str, test: str, sex: str | None) -> go.Figu
         y1 = rng[1] if rng[1] is not None else hi
         fig.add_hrect(y0=y0, y1=y1, fillcolor=BAND_FILL["typical"], line_width=0, layer="below",
                       annotation_text="typical range", annotation_position="top left",
-                      annotation_font=dict(size=11, color=BAND_LINE["typical"]))
+                      annotation_font=dict(size=11, color=BAND_COLOURS["typical"]))
     fig.add_scatter(
         x=[c for c, *_ in pts], y=ys, mode="lines+markers", name=_label(key),
         line=dict(color="#8a94a3", width=1.5, dash="dot"),

@@ -4,15 +4,12 @@ from __future__ import annotations
 import streamlit as st
 
 from screening.core.result import TEST_LABELS, LegSummary, Rating, Result
+from screening.core.vocab import BAND_COLOURS, BAND_WORD, format_rating, rgba
 from screening.ui import charts, state
 from screening.ui.exports import csv_bytes, pdf_bytes
-from screening.outputs.formatting import format_rating
 from screening.ui.measures import measures_table
 
-BAND_WORD = {"typical": "TYPICAL", "watch": "WATCH", "marked": "MARKED", None: "NOT RATED"}
-BAND_EDGE = {"typical": "#23813a", "watch": "#b86e00", "marked": "#c62832", None: "#6b7480"}
-BAND_TINT = {"typical": "rgba(46,158,67,0.08)", "watch": "rgba(224,144,0,0.10)",
-             "marked": "rgba(215,50,60,0.09)", None: "rgba(138,148,163,0.08)"}
+BAND_TINT = {band: rgba(colour, 0.09) for band, colour in BAND_COLOURS.items()}
 BAND_MEANING = {"typical": "within the typical range", "watch": "a little more inward than typical",
                 "marked": "clearly more inward than typical", None: "could not be rated from this video"}
 
@@ -30,7 +27,7 @@ def example_outputs(sex: str | None = None, sport: str | None = None) -> state.O
 
 def _card_css(legs: dict[str, LegSummary]) -> None:
     css = "".join(
-        f".st-key-verdict-{leg} {{border-left: 8px solid {BAND_EDGE[s.band]} !important;"
+        f".st-key-verdict-{leg} {{border-left: 8px solid {BAND_COLOURS[s.band]} !important;"
         f" background: {BAND_TINT[s.band]}; border-radius: 0.6rem;}}"
         for leg, s in legs.items())
     st.html(f"<style>{css}</style>")
@@ -43,7 +40,7 @@ def _primary(summary: LegSummary) -> Rating | None:
 def verdict_card(leg: str, summary: LegSummary) -> None:
     """One leg: band word in its colour, the key number, the headline and what it means."""
     with st.container(key=f"verdict-{leg}", border=True):
-        pill = (f'<span style="background:{BAND_EDGE[summary.band]};color:#fff;padding:0.15rem 0.7rem;'
+        pill = (f'<span style="background:{BAND_COLOURS[summary.band]};color:#fff;padding:0.15rem 0.7rem;'
                 f'border-radius:1rem;font-size:0.95rem;font-weight:700;letter-spacing:0.04em;'
                 f'vertical-align:middle">{BAND_WORD[summary.band]}</span>')
         st.markdown(f"#### {leg.capitalize()} leg &nbsp; {pill}", unsafe_allow_html=True)

@@ -10,13 +10,11 @@ from pathlib import Path
 import streamlit as st
 
 from screening.batch import result_row
-from screening.engine.ratings import BAND_WORDS
-from screening.outputs.report_pdf import format_date
 from screening.core.result import TEST_LABELS, Result
+from screening.core.vocab import BAND_COLOURS, BAND_WORD, BAND_WORDS, format_date
 from screening.store.db import SAVING_ENV, SAVING_OFF, Profile, SavedScreening, Store, StoreError, Workspace, default_db_path, \
     saving_enabled
 from screening.ui import safe, state
-from screening.ui.results import BAND_EDGE, BAND_WORD
 
 OFF_TEXT = (f"**{SAVING_OFF}.** This is a public demo link, so nothing can be saved here: no workspaces, "
             "profiles or workshop sessions. Screening itself works as usual, and you can download your "
@@ -136,7 +134,7 @@ def gate(title: str, intro: str = "") -> Workspace | None:
 
 def pill(band: str | None, text: str | None = None) -> str:
     """A band as the results page shows it: the word on its colour."""
-    return (f'<span style="background:{BAND_EDGE[band]};color:#fff;padding:0.1rem 0.6rem;border-radius:1rem;'
+    return (f'<span style="background:{BAND_COLOURS[band]};color:#fff;padding:0.1rem 0.6rem;border-radius:1rem;'
             f'font-size:0.85rem;font-weight:700;letter-spacing:0.03em;white-space:nowrap">'
             f'{text or BAND_WORD[band]}</span>')
 
@@ -146,7 +144,7 @@ def band_style(value) -> str:
     band = BAND_BY_WORD.get(value, "none")
     if band == "none":
         return ""
-    return f"background-color: {BAND_EDGE[band]}; color: #ffffff; font-weight: 600"
+    return f"background-color: {BAND_COLOURS[band]}; color: #ffffff; font-weight: 600"
 
 
 def styled(rows: list[dict], band_columns: list[str]):

@@ -10,7 +10,7 @@ import streamlit as st
 
 from screening.batch import BatchItem, group_pdf, group_table, merge_pdfs, write_group_csv
 from screening.outputs.handout_pdf import take_home_pdf
-from screening.outputs.report_pdf import format_date
+from screening.core.vocab import format_date
 from screening.store.db import Session, StoreError, Workspace
 from screening.ui import safe, saved, state
 

@@ -7,7 +7,7 @@ import pytest
 from screening.engine.assess import assess
 from screening.core.errors import AnalysisError
 from screening.engine.example import example_result
-from screening.outputs.formatting import format_rating
+from screening.core.vocab import format_rating
 from screening.engine.norms import SOURCES, norm_for
 from screening.core.result import Result
 from screening.engine.synthetic import DropJumpSpec, SquatSpec, synthetic_drop_jump, synthetic_squat

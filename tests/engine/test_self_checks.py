@@ -7,7 +7,8 @@ import pytest
 
 from screening.engine.assess import assess
 from screening.core.errors import AnalysisError
-from screening.outputs.formatting import format_rating, format_shift, primary_rating
+from screening.core.vocab import format_rating, format_shift
+from screening.outputs.formatting import primary_rating
 from screening.engine.orientation import body_axis_deg, turn_to_upright
 from screening.pipeline import turned_info
 from screening.engine.quality import check_capture

@@ -13,7 +13,8 @@ import numpy as np
 import pytest
 
 from screening.outputs import report_pdf as rp
-from screening.outputs.formatting import exercise, format_rating
+from screening.core.vocab import format_rating
+from screening.outputs.formatting import exercise
 from screening.engine.example import example_result
 from screening.core.result import TEST_LABELS, Note
 

@@ -12,7 +12,7 @@ from screening.engine.example import example_result
 from screening.engine.norms import norm_for
 from screening.core.result import TESTS
 from screening.ui import guide, state
-from screening.ui.results import BAND_WORD
+from screening.core.vocab import BAND_WORD
 
 APP = str(REPO / "app.py")
 CLIPS = VIDEOS

@@ -102,7 +102,7 @@ def _cards(page, timeout_ms: int) -> None:
 @pytest.mark.parametrize("width,scheme", [(1280, "light"), (390, "dark")])
 def test_example_link_shows_cards_and_chart(server, browser, shots, width, scheme):
     from screening.engine.example import example_result
-    from screening.ui.results import BAND_WORD
+    from screening.core.vocab import BAND_WORD
     ctx, page = _page(browser, width, 844 if width < 500 else 900, scheme)
     try:
         page.goto(f"{server}/?example=1")

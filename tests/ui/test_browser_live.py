@@ -10,10 +10,12 @@ import numpy as np
 import pytest
 
 from conftest import clip, ffmpeg
+from screening.core.result import BANDS
+from screening.core.vocab import BAND_COLOURS, rgb
 from test_browser import ARGS, CHROMIUM, shots, streamlit_app  # noqa: F401 - fixtures
 
 pytestmark = [pytest.mark.browser, pytest.mark.clips]
-BAND_RGB = np.array([(0x2e, 0x7d, 0x32), (0xf2, 0xa9, 0x00), (0xc6, 0x28, 0x28)])   # screening.engine.ratings
+BAND_RGB = np.array([rgb(BAND_COLOURS[band]) for band in BANDS])   # the colours the mirror draws knee lines in
 # Pixels of the middle of the picture (where the person stands) within 40 of a band colour.
 COUNT_JS = """(v, bands) => {
   const c = document.createElement('canvas'); c.width = v.videoWidth; c.height = v.videoHeight;
