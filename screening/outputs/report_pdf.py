@@ -32,7 +32,7 @@ FONT_CANDIDATES: list[tuple[str, str]] = [
 ]
 
 # Band -> (light fill, strong border/heading colour, word shown), from the one palette in core.vocab
-BAND_STYLE = {band: (tint(colour, 0.12), rgb(colour), BAND_WORD[band]) for band, colour in BAND_COLOURS.items()}
+BAND_STYLE = {band: (tint(colour, 0.16), rgb(colour), BAND_WORD[band]) for band, colour in BAND_COLOURS.items()}
 INK = (25, 25, 25)
 GREY = (95, 95, 95)
 WHITE = (255, 255, 255)
