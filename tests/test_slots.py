@@ -110,7 +110,7 @@ def test_a_batch_takes_only_the_slots_that_are_free_and_unwanted():
 
 
 def test_a_full_server_says_busy_on_the_screen_page(monkeypatch):
-    from test_app import _upload_step, no_errors
+    from apptest import _upload_step, no_errors
     full = slots.Slots(1, max_queue=0)
     monkeypatch.setattr(slots, "_shared", full)
     full._running = 1                          # one analysis running, no room to wait

@@ -121,7 +121,7 @@ def test_live_session_on_a_real_clip_matches_the_offline_analysis(tmp_path):
 
 def test_live_page_renders_its_privacy_note_and_a_clear_error_without_a_server():
     """Under AppTest there is no WebRTC server: the page says so instead of showing a traceback."""
-    from test_app import goto, no_errors, start, texts
+    from apptest import goto, no_errors, start, texts
     at = goto(start(), "live")
     no_errors(at)
     assert at.title[0].value == "Live camera"

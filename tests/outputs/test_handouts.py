@@ -108,8 +108,7 @@ def test_workshop_guide_covers_the_kit():
 
 
 def test_workshop_page_links_the_guide_and_offers_take_home_sheets(tmp_path, monkeypatch):
-    from test_app import goto, no_errors, start
-    from test_app_saved import create_workspace
+    from apptest import create_workspace, goto, no_errors, start
 
     from screening.store.db import Store
 

@@ -5,8 +5,10 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from conftest import REPO, VIDEOS
+from conftest import VIDEOS
 from streamlit.testing.v1 import AppTest
+
+from apptest import APP, _upload_step, goto, no_errors, start, texts  # noqa: F401 - shared helpers
 
 from screening.engine.example import example_result
 from screening.engine.norms import norm_for
@@ -14,35 +16,8 @@ from screening.core.result import TESTS
 from screening.ui import guide, state
 from screening.core.vocab import BAND_WORD
 
-APP = str(REPO / "app.py")
 CLIPS = VIDEOS
 CLIP = CLIPS / "front_dbsquat_kneeswell_10.mp4"
-
-
-def start(**session) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    for k, v in session.items():
-        at.session_state[k] = v
-    return at.run()
-
-
-def goto(at: AppTest, url_path: str) -> AppTest:
-    """Open a page registered by st.navigation (callable pages have no file for at.switch_page)."""
-    hashes = [h for h, info in at._registered_pages.items() if info.get("url_pathname") == url_path]
-    assert hashes, f"no page {url_path!r}; known: {[i.get('url_pathname') for i in at._registered_pages.values()]}"
-    at._page_hash = hashes[0]
-    return at.run()
-
-
-def texts(at: AppTest) -> str:
-    parts = [m.value for m in at.markdown] + [c.value for c in at.caption]
-    parts += [x.value for kind in ("title", "header", "subheader", "info", "warning", "error", "success")
-              for x in getattr(at, kind)]
-    return "\n".join(str(p) for p in parts)
-
-
-def no_errors(at: AppTest) -> None:
-    assert not at.exception, [e.message for e in at.exception]
 
 
 def test_home_renders_with_the_three_tests_and_privacy():
@@ -139,14 +114,6 @@ def test_results_page_without_a_result_points_to_start():
     goto(at, "results")
     no_errors(at)
     assert "No result yet" in texts(at)
-
-
-def _upload_step(name: str, data: bytes, mime: str = "video/mp4") -> AppTest:
-    at = start(**{state.STEP: "upload", state.TEST: "squat"})
-    at.file_uploader(key="upload").set_value((name, data, mime)).run()
-    assert not at.button(key="analyse").disabled
-    at.button(key="analyse").click().run(timeout=120)
-    return at
 
 
 def _real_pipeline():

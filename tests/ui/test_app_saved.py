@@ -9,6 +9,7 @@ from screening.store.db import Store
 from screening.engine.synthetic import SquatSpec, synthetic_squat
 from screening.ui import state
 from test_app import APP, CLIPS, goto, no_errors, start, texts
+from apptest import create_workspace  # noqa: F401
 
 PAGES = ("my-screenings", "progress", "compare", "workshop")
 
@@ -53,19 +54,6 @@ def table(at: AppTest, column: str):
         if column in df.value.columns:
             return df.value
     raise AssertionError(f"no table with a column {column!r}")
-
-
-def create_workspace(at: AppTest) -> str:
-    """Create a workspace through the UI and return the key it shows (once)."""
-    goto(at, "my-screenings")
-    at.button(key="ws_create").click().run()
-    no_errors(at)
-    key = at.code[0].value
-    assert "shown only once" in "\n".join(w.value for w in at.warning)
-    assert f"?key={key}" in texts(at)                    # the bookmark link
-    at.button(key="ws_key_kept").click().run()
-    assert not at.code, "the key must not be shown again"
-    return key
 
 
 def new_profile(at: AppTest, name: str) -> None:
