@@ -14,6 +14,7 @@ from screening.outputs.formatting import format_value
 from screening.engine.norms import FPPA_IMPOSSIBLE_DEG, PLAUSIBLE, norm_for, plausible
 from screening.engine.ratings import DISCLAIMER, summarise_leg, value_text
 from screening.core.result import (SCHEMA_VERSION, Event, MeasureValue, ModelMeta, Note, Result, Series, VideoMeta)
+from screening.core.specs import SPECS
 from screening.core.track import Track
 
 THIGH_GOOD, THIGH_FAIR = 0.75, 0.6     # thigh length seen / standing: FPPA validity limits
@@ -63,17 +64,16 @@ def _values_at(f: int, s: dict[str, np.ndarray], track: Track, test: str,
                      MeasureValue("arch", val(f"arch_{side}_pct"), *rel_a)]
     both_vis = min(_vis(track, f, sd) for sd in SIDES)
     both = []
-    if test != "single-leg-squat":
-        for key in ("kasr", "khsr"):
+    vis_trunk = float(min(track.vis[f, LEG[sd][p]] for sd in SIDES for p in ("hip", "shoulder")))
+    for key in SPECS[test].both_measures:
+        if key in ("kasr", "khsr"):         # ratios of the two legs
             v = val(key)
             rel = ("good", "clear view") if v is not None and both_vis >= VIS_MIN else \
                 ("poor", "knees or ankles too close together or poorly visible to form a ratio")
-            both.append(MeasureValue(key, v, *rel))
-    else:
-        vis_trunk = float(min(track.vis[f, LEG[sd][p]] for sd in SIDES for p in ("hip", "shoulder")))
-        rel = ("good", "clear view") if vis_trunk >= VIS_MIN else ("poor", "hips or shoulders poorly visible")
-        both += [MeasureValue("pelvic_drop", val("pelvic_drop_deg"), *rel),
-                 MeasureValue("trunk_lean", val("trunk_lean_deg"), *rel)]
+        else:                               # pelvis and trunk (single-leg squat)
+            v = val(f"{key}_deg")
+            rel = ("good", "clear view") if vis_trunk >= VIS_MIN else ("poor", "hips or shoulders poorly visible")
+        both.append(MeasureValue(key, v, *rel))
     out["both"] = both
     wrong_points = False
     for side, values in out.items():
@@ -121,15 +121,16 @@ def _plain(a: np.ndarray, decimals: int) -> list:
 
 
 def find_events(cleaned: Track, s: dict[str, np.ndarray], test: str, leg_px: float,
-                notes: list[Note]) -> list[Event]:
+                notes: list[Note]) -> list[tuple[Event, ev.Span]]:
+    """The test's events, each with its span (row positions in the track, where the values are taken)."""
     t = cleaned.t
-    if test == "drop-jump":
+    kind = SPECS[test].event_kind
+    if kind == "landing":
         feet = np.vstack([cleaned.xy[:, LEG[sd][p], 1] for sd in SIDES for p in ("ankle", "heel")])
         with np.errstate(invalid="ignore"):
             foot_y = np.nanmean(np.where(np.isfinite(feet), feet, np.nan), axis=0) \
                 if np.isfinite(feet).any() else np.full(len(t), np.nan)
         spans = ev.find_landings(foot_y, s["depth"], t, leg_px)
-        kind = "landing"
         if not spans:   # no flight seen (small hops, feet hidden): the deepest knee bends instead
             spans = ev.find_reps(s["depth"], t, cleaned.extra.get("pose_run"))
             if spans:
@@ -138,7 +139,6 @@ def find_events(cleaned: Track, s: dict[str, np.ndarray], test: str, leg_px: flo
                                   "Drop from a 30-40 cm box and land on both feet, whole body in view."))
     else:
         spans = ev.find_reps(s["depth"], t, cleaned.extra.get("pose_run"))
-        kind = "rep"
     out = []
     for i, sp in enumerate(spans, 1):
         e = Event(kind=kind, index=i, start_frame=int(cleaned.frame[sp.start]),
@@ -147,8 +147,7 @@ def find_events(cleaned: Track, s: dict[str, np.ndarray], test: str, leg_px: flo
                   depth=float(s["depth"][sp.key]))
         if sp.contact is not None:
             e.contact_frame, e.contact_s = int(cleaned.frame[sp.contact]), float(t[sp.contact])
-        e._pos = (sp.key, sp.contact)  # row positions in the track, used below
-        out.append(e)
+        out.append((e, sp))
     return out
 
 
@@ -158,8 +157,9 @@ def assess(track: Track, test: str, *, leg: str | None = None, sex: str | None =
     """Turn a raw landmark track into a Result. Raises AnalysisError when no rating is possible."""
     notes = list(notes or [])
     cleaned = clean_track(track, test)
+    spec = SPECS[test]
     stance = None
-    if test == "single-leg-squat":
+    if spec.single_leg:
         stance = leg or detect_stance(cleaned)
         if leg is None:
             notes.append(Note("stance_detected", "info", f"Stance leg detected as the {stance} leg."))
@@ -174,19 +174,17 @@ def assess(track: Track, test: str, *, leg: str | None = None, sex: str | None =
     if not np.isfinite(base.leg_px):
         raise AnalysisError("Hips, knees and ankles were never all visible, so nothing can be measured.",
                             "legs_not_visible", "Film the whole body, feet included, from the front.")
-    events = find_events(cleaned, s, test, base.leg_px, notes)
+    found = find_events(cleaned, s, test, base.leg_px, notes)
+    events = [e for e, _ in found]
     if not events:
-        what = "landing" if test == "drop-jump" else "repetition"
-        notes.append(Note("no_events", "error", f"No {what} was found in the clip.",
+        notes.append(Note("no_events", "error", f"No {spec.event_noun} was found in the clip.",
                           "Film 3-5 full repetitions (or 3 landings) with a still camera, whole body in frame."))
     legs = (stance,) if stance else SIDES
     angled = any(n.code == "oblique" for n in notes)
-    for e in events:
-        k, c = e._pos
-        e.values = _values_at(k, s, cleaned, test, legs, angled)
-        if c is not None:
-            e.contact_values = _values_at(c, s, cleaned, test, legs, angled)
-        del e._pos
+    for e, sp in found:
+        e.values = _values_at(sp.key, s, cleaned, test, legs, angled)
+        if sp.contact is not None:
+            e.contact_values = _values_at(sp.contact, s, cleaned, test, legs, angled)
     summaries = {sd: summarise_leg(events, sd, test, sex) for sd in legs} if events else {}
     norm = norm_for("fppa", test, sex)
     norms_used = f"FPPA norms: {norm.population}" if norm else ""

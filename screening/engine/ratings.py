@@ -6,6 +6,7 @@ import numpy as np
 from screening.outputs.formatting import SHIFT_WORDS, format_shift, format_value
 from screening.engine.norms import cite, norm_for
 from screening.core.result import Event, LegSummary, Rating
+from screening.core.specs import SPECS
 
 MEASURES = {
     # key: (label, unit, per-leg?, experimental?)
@@ -40,7 +41,7 @@ def value_text(key: str, v: float | None) -> str:
 
 
 def _reason(key: str, band: str | None, value: float | None, leg: str, test: str) -> str:
-    where = "at landing" if test == "drop-jump" else "at the bottom of the movement"
+    where = SPECS[test].key_moment
     val = value_text(key, value)
     if band is None:
         return f"Shown for information ({val}); this measure is not rated for this test."
@@ -131,27 +132,27 @@ def summarise_leg(events: list[Event], leg: str, test: str, sex: str | None) -> 
     keys = list(MEASURES)
     ratings = [r for k in keys if (r := rate_measure(events, leg, k, test, sex)) is not None]
     by_key = {r.key: r for r in ratings}
-    fppa, mkd = by_key.get("fppa"), by_key.get("mkd")
+    spec = SPECS[test]
+    lead, fallback = by_key.get(spec.lead_measure), by_key.get(spec.lead_fallback)
     # Lead with the knee measure that is valid at this test and depth.
-    if fppa and fppa.reliability != "poor" and (test != "squat" or not mkd or fppa.reliability == "good"):
-        primary = fppa
-    elif mkd and mkd.reliability != "poor":
-        primary = mkd
+    if lead and lead.reliability != "poor" and \
+            (not fallback or RELIABILITY_ORDER[lead.reliability] <= RELIABILITY_ORDER[spec.lead_from]):
+        primary = lead
+    elif fallback and fallback.reliability != "poor":
+        primary = fallback
     else:
-        primary = by_key.get("kasr") or fppa or mkd
+        primary = by_key.get("kasr") or lead or fallback
     if primary is not None:
         primary.primary = True
     knee_band = _worst([by_key[k].band for k in KNEE_MEASURES if k in by_key])
     arch = by_key.get("arch")
     recs: list[str] = []
     if knee_band in ("watch", "marked"):
-        recs += ["glute-programme", "clamshell"]
-        if test == "drop-jump":
-            recs.append("landing")
+        recs += ["glute-programme", "clamshell", *spec.recommendations]
     if arch and arch.band in ("watch", "marked"):
         recs.append("short-foot")
     if not recs:
-        recs = ["glute-programme"] + (["landing"] if test == "drop-jump" else [])
+        recs = ["glute-programme", *spec.recommendations]
     side = leg.capitalize()
     if knee_band is None:
         headline = f"{side} leg: the knee could not be rated reliably from this video."
