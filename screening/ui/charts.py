@@ -7,6 +7,7 @@ from plotly.subplots import make_subplots
 from screening.engine.metrics import SERIES_INFO
 from screening.engine.norms import norm_for, plausible
 from screening.core.result import Event, Result
+from screening.core.specs import SPECS
 
 LEG_COLOURS = {"left": "#2f7fd0", "right": "#c2569f"}
 BAND_FILL = {"typical": "rgba(46,160,67,0.13)", "watch": "rgba(240,160,20,0.18)",
@@ -16,7 +17,7 @@ EVENT_LINE = "rgba(120,130,145,0.85)"
 
 
 def _legs(result: Result) -> list[str]:
-    return [result.leg] if result.test == "single-leg-squat" and result.leg else ["left", "right"]
+    return [result.leg] if SPECS[result.test].single_leg and result.leg else ["left", "right"]
 
 
 def _range(values: list[list[float | None]], *extra: float) -> tuple[float, float]:
@@ -60,7 +61,7 @@ def timeline(result: Result) -> go.Figure:
     with the typical range shaded and each repetition or landing marked."""
     t = result.series.time_s
     vals = result.series.values
-    single = result.test == "single-leg-squat"
+    single = SPECS[result.test].single_leg
     lower_key, lower_measure = ("pelvic_drop_deg", "pelvic_drop") if single else ("kasr", "kasr")
     lower_label, lower_unit = SERIES_INFO[lower_key]
     fig = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.09, row_heights=[0.6, 0.4],
