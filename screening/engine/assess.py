@@ -13,15 +13,17 @@ from screening.engine.metrics import compute_series
 from screening.outputs.formatting import format_value
 from screening.engine.norms import FPPA_IMPOSSIBLE_DEG, PLAUSIBLE, norm_for, plausible
 from screening.engine.ratings import DISCLAIMER, summarise_leg, value_text
-from screening.core.result import (SCHEMA_VERSION, Event, MeasureValue, ModelMeta, Note, Result, Series, VideoMeta)
+from screening.core.result import (SCHEMA_VERSION, Event, LegSummary, MeasureValue, ModelMeta, Note, Result, Series,
+                                   VideoMeta)
 from screening.core.specs import SPECS
+from screening.core.types import LEGS, Leg, Reliability
 from screening.core.track import Track
 
 THIGH_GOOD, THIGH_FAIR = 0.75, 0.6     # thigh length seen / standing: FPPA validity limits
 VIS_MIN = 0.5
 
 
-def detect_stance(track: Track) -> str:
+def detect_stance(track: Track) -> Leg:
     """Single-leg squat without a given leg: the stance foot is the lower one in the picture."""
     ly = track.xy[:, LEG["left"]["ankle"], 1]
     ry = track.xy[:, LEG["right"]["ankle"], 1]
@@ -45,6 +47,7 @@ def _values_at(f: int, s: dict[str, np.ndarray], track: Track, test: str,
     for side in legs:
         vis = _vis(track, f, side)
         thigh = s[f"thigh_{side}"][f]
+        rel_f: tuple[Reliability, str]
         if vis < VIS_MIN:
             rel_f = ("poor", f"the {side} hip, knee or ankle is poorly visible in this frame")
         elif not np.isfinite(thigh) or thigh < THIGH_FAIR:
@@ -55,9 +58,9 @@ def _values_at(f: int, s: dict[str, np.ndarray], track: Track, test: str,
                              "standing length): the angle may read a few degrees high")
         else:
             rel_f = ("good", "clear view, moderate knee bend")
-        rel_k = ("good", "clear view") if vis >= VIS_MIN else ("poor", rel_f[1])
+        rel_k: tuple[Reliability, str] = ("good", "clear view") if vis >= VIS_MIN else ("poor", rel_f[1])
         foot_vis = _vis(track, f, side, ("ankle", "heel", "toe"))
-        rel_a = ("fair", "experimental proxy") if foot_vis >= VIS_MIN else \
+        rel_a: tuple[Reliability, str] = ("fair", "experimental proxy") if foot_vis >= VIS_MIN else \
             ("poor", f"the {side} heel or toe is poorly visible in this frame")
         out[side] = [MeasureValue("fppa", val(f"fppa_{side}_deg"), *rel_f),
                      MeasureValue("mkd", val(f"mkd_{side}_pct"), *rel_k),
@@ -66,6 +69,7 @@ def _values_at(f: int, s: dict[str, np.ndarray], track: Track, test: str,
     both = []
     vis_trunk = float(min(track.vis[f, LEG[sd][p]] for sd in SIDES for p in ("hip", "shoulder")))
     for key in SPECS[test].both_measures:
+        rel: tuple[Reliability, str]
         if key in ("kasr", "khsr"):         # ratios of the two legs
             v = val(key)
             rel = ("good", "clear view") if v is not None and both_vis >= VIS_MIN else \
@@ -151,14 +155,14 @@ def find_events(cleaned: Track, s: dict[str, np.ndarray], test: str, leg_px: flo
     return out
 
 
-def assess(track: Track, test: str, *, leg: str | None = None, sex: str | None = None,
+def assess(track: Track, test: str, *, leg: Leg | None = None, sex: str | None = None,
            sport: str | None = None, video: VideoMeta | None = None, model: ModelMeta | None = None,
            notes: list[Note] | None = None, example: bool = False) -> Result:
     """Turn a raw landmark track into a Result. Raises AnalysisError when no rating is possible."""
     notes = list(notes or [])
     cleaned = clean_track(track, test)
     spec = SPECS[test]
-    stance = None
+    stance: Leg | None = None
     if spec.single_leg:
         stance = leg or detect_stance(cleaned)
         if leg is None:
@@ -179,13 +183,13 @@ def assess(track: Track, test: str, *, leg: str | None = None, sex: str | None =
     if not events:
         notes.append(Note("no_events", "error", f"No {spec.event_noun} was found in the clip.",
                           "Film 3-5 full repetitions (or 3 landings) with a still camera, whole body in frame."))
-    legs = (stance,) if stance else SIDES
+    legs: tuple[Leg, ...] = (stance,) if stance else LEGS
     angled = any(n.code == "oblique" for n in notes)
     for e, sp in found:
         e.values = _values_at(sp.key, s, cleaned, test, legs, angled)
         if sp.contact is not None:
             e.contact_values = _values_at(sp.contact, s, cleaned, test, legs, angled)
-    summaries = {sd: summarise_leg(events, sd, test, sex) for sd in legs} if events else {}
+    summaries: dict[str, LegSummary] = {sd: summarise_leg(events, sd, test, sex) for sd in legs} if events else {}
     norm = norm_for("fppa", test, sex)
     norms_used = f"FPPA norms: {norm.population}" if norm else ""
     series = Series(
@@ -197,7 +201,7 @@ def assess(track: Track, test: str, *, leg: str | None = None, sex: str | None =
     )
     return Result(
         schema_version=SCHEMA_VERSION, created=datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        test=test, leg=stance, sex=sex, sport=sport, norms_used=norms_used,
+        test=spec.name, leg=stance, sex=sex, sport=sport, norms_used=norms_used,
         video=video or VideoMeta("synthetic", track.width, track.height, 0, track.fps,
                                  float(track.t[-1] - track.t[0]) if len(track) else 0.0, len(track),
                                  False, "synthetic", track.width, track.height),

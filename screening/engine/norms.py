@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from screening.core.specs import SPECS
+from screening.core.types import Band
 
 SOURCES = {
     "herrington2010": "Herrington L, Munro A. Drop jump landing knee valgus angle; normative data in a "
@@ -70,7 +71,7 @@ class Norm:
     sources: tuple[str, ...]
     population: str = ""
 
-    def band(self, value: float) -> str:
+    def band(self, value: float) -> Band:
         v = value if self.higher_is_worse else -value
         w = self.watch if self.higher_is_worse else -self.watch
         m = self.marked if self.higher_is_worse else -self.marked

@@ -7,6 +7,7 @@ from screening.outputs.formatting import SHIFT_WORDS, format_shift, format_value
 from screening.engine.norms import cite, norm_for
 from screening.core.result import Event, LegSummary, Rating
 from screening.core.specs import SPECS
+from screening.core.types import Band, Leg, Reliability
 
 MEASURES = {
     # key: (label, unit, per-leg?, experimental?)
@@ -73,8 +74,10 @@ def _reason(key: str, band: str | None, value: float | None, leg: str, test: str
     return text[key][band]
 
 
-def _collect(events: list[Event], leg: str, key: str) -> tuple[list[float | None], list[str], list[str]]:
-    vals, rels, reasons = [], [], []
+def _collect(events: list[Event], leg: str, key: str) -> tuple[list[float | None], list[Reliability], list[str]]:
+    vals: list[float | None] = []
+    rels: list[Reliability] = []
+    reasons: list[str] = []
     for ev in events:
         for mv in ev.values.get(leg, []) + ev.values.get("both", []):
             if mv.key == key:
@@ -94,6 +97,7 @@ def rate_measure(events: list[Event], leg: str, key: str, test: str, sex: str | 
     value = float(np.median(usable)) if usable else (float(np.median(finite)) if finite else None)
     spread = float(np.std(usable, ddof=1)) if len(usable) >= 2 else None
     worst = max(rels, key=RELIABILITY_ORDER.get)
+    reliability: Reliability
     if usable:
         reliability = "good" if all(r == "good" for r in rels if r != "poor") else "fair"
         reason_rel = next((m for m, r in zip(reasons, rels) if r == "fair"), "clear view, moderate depth")
@@ -109,7 +113,7 @@ def rate_measure(events: list[Event], leg: str, key: str, test: str, sex: str | 
     if experimental and reliability == "good":
         reliability, reason_rel = "fair", "experimental proxy: no validated video measure of the arch exists"
     norm = norm_for(key, test, sex)
-    band = None
+    band: Band | None = None
     if norm is not None and value is not None and reliability != "poor":
         band = norm.band(value)
     reason = _reason(key, band, value, leg, test)
@@ -122,12 +126,12 @@ def rate_measure(events: list[Event], leg: str, key: str, test: str, sex: str | 
                   per_event=vals)
 
 
-def _worst(bands: list[str | None]) -> str | None:
+def _worst(bands: list[Band | None]) -> Band | None:
     real = [b for b in bands if b]
     return max(real, key=BAND_ORDER.get) if real else None
 
 
-def summarise_leg(events: list[Event], leg: str, test: str, sex: str | None) -> LegSummary:
+def summarise_leg(events: list[Event], leg: Leg, test: str, sex: str | None) -> LegSummary:
     """All ratings of one leg, the measure to lead with, the leg's band, and what to do next."""
     keys = list(MEASURES)
     ratings = [r for k in keys if (r := rate_measure(events, leg, k, test, sex)) is not None]
