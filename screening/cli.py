@@ -10,7 +10,6 @@ from screening.core.errors import AnalysisError, Cancelled
 from screening.outputs.formatting import format_rating
 from screening.engine.ratings import BAND_WORDS
 from screening.core.result import TEST_LABELS, TESTS, Result
-from screening.core.specs import SPECS
 
 
 class _Bar:
@@ -41,7 +40,7 @@ def summary(result: Result) -> str:
              + (f" ({result.leg} leg)" if result.leg else ""),
              f"Clip: {result.video.file_name}, {result.video.duration_s:.1f} s at {result.video.fps:.0f} fps; "
              f"model: {result.model.tier}; {len(result.events)} "
-             + f"{SPECS[result.test].event_noun}(s) found",
+             + f"{result.event_noun}(s) found",
              f"Norms: {result.norms_used}" if result.norms_used else ""]
     for leg, s in result.legs.items():
         lines.append(f"  {leg.upper():5} [{BAND_WORDS[s.band]}] {s.headline}")

@@ -9,7 +9,7 @@ from typing import Any, get_args, get_origin, get_type_hints
 
 import numpy as np
 
-from screening.core.specs import SPECS
+from screening.core.specs import EVENT_NOUNS, SPECS
 from screening.core.types import BANDS, TESTS, Band, EventKind, Leg, NoteLevel, Reliability, TestName
 
 SCHEMA_VERSION = 1
@@ -142,6 +142,11 @@ class Result:
     example: bool = False      # True for the synthetic example result
 
     # ----- convenience -------------------------------------------------------------------
+    @property
+    def event_noun(self) -> str:
+        """What the events are called ('repetition' or 'landing'): from their kind, else from the test."""
+        return EVENT_NOUNS[self.events[0].kind] if self.events else SPECS[self.test].event_noun
+
     @property
     def warnings(self) -> list[Note]:
         return [n for n in self.notes if n.level in ("warning", "error")]

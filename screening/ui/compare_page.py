@@ -8,7 +8,6 @@ from screening.engine.progress import compare, fmt
 from screening.engine.ratings import BAND_WORDS
 from screening.outputs.report_pdf import format_date, format_value, primary_rating
 from screening.core.result import TEST_LABELS
-from screening.core.specs import EVENT_NOUNS, SPECS
 from screening.store.db import SavedScreening
 from screening.ui import safe, saved, state
 
@@ -32,7 +31,7 @@ def _column(i: int, s: SavedScreening) -> None:
     with st.container(border=True, key=f"cmp-col-{i}"):
         st.markdown(f"#### {SIDES[i]}: {format_date(s.created)[:10]}")
         st.caption(f"{TEST_LABELS.get(r.test, r.test)}" + (f", standing on the {r.leg} leg" if r.leg else "")
-                   + f" · {len(r.events)} {EVENT_NOUNS[r.events[0].kind] if r.events else SPECS[r.test].event_noun}s · "
+                   + f" · {len(r.events)} {r.event_noun}s · "
                    f"pose model {r.model.tier}")
         for leg, summary in r.legs.items():
             key = primary_rating(summary)

@@ -4,7 +4,6 @@ from __future__ import annotations
 import streamlit as st
 
 from screening.core.result import TEST_LABELS, LegSummary, Rating, Result
-from screening.core.specs import EVENT_NOUNS, SPECS
 from screening.ui import charts, state
 from screening.ui.exports import csv_bytes, pdf_bytes
 from screening.outputs.formatting import format_rating
@@ -165,7 +164,7 @@ def render(out: state.Outputs) -> None:
     who = [TEST_LABELS.get(r.test, r.test)]
     if r.leg:
         who.append(f"standing on the {r.leg} leg")
-    who.append(f"{len(r.events)} {EVENT_NOUNS[r.events[0].kind] if r.events else SPECS[r.test].event_noun}"
+    who.append(f"{len(r.events)} {r.event_noun}"
                f"{'' if len(r.events) == 1 else 's'} measured")
     if r.norms_used:
         who.append(r.norms_used)

@@ -5,9 +5,11 @@ import pytest
 
 from screening.core.specs import EVENT_NOUNS, SPECS, STRIDE_MIN_FPS, TestSpec
 from screening.core.types import TESTS
+from screening.engine.assess import assess
 from screening.engine.filtering import cutoff_for
 from screening.engine.norms import FPPA_SDD_DEG, norm_for
 from screening.engine.ratings import MEASURES
+from screening.engine.synthetic import SquatSpec, synthetic_drop_jump, synthetic_squat
 from screening.engine.tracking import pose_stride
 
 # The table as it was written out, value by value, before the engine read it (the test-name branches of
@@ -87,3 +89,21 @@ def test_measures_and_norms_per_test_come_from_the_reference():
         assert norm.watch == pytest.approx(8.4 + 5.1) and norm.marked == pytest.approx(13.5 + FPPA_SDD_DEG)
     assert "no bilateral-squat norms exist" in norm_for("fppa", "squat").text
     assert "no bilateral-squat norms exist" not in norm_for("fppa", "single-leg-squat").text
+
+
+def test_the_engine_reads_the_table_for_landings():
+    track, _ = synthetic_drop_jump()
+    r = assess(track, "drop-jump", sex="female")
+    assert r.events and {e.kind for e in r.events} == {"landing"} and r.event_noun == "landing"
+    assert all(e.contact_values for e in r.events)                 # values at initial contact as well
+    assert not any(hasattr(e, "_pos") for e in r.events)            # no undeclared attributes left behind
+    assert all("landing" in s.recommendations for s in r.legs.values())
+    assert [mv.key for mv in r.events[0].values["both"]] == ["kasr", "khsr"]
+    squat, _ = synthetic_squat(SquatSpec(depth=0.2))
+    s = assess(squat, "squat")
+    assert {e.kind for e in s.events} == {"rep"} and s.event_noun == "repetition"
+    assert not any("landing" in x.recommendations for x in s.legs.values())
+    still = synthetic_squat(SquatSpec(depth=0.0))[0]                # no repetition at all
+    none = assess(still, "drop-jump")
+    assert none.events == [] and none.event_noun == "landing"
+    assert "No landing was found" in next(n.message for n in none.notes if n.code == "no_events")
