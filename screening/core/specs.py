@@ -23,7 +23,7 @@ class TestSpec:
     lead_measure: str                # the measure a leg summary leads with ...
     lead_from: Reliability           # ... when it is at least this reliable,
     lead_fallback: str               # otherwise this one
-    low_fps_below: float | None      # a clip filmed below this frame rate gets a warning (and the guide asks for 60 fps)
+    low_fps_below: float | None      # clips filmed slower get a warning (and the guide asks for 60 fps)
     recommendations: tuple[str, ...]  # content pages always recommended for this test
     live_feedback: bool              # the live view counts repetitions and mirrors the knees
     live_max_s: int                  # default recording length of the live view, seconds
