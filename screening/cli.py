@@ -39,7 +39,7 @@ def summary(result: Result) -> str:
              + (f" ({result.leg} leg)" if result.leg else ""),
              f"Clip: {result.video.file_name}, {result.video.duration_s:.1f} s at {result.video.fps:.0f} fps; "
              f"model: {result.model.tier}; {len(result.events)} "
-             + ("landing(s)" if result.test == "drop-jump" else "repetition(s)") + " found",
+             + f"{result.event_noun}(s) found",
              f"Norms: {result.norms_used}" if result.norms_used else ""]
     for leg, s in result.legs.items():
         lines.append(f"  {leg.upper():5} [{BAND_WORDS[s.band]}] {s.headline}")

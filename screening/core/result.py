@@ -9,17 +9,20 @@ from typing import Any, get_args, get_origin, get_type_hints
 
 import numpy as np
 
+from screening.core.specs import EVENT_NOUNS, SPECS
+from screening.core.types import BANDS, TESTS, Band, EventKind, Leg, NoteLevel, Reliability, TestName
+
 SCHEMA_VERSION = 1
-BANDS = ("typical", "watch", "marked")
-TESTS = ("squat", "single-leg-squat", "drop-jump")
-TEST_LABELS = {"squat": "Squat", "single-leg-squat": "Single-leg squat", "drop-jump": "Drop-jump landing"}
+TEST_LABELS: dict[str, str] = {name: spec.label for name, spec in SPECS.items()}
+__all__ = ["SCHEMA_VERSION", "BANDS", "TESTS", "TEST_LABELS", "Note", "VideoMeta", "ModelMeta", "MeasureValue",
+           "Event", "Rating", "LegSummary", "Series", "Result"]
 
 
 @dataclass
 class Note:
     """A capture-quality note: level is 'info', 'warning' or 'error'."""
     code: str
-    level: str
+    level: NoteLevel
     message: str
     fix: str = ""
 
@@ -55,14 +58,14 @@ class MeasureValue:
     """One measure for one leg at one event (or for both legs, for ratios)."""
     key: str
     value: float | None
-    reliability: str           # 'good' | 'fair' | 'poor'
+    reliability: Reliability
     reliability_reason: str
 
 
 @dataclass
 class Event:
     """A repetition (squat) or a landing (drop jump) with its key frames."""
-    kind: str                  # 'rep' | 'landing'
+    kind: EventKind
     index: int                 # 1-based
     start_frame: int
     key_frame: int             # deepest point (rep) or peak knee flexion (landing)
@@ -84,9 +87,9 @@ class Rating:
     label: str
     value: float | None        # median over the events
     unit: str
-    band: str | None           # 'typical' | 'watch' | 'marked' | None (not rated)
+    band: Band | None          # None: not rated
     spread: float | None       # repetition-to-repetition SD
-    reliability: str
+    reliability: Reliability
     reliability_reason: str
     reason: str                # one plain sentence
     norm: str                  # the norm in words
@@ -98,8 +101,8 @@ class Rating:
 
 @dataclass
 class LegSummary:
-    leg: str
-    band: str | None
+    leg: Leg
+    band: Band | None
     headline: str              # one plain sentence
     what_it_means: str
     key_measure: str
@@ -124,8 +127,8 @@ class Series:
 class Result:
     schema_version: int
     created: str
-    test: str
-    leg: str | None            # single-leg squat: the stance leg
+    test: TestName
+    leg: Leg | None            # single-leg squat: the stance leg
     sex: str | None
     sport: str | None
     norms_used: str
@@ -139,6 +142,11 @@ class Result:
     example: bool = False      # True for the synthetic example result
 
     # ----- convenience -------------------------------------------------------------------
+    @property
+    def event_noun(self) -> str:
+        """What the events are called ('repetition' or 'landing'): from their kind, else from the test."""
+        return EVENT_NOUNS[self.events[0].kind] if self.events else SPECS[self.test].event_noun
+
     @property
     def warnings(self) -> list[Note]:
         return [n for n in self.notes if n.level in ("warning", "error")]

@@ -12,14 +12,17 @@ from screening.core.landmarks import EXPORT_POINTS, LEG, SIDES
 from screening.engine.metrics import compute_series
 from screening.engine.norms import FPPA_IMPOSSIBLE_DEG, PLAUSIBLE, norm_for, plausible
 from screening.engine.ratings import DISCLAIMER, summarise_leg, value_text
-from screening.core.result import (SCHEMA_VERSION, Event, MeasureValue, ModelMeta, Note, Result, Series, VideoMeta)
+from screening.core.result import (SCHEMA_VERSION, Event, LegSummary, MeasureValue, ModelMeta, Note, Result, Series,
+                                   VideoMeta)
+from screening.core.specs import SPECS
+from screening.core.types import LEGS, Leg, Reliability
 from screening.core.track import Track
 from screening.core.vocab import VIS_MIN, format_value
 
 THIGH_GOOD, THIGH_FAIR = 0.75, 0.6     # thigh length seen / standing: FPPA validity limits
 
 
-def detect_stance(track: Track) -> str:
+def detect_stance(track: Track) -> Leg:
     """Single-leg squat without a given leg: the stance foot is the lower one in the picture."""
     ly = track.xy[:, LEG["left"]["ankle"], 1]
     ry = track.xy[:, LEG["right"]["ankle"], 1]
@@ -43,6 +46,7 @@ def _values_at(f: int, s: dict[str, np.ndarray], track: Track, test: str,
     for side in legs:
         vis = _vis(track, f, side)
         thigh = s[f"thigh_{side}"][f]
+        rel_f: tuple[Reliability, str]
         if vis < VIS_MIN:
             rel_f = ("poor", f"the {side} hip, knee or ankle is poorly visible in this frame")
         elif not np.isfinite(thigh) or thigh < THIGH_FAIR:
@@ -53,26 +57,26 @@ def _values_at(f: int, s: dict[str, np.ndarray], track: Track, test: str,
                              "standing length): the angle may read a few degrees high")
         else:
             rel_f = ("good", "clear view, moderate knee bend")
-        rel_k = ("good", "clear view") if vis >= VIS_MIN else ("poor", rel_f[1])
+        rel_k: tuple[Reliability, str] = ("good", "clear view") if vis >= VIS_MIN else ("poor", rel_f[1])
         foot_vis = _vis(track, f, side, ("ankle", "heel", "toe"))
-        rel_a = ("fair", "experimental proxy") if foot_vis >= VIS_MIN else \
+        rel_a: tuple[Reliability, str] = ("fair", "experimental proxy") if foot_vis >= VIS_MIN else \
             ("poor", f"the {side} heel or toe is poorly visible in this frame")
         out[side] = [MeasureValue("fppa", val(f"fppa_{side}_deg"), *rel_f),
                      MeasureValue("mkd", val(f"mkd_{side}_pct"), *rel_k),
                      MeasureValue("arch", val(f"arch_{side}_pct"), *rel_a)]
     both_vis = min(_vis(track, f, sd) for sd in SIDES)
     both = []
-    if test != "single-leg-squat":
-        for key in ("kasr", "khsr"):
+    vis_trunk = float(min(track.vis[f, LEG[sd][p]] for sd in SIDES for p in ("hip", "shoulder")))
+    for key in SPECS[test].both_measures:
+        rel: tuple[Reliability, str]
+        if key in ("kasr", "khsr"):         # ratios of the two legs
             v = val(key)
             rel = ("good", "clear view") if v is not None and both_vis >= VIS_MIN else \
                 ("poor", "knees or ankles too close together or poorly visible to form a ratio")
-            both.append(MeasureValue(key, v, *rel))
-    else:
-        vis_trunk = float(min(track.vis[f, LEG[sd][p]] for sd in SIDES for p in ("hip", "shoulder")))
-        rel = ("good", "clear view") if vis_trunk >= VIS_MIN else ("poor", "hips or shoulders poorly visible")
-        both += [MeasureValue("pelvic_drop", val("pelvic_drop_deg"), *rel),
-                 MeasureValue("trunk_lean", val("trunk_lean_deg"), *rel)]
+        else:                               # pelvis and trunk (single-leg squat)
+            v = val(f"{key}_deg")
+            rel = ("good", "clear view") if vis_trunk >= VIS_MIN else ("poor", "hips or shoulders poorly visible")
+        both.append(MeasureValue(key, v, *rel))
     out["both"] = both
     wrong_points = False
     for side, values in out.items():
@@ -120,15 +124,16 @@ def _plain(a: np.ndarray, decimals: int) -> list:
 
 
 def find_events(cleaned: Track, s: dict[str, np.ndarray], test: str, leg_px: float,
-                notes: list[Note]) -> list[Event]:
+                notes: list[Note]) -> list[tuple[Event, ev.Span]]:
+    """The test's events, each with its span (row positions in the track, where the values are taken)."""
     t = cleaned.t
-    if test == "drop-jump":
+    kind = SPECS[test].event_kind
+    if kind == "landing":
         feet = np.vstack([cleaned.xy[:, LEG[sd][p], 1] for sd in SIDES for p in ("ankle", "heel")])
         with np.errstate(invalid="ignore"):
             foot_y = np.nanmean(np.where(np.isfinite(feet), feet, np.nan), axis=0) \
                 if np.isfinite(feet).any() else np.full(len(t), np.nan)
         spans = ev.find_landings(foot_y, s["depth"], t, leg_px)
-        kind = "landing"
         if not spans:   # no flight seen (small hops, feet hidden): the deepest knee bends instead
             spans = ev.find_reps(s["depth"], t, cleaned.extra.get("pose_run"))
             if spans:
@@ -137,7 +142,6 @@ def find_events(cleaned: Track, s: dict[str, np.ndarray], test: str, leg_px: flo
                                   "Drop from a 30-40 cm box and land on both feet, whole body in view."))
     else:
         spans = ev.find_reps(s["depth"], t, cleaned.extra.get("pose_run"))
-        kind = "rep"
     out = []
     for i, sp in enumerate(spans, 1):
         e = Event(kind=kind, index=i, start_frame=int(cleaned.frame[sp.start]),
@@ -146,19 +150,19 @@ def find_events(cleaned: Track, s: dict[str, np.ndarray], test: str, leg_px: flo
                   depth=float(s["depth"][sp.key]))
         if sp.contact is not None:
             e.contact_frame, e.contact_s = int(cleaned.frame[sp.contact]), float(t[sp.contact])
-        e._pos = (sp.key, sp.contact)  # row positions in the track, used below
-        out.append(e)
+        out.append((e, sp))
     return out
 
 
-def assess(track: Track, test: str, *, leg: str | None = None, sex: str | None = None,
+def assess(track: Track, test: str, *, leg: Leg | None = None, sex: str | None = None,
            sport: str | None = None, video: VideoMeta | None = None, model: ModelMeta | None = None,
            notes: list[Note] | None = None, example: bool = False) -> Result:
     """Turn a raw landmark track into a Result. Raises AnalysisError when no rating is possible."""
     notes = list(notes or [])
     cleaned = clean_track(track, test)
-    stance = None
-    if test == "single-leg-squat":
+    spec = SPECS[test]
+    stance: Leg | None = None
+    if spec.single_leg:
         stance = leg or detect_stance(cleaned)
         if leg is None:
             notes.append(Note("stance_detected", "info", f"Stance leg detected as the {stance} leg."))
@@ -173,20 +177,18 @@ def assess(track: Track, test: str, *, leg: str | None = None, sex: str | None =
     if not np.isfinite(base.leg_px):
         raise AnalysisError("Hips, knees and ankles were never all visible, so nothing can be measured.",
                             "legs_not_visible", "Film the whole body, feet included, from the front.")
-    events = find_events(cleaned, s, test, base.leg_px, notes)
+    found = find_events(cleaned, s, test, base.leg_px, notes)
+    events = [e for e, _ in found]
     if not events:
-        what = "landing" if test == "drop-jump" else "repetition"
-        notes.append(Note("no_events", "error", f"No {what} was found in the clip.",
+        notes.append(Note("no_events", "error", f"No {spec.event_noun} was found in the clip.",
                           "Film 3-5 full repetitions (or 3 landings) with a still camera, whole body in frame."))
-    legs = (stance,) if stance else SIDES
+    legs: tuple[Leg, ...] = (stance,) if stance else LEGS
     angled = any(n.code == "oblique" for n in notes)
-    for e in events:
-        k, c = e._pos
-        e.values = _values_at(k, s, cleaned, test, legs, angled)
-        if c is not None:
-            e.contact_values = _values_at(c, s, cleaned, test, legs, angled)
-        del e._pos
-    summaries = {sd: summarise_leg(events, sd, test, sex) for sd in legs} if events else {}
+    for e, sp in found:
+        e.values = _values_at(sp.key, s, cleaned, test, legs, angled)
+        if sp.contact is not None:
+            e.contact_values = _values_at(sp.contact, s, cleaned, test, legs, angled)
+    summaries: dict[str, LegSummary] = {sd: summarise_leg(events, sd, test, sex) for sd in legs} if events else {}
     norm = norm_for("fppa", test, sex)
     norms_used = f"FPPA norms: {norm.population}" if norm else ""
     series = Series(
@@ -198,7 +200,7 @@ def assess(track: Track, test: str, *, leg: str | None = None, sex: str | None =
     )
     return Result(
         schema_version=SCHEMA_VERSION, created=datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        test=test, leg=stance, sex=sex, sport=sport, norms_used=norms_used,
+        test=spec.name, leg=stance, sex=sex, sport=sport, norms_used=norms_used,
         video=video or VideoMeta("synthetic", track.width, track.height, 0, track.fps,
                                  float(track.t[-1] - track.t[0]) if len(track) else 0.0, len(track),
                                  False, "synthetic", track.width, track.height),

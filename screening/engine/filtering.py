@@ -3,17 +3,19 @@ from __future__ import annotations
 
 import numpy as np
 
+from screening.core.specs import SPECS
 from screening.core.track import Track
 from screening.core.vocab import VIS_MIN
 
 MAX_GAP_S = 0.2             # gaps up to this long are bridged by interpolation, longer ones stay empty
-CUTOFF_HZ = {"squat": 5.0, "single-leg-squat": 5.0, "drop-jump": 10.0}
+DEFAULT_CUTOFF_HZ = 6.0     # a test without a specification: the low end of the usual 6-12 Hz
 ORDER = 4                   # 4th-order zero-lag Butterworth (two passes of a 2nd-order design)
 
 
 def cutoff_for(test: str, fps: float) -> float:
     """Cut-off frequency for a test, kept well below the Nyquist frequency of the clip."""
-    return float(min(CUTOFF_HZ.get(test, 6.0), 0.4 * fps))
+    spec = SPECS.get(test)
+    return float(min(spec.cutoff_hz if spec else DEFAULT_CUTOFF_HZ, 0.4 * fps))
 
 
 def mask_low_visibility(xy: np.ndarray, vis: np.ndarray, threshold: float = VIS_MIN) -> np.ndarray:

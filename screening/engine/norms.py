@@ -3,6 +3,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from screening.core.specs import SPECS
+from screening.core.types import Band
+
 SOURCES = {
     "herrington2010": "Herrington L, Munro A. Drop jump landing knee valgus angle; normative data in a "
                       "physically active population. Phys Ther Sport 2010 (n=100).",
@@ -68,7 +71,7 @@ class Norm:
     sources: tuple[str, ...]
     population: str = ""
 
-    def band(self, value: float) -> str:
+    def band(self, value: float) -> Band:
         v = value if self.higher_is_worse else -value
         w = self.watch if self.higher_is_worse else -self.watch
         m = self.marked if self.higher_is_worse else -self.marked
@@ -83,7 +86,8 @@ def _fppa_norm(test: str, sex: str | None) -> Norm:
     """Typical FPPA ranges: drop jump / landing from Herrington and Munro 2010, single-leg squat from
     Herrington 2014 controls (mean + 1 SD); above range + SDD is 'marked'."""
     s = sex if sex in ("female", "male") else None
-    if test == "drop-jump":
+    spec = SPECS[test]
+    if spec.fppa_norms == "drop-jump":
         upper = {"female": 13.0, "male": 8.0, None: 13.0}[s]
         who = {"female": "female", "male": "male", None: "sex not given: the wider female range"}[s]
         return Norm("fppa", upper, upper + FPPA_SDD_DEG, True,
@@ -92,7 +96,7 @@ def _fppa_norm(test: str, sex: str | None) -> Norm:
                     ("herrington2010", "munro2012"), who)
     # single-leg squat, and bilateral squat at moderate depth
     upper = 13.5
-    what = "single-leg squats" if test == "single-leg-squat" else "single-leg squats (no bilateral-squat norms exist)"
+    what = "single-leg squats" if spec.single_leg else "single-leg squats (no bilateral-squat norms exist)"
     return Norm("fppa", upper, upper + FPPA_SDD_DEG, True,
                 f"typical up to {upper:.1f} deg in {what} (pain-free controls 8.4 +/- 5.1 deg); marked from "
                 f"{upper + FPPA_SDD_DEG:.1f} deg (top of range + smallest detectable difference)",
@@ -124,12 +128,12 @@ def norm_for(measure: str, test: str, sex: str | None = None) -> Norm | None:
                     "standing is typical; no validated video threshold exists (static navicular drop > 10 mm "
                     "is the classic clinical mark and cannot be seen on video)",
                     ("brody1982", "kneescreen"))
-    if measure == "pelvic_drop" and test == "single-leg-squat":
+    if measure == "pelvic_drop" and measure in SPECS[test].both_measures:   # rated where it is measured
         return Norm("pelvic_drop", 5.0, 10.0, True,
                     "pelvis level within 5 deg is typical; 10 deg or more of drop on the free side is marked "
                     "(visual criterion of Crossley 2011; degree limits are a rule of thumb)",
                     ("crossley2011", "kneescreen"))
-    if measure == "trunk_lean" and test == "single-leg-squat":
+    if measure == "trunk_lean" and measure in SPECS[test].both_measures:
         return Norm("trunk_lean", 5.0, 10.0, True,
                     "trunk within 5 deg of vertical is typical; 10 deg or more of lean is marked (visual "
                     "criterion of Crossley 2011; degree limits are a rule of thumb)",

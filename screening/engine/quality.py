@@ -8,6 +8,7 @@ from screening.core.landmarks import INDEX, LEG, SIDES
 from screening.engine.metrics import standing_frames
 from screening.engine.orientation import leg_chain_share
 from screening.core.result import Note
+from screening.core.specs import SPECS
 from screening.core.track import Track
 from screening.core.vocab import VIS_MIN
 
@@ -17,7 +18,6 @@ MIN_PERSON_FRAMES = 10
 DARK_LUMA = 40.0            # mean brightness (0-255) under which a clip counts as too dark
 SIDE_VIEW_RATIO = 0.33      # shoulder width / torso length below this: side view (front ~0.65-1.0,
 OBLIQUE_RATIO = 0.58        # 45-degree oblique ~0.42-0.57, side 0.04-0.23 on the test clips); below: oblique
-LANDING_FPS = 50.0
 MIN_LEG_CHAIN = 0.5        # share of standing frames with hip above knee above ankle on both sides
 
 FIX_FRONT = "Film from the front: phone at knee-to-hip height, 2-4 m away, square to you, whole body in frame."
@@ -89,7 +89,8 @@ def check_capture(track: Track, *, test: str, duration_s: float, luma: np.ndarra
         raise AnalysisError("Your hips, knees and ankles are not in view, so the knees cannot be measured.",
                             "legs_not_visible", FIX_FRAME)
     standing = standing_frames(np.where(legs[:, None, None], track.xy, np.nan))
-    chain = leg_chain_share(track, standing, both_legs=test != "single-leg-squat")
+    spec = SPECS[test]
+    chain = leg_chain_share(track, standing, both_legs=not spec.single_leg)
     if np.isfinite(chain) and chain < MIN_LEG_CHAIN:
         raise AnalysisError("The body points found do not form a standing leg (hip above knee above ankle), "
                             "so the knees cannot be measured: the person may be upside down, lying, or "
@@ -115,7 +116,7 @@ def check_capture(track: Track, *, test: str, duration_s: float, luma: np.ndarra
     if people and (note := people_note(people)):
         notes.append(note)
     rate = fps if fps is not None else track.fps
-    if test == "drop-jump" and rate < LANDING_FPS:
+    if spec.low_fps_below is not None and rate < spec.low_fps_below:
         notes.append(Note("low_fps", "warning", f"Filmed at {rate:.0f} frames per second: landings last "
                           "only a few frames, so the landing values are less certain.",
                           "Use 60 fps (or slow motion) for landings if your phone offers it."))

@@ -6,6 +6,8 @@ import numpy as np
 from screening.engine.norms import cite, norm_for
 from screening.core.result import Event, LegSummary, Rating
 from screening.core.vocab import BAND_ORDER, SHIFT_WORDS, format_shift, format_value
+from screening.core.specs import SPECS
+from screening.core.types import Band, Leg, Reliability
 
 MEASURES = {
     # key: (label, unit, per-leg?, experimental?)
@@ -37,7 +39,7 @@ def value_text(key: str, v: float | None) -> str:
 
 
 def _reason(key: str, band: str | None, value: float | None, leg: str, test: str) -> str:
-    where = "at landing" if test == "drop-jump" else "at the bottom of the movement"
+    where = SPECS[test].key_moment
     val = value_text(key, value)
     if band is None:
         return f"Shown for information ({val}); this measure is not rated for this test."
@@ -69,8 +71,10 @@ def _reason(key: str, band: str | None, value: float | None, leg: str, test: str
     return text[key][band]
 
 
-def _collect(events: list[Event], leg: str, key: str) -> tuple[list[float | None], list[str], list[str]]:
-    vals, rels, reasons = [], [], []
+def _collect(events: list[Event], leg: str, key: str) -> tuple[list[float | None], list[Reliability], list[str]]:
+    vals: list[float | None] = []
+    rels: list[Reliability] = []
+    reasons: list[str] = []
     for ev in events:
         for mv in ev.values.get(leg, []) + ev.values.get("both", []):
             if mv.key == key:
@@ -90,6 +94,7 @@ def rate_measure(events: list[Event], leg: str, key: str, test: str, sex: str | 
     value = float(np.median(usable)) if usable else (float(np.median(finite)) if finite else None)
     spread = float(np.std(usable, ddof=1)) if len(usable) >= 2 else None
     worst = max(rels, key=RELIABILITY_ORDER.get)
+    reliability: Reliability
     if usable:
         reliability = "good" if all(r == "good" for r in rels if r != "poor") else "fair"
         reason_rel = next((m for m, r in zip(reasons, rels) if r == "fair"), "clear view, moderate depth")
@@ -105,7 +110,7 @@ def rate_measure(events: list[Event], leg: str, key: str, test: str, sex: str | 
     if experimental and reliability == "good":
         reliability, reason_rel = "fair", "experimental proxy: no validated video measure of the arch exists"
     norm = norm_for(key, test, sex)
-    band = None
+    band: Band | None = None
     if norm is not None and value is not None and reliability != "poor":
         band = norm.band(value)
     reason = _reason(key, band, value, leg, test)
@@ -118,37 +123,37 @@ def rate_measure(events: list[Event], leg: str, key: str, test: str, sex: str | 
                   per_event=vals)
 
 
-def _worst(bands: list[str | None]) -> str | None:
+def _worst(bands: list[Band | None]) -> Band | None:
     real = [b for b in bands if b]
     return max(real, key=BAND_ORDER.get) if real else None
 
 
-def summarise_leg(events: list[Event], leg: str, test: str, sex: str | None) -> LegSummary:
+def summarise_leg(events: list[Event], leg: Leg, test: str, sex: str | None) -> LegSummary:
     """All ratings of one leg, the measure to lead with, the leg's band, and what to do next."""
     keys = list(MEASURES)
     ratings = [r for k in keys if (r := rate_measure(events, leg, k, test, sex)) is not None]
     by_key = {r.key: r for r in ratings}
-    fppa, mkd = by_key.get("fppa"), by_key.get("mkd")
+    spec = SPECS[test]
+    lead, fallback = by_key.get(spec.lead_measure), by_key.get(spec.lead_fallback)
     # Lead with the knee measure that is valid at this test and depth.
-    if fppa and fppa.reliability != "poor" and (test != "squat" or not mkd or fppa.reliability == "good"):
-        primary = fppa
-    elif mkd and mkd.reliability != "poor":
-        primary = mkd
+    if lead and lead.reliability != "poor" and \
+            (not fallback or RELIABILITY_ORDER[lead.reliability] <= RELIABILITY_ORDER[spec.lead_from]):
+        primary = lead
+    elif fallback and fallback.reliability != "poor":
+        primary = fallback
     else:
-        primary = by_key.get("kasr") or fppa or mkd
+        primary = by_key.get("kasr") or lead or fallback
     if primary is not None:
         primary.primary = True
     knee_band = _worst([by_key[k].band for k in KNEE_MEASURES if k in by_key])
     arch = by_key.get("arch")
     recs: list[str] = []
     if knee_band in ("watch", "marked"):
-        recs += ["glute-programme", "clamshell"]
-        if test == "drop-jump":
-            recs.append("landing")
+        recs += ["glute-programme", "clamshell", *spec.recommendations]
     if arch and arch.band in ("watch", "marked"):
         recs.append("short-foot")
     if not recs:
-        recs = ["glute-programme"] + (["landing"] if test == "drop-jump" else [])
+        recs = ["glute-programme", *spec.recommendations]
     side = leg.capitalize()
     if knee_band is None:
         headline = f"{side} leg: the knee could not be rated reliably from this video."

@@ -14,11 +14,12 @@ import numpy as np
 
 from screening.core.errors import Cancelled
 from screening.core.landmarks import N_LANDMARKS
+from screening.core.specs import SPECS, STRIDE_MIN_FPS
+from screening.core.types import Progress
 from screening.engine.pose import PoseEstimator, TwoViewPose, combine
 from screening.core.track import Track
 from screening.engine.video import VideoInfo, decode, segments
 
-Progress = Callable[[str, float, str], None]
 JPEG_QUALITY = 85
 SKIPPED = "skipped"         # a frame the pose model did not run on (see pose_stride)
 N_SAMPLES = 4              # frames kept to count people
@@ -34,7 +35,8 @@ def pose_stride(test: str, fps: float) -> int:
     second frame for squats filmed at 24 fps or more. A squat repetition takes 1-3 s and the clean-up
     low-pass filter removes everything above 5 Hz, so sampling at 12-15 Hz or faster loses nothing it
     keeps; the frames in between get landmarks by linear interpolation (marked pose_run = 0)."""
-    return 2 if test in ("squat", "single-leg-squat") and fps >= 24 else 1
+    spec = SPECS.get(test)
+    return spec.pose_stride if spec and fps >= STRIDE_MIN_FPS else 1
 
 
 @dataclass

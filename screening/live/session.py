@@ -14,6 +14,7 @@ from screening.outputs.annotate import H264Writer
 from screening.engine.events import MIN_REP_DEPTH
 from screening.live.framing import Advice, coach
 from screening.core.landmarks import N_LANDMARKS
+from screening.core.specs import SPECS
 from screening.live.mirror import Bottom, RepCounter, draw_legs, live_values
 from screening.engine.pose import PoseEstimator
 from screening.core.track import Track
@@ -81,6 +82,7 @@ class LiveSession:
     def __init__(self, model: bytes, workdir: Path, *, test: str = "squat", sex: str | None = None,
                  stance: str | None = None, mirror: bool = False, plan: Plan | None = None):
         self.test, self.stance, self.mirror = test, stance, mirror
+        self.spec = SPECS[test]
         self.workdir, self.plan = Path(workdir), plan or Plan()
         self.pose = PoseEstimator(model)
         self.people_model = PoseEstimator(model, num_poses=3, video=False)
@@ -147,7 +149,7 @@ class LiveSession:
         self._push(t, xy, vis)
         h, w = img.shape[:2]
         advice = coach(self._window(COACH_S, w, h), float(rgb[::8, ::8].mean()), self.people)
-        values = live_values(self._window(WINDOW_S, w, h), self.stance) if self.test != "drop-jump" else {}
+        values = live_values(self._window(WINDOW_S, w, h), self.stance) if self.spec.live_feedback else {}
         self.warm = self.t[-1] - self.t[0] >= WARMUP_S
         self.upright = bool(values) and values["depth"] < MIN_REP_DEPTH      # False for NaN
         bottom = self.counter.update(t, values) if values and self.warm else None
@@ -197,13 +199,13 @@ class LiveSession:
         self.ready_since = (self.ready_since or now) if advice.ready else None
         if s.state == "armed":
             ready = self.ready_since is not None and now - self.ready_since >= READY_HOLD_S
-            standing = self.test == "drop-jump" or (self.warm and self.upright and not self.counter.in_rep)
+            standing = not self.spec.live_feedback or (self.warm and self.upright and not self.counter.in_rep)
             if self._start_pending or (self.plan.auto and ready and standing):
                 self._start_pending = False
                 self._begin(t)
         elif s.state == "recording":
             done_reps = self.counter.count_since(self.rec_from)
-            by_reps = (self.plan.reps > 0 and self.test != "drop-jump" and done_reps >= self.plan.reps
+            by_reps = (self.plan.reps > 0 and self.spec.live_feedback and done_reps >= self.plan.reps
                        and self.last_rep_t is not None and t - self.last_rep_t >= TAIL_S)
             if by_reps or s.rec_s >= self.plan.max_s:
                 self._finish()
@@ -244,7 +246,7 @@ class LiveSession:
         if s.state == "recording":
             cv2.circle(img, (w - int(18 * scale), bar // 2), int(8 * scale), (40, 40, 230), -1)
             lines.append(f"REC {s.rec_s:4.1f} s")
-        if self.test != "drop-jump" and (self.mirror or s.state == "recording"):
+        if self.spec.live_feedback and (self.mirror or s.state == "recording"):
             lines.append(f"Reps {s.rec_reps if s.state == 'recording' else s.reps}")
         if self.mirror and s.bottoms:
             b = s.bottoms[-1]

@@ -4,14 +4,12 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import MISSING, fields, is_dataclass
-from typing import Any, get_args, get_origin, get_type_hints
+from typing import Any, Literal, get_args, get_origin, get_type_hints
 
 from screening.engine.ratings import MEASURES
-from screening.core.result import BANDS, SCHEMA_VERSION, TESTS, Event, LegSummary, MeasureValue, Note, Rating, Result, Series
+from screening.core.result import SCHEMA_VERSION, Event, LegSummary, MeasureValue, Note, Rating, Result, Series
+from screening.core.types import BANDS, EVENT_KINDS, LEGS, LEVELS, RELIABILITY, TESTS
 
-LEGS = ("left", "right")
-RELIABILITY = ("good", "fair", "poor")
-LEVELS = ("info", "warning", "error")
 UNITS = tuple(sorted({unit for _, unit, _, _ in MEASURES.values()}))
 MAX_TEXT = 4000                  # characters in any one string
 MAX_LIST = 200_000               # items in any one list (a 3-minute clip at 240 fps is 43,200 frames)
@@ -26,7 +24,7 @@ ALLOWED: dict[tuple[type, str], tuple] = {
     (Rating, "key"): tuple(MEASURES), (Rating, "band"): (None, *BANDS), (Rating, "reliability"): RELIABILITY,
     (Rating, "unit"): UNITS,
     (MeasureValue, "key"): tuple(MEASURES), (MeasureValue, "reliability"): RELIABILITY,
-    (Note, "level"): LEVELS, (Event, "kind"): ("rep", "landing"),
+    (Note, "level"): LEVELS, (Event, "kind"): EVENT_KINDS,
 }
 # mappings whose keys are restricted
 KEYS: dict[tuple[type, str], tuple] = {
@@ -89,6 +87,9 @@ def _check(tp: Any, value: Any, where: str, owner: type | None = None, name: str
             if not isinstance(k, str) or len(k) > 60 or (keys is not None and k not in keys):
                 raise ResultInvalid(f"{where} has an unexpected key")
             _check(args[1], v, f"{where}.{k}")
+    elif origin is Literal:                 # a category without a rule in ALLOWED: one of its strings
+        if not any(value == a and type(value) is type(a) for a in args):
+            raise ResultInvalid(f"{where} is not one of the allowed values")
     elif tp is bool:
         if not isinstance(value, bool):
             raise ResultInvalid(f"{where} should be true or false")

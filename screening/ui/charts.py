@@ -8,6 +8,7 @@ from screening.engine.metrics import SERIES_INFO
 from screening.engine.norms import norm_for, plausible
 from screening.core.result import Event, Result
 from screening.core.vocab import BAND_COLOURS, rgba
+from screening.core.specs import SPECS
 
 LEG_COLOURS = {"left": "#2f7fd0", "right": "#c2569f"}
 BAND_FILL = {band: rgba(colour, 0.15) for band, colour in BAND_COLOURS.items()}
@@ -15,7 +16,7 @@ EVENT_LINE = "rgba(120,130,145,0.85)"
 
 
 def _legs(result: Result) -> list[str]:
-    return [result.leg] if result.test == "single-leg-squat" and result.leg else ["left", "right"]
+    return [result.leg] if SPECS[result.test].single_leg and result.leg else ["left", "right"]
 
 
 def _range(values: list[list[float | None]], *extra: float) -> tuple[float, float]:
@@ -59,7 +60,7 @@ def timeline(result: Result) -> go.Figure:
     with the typical range shaded and each repetition or landing marked."""
     t = result.series.time_s
     vals = result.series.values
-    single = result.test == "single-leg-squat"
+    single = SPECS[result.test].single_leg
     lower_key, lower_measure = ("pelvic_drop_deg", "pelvic_drop") if single else ("kasr", "kasr")
     lower_label, lower_unit = SERIES_INFO[lower_key]
     fig = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.09, row_heights=[0.6, 0.4],

@@ -30,7 +30,7 @@ def _column(i: int, s: SavedScreening) -> None:
     with st.container(border=True, key=f"cmp-col-{i}"):
         st.markdown(f"#### {SIDES[i]}: {format_date(s.created)[:10]}")
         st.caption(f"{TEST_LABELS.get(r.test, r.test)}" + (f", standing on the {r.leg} leg" if r.leg else "")
-                   + f" · {len(r.events)} {'landings' if r.test == 'drop-jump' else 'repetitions'} · "
+                   + f" · {len(r.events)} {r.event_noun}s · "
                    f"pose model {r.model.tier}")
         for leg, summary in r.legs.items():
             key = primary_rating(summary)

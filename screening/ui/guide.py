@@ -5,6 +5,8 @@ import math
 
 import streamlit as st
 
+from screening.core.specs import SPECS
+
 OK, BAD, ACCENT, MUTED = "#2e9e43", "#d7323c", "#2f7fd0", "#8a94a3"
 _STYLE = 'stroke="currentColor" stroke-width="3" stroke-linecap="round" stroke-linejoin="round" fill="none"'
 
@@ -195,7 +197,7 @@ def cards(test: str, leg: str | None = None) -> list[tuple[str, str, str]]:
          still_phone()),
         ("Light and clothing", "Light on you, not behind you; shorts or leggings.", light_and_clothes()),
     ]
-    if test == "drop-jump":
+    if SPECS[test].low_fps_below is not None:
         out.append(("60 frames per second", "Landings are fast: choose 60 fps if your phone offers it.",
                     frame_rate()))
     return out

@@ -17,6 +17,7 @@ import streamlit as st
 
 from screening.live.session import Clock, LiveSession, Plan
 from screening.core.result import TEST_LABELS, TESTS
+from screening.core.specs import SPECS
 from screening.ui import analysis, screen, state
 
 log = logging.getLogger(__name__)
@@ -88,7 +89,7 @@ def _session(settings: tuple, plan: Plan) -> LiveSession:
     test, leg, sex, mirror = settings
     _, model = analysis.pose_model("lite")
     workdir = Path(tempfile.mkdtemp(prefix="kneescreen-live-"))
-    live = LiveSession(model, workdir, test=test, sex=sex, stance=leg if test == "single-leg-squat" else None,
+    live = LiveSession(model, workdir, test=test, sex=sex, stance=leg if SPECS[test].single_leg else None,
                        mirror=mirror, plan=plan)
     if held is not None:
         shutil.rmtree(held[1].workdir, ignore_errors=True)
@@ -119,19 +120,20 @@ def _settings() -> tuple[tuple, Plan]:
                     key="live_test")
     state.put(state.TEST, test)
     leg = state.get(state.LEG)
-    if test == "single-leg-squat":
+    spec = SPECS[test]
+    if spec.single_leg:
         legs = ["left", "right"]
         leg = c1.radio("Stance leg", legs, index=legs.index(leg) if leg in legs else 0, horizontal=True,
                        format_func=lambda s: f"{s.capitalize()} leg", key="live_leg")
         state.put(state.LEG, leg)
-    mirror = c2.toggle("Live mirror", key="live_mirror", disabled=test == "drop-jump",
+    mirror = c2.toggle("Live mirror", key="live_mirror", disabled=not spec.live_feedback,
                        help="Counts repetitions and shows the knee angle and knee-over-foot at each bottom; "
-                            "a beep and a red frame when a knee moves inside the foot line.") and test != "drop-jump"
+                            "a beep and a red frame when a knee moves inside the foot line.") and spec.live_feedback
     auto = c2.checkbox("Auto-start on Ready", value=True, key="live_auto",
                        help="Recording starts once the coach has said Ready for a second while you stand; "
                             "or press Start recording now.")
-    reps = 0 if test == "drop-jump" else c3.number_input("Stop after repetitions", 1, 10, 3, key="live_reps")
-    max_s = c3.slider("Or after seconds", 5, 60, 10 if test == "drop-jump" else 25, key="live_max_s")
+    reps = c3.number_input("Stop after repetitions", 1, 10, 3, key="live_reps") if spec.live_feedback else 0
+    max_s = c3.slider("Or after seconds", 5, 60, spec.live_max_s, key="live_max_s")
     return (test, leg, state.get(state.SEX), mirror), Plan(int(reps), float(max_s), bool(auto))
 
 
@@ -142,7 +144,7 @@ def _panel(live: LiveSession) -> None:
         st.markdown(f"## {':material/check_circle:' if s.advice.ready else ':material/warning:'} {s.advice.text}")
         st.caption(s.advice.fix + (f" ({s.advice.detail})" if s.advice.detail else ""))
     plan = live.plan
-    goal = f"{s.rec_reps} of {plan.reps} reps, " if plan.reps and live.test != "drop-jump" else ""
+    goal = f"{s.rec_reps} of {plan.reps} reps, " if plan.reps and SPECS[live.test].live_feedback else ""
     words = {"idle": "Not recording", "armed": "Waiting for Ready",
              "recording": f"Recording: {goal}{s.rec_s:.0f} of {plan.max_s:.0f} s", "done": "Recording finished"}
     st.markdown(f"**{words[s.state]}** · reps seen {s.reps} · processing {s.fps:.0f} fps "

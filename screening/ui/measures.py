@@ -6,6 +6,7 @@ import streamlit as st
 from screening.engine.ratings import MEASURES
 from screening.core.result import Rating, Result
 from screening.core.vocab import format_rating, format_value
+from screening.core.specs import SPECS
 
 
 def _both_legs(key: str) -> bool:
@@ -24,7 +25,7 @@ def _rows(r: Result) -> list[dict[str, str]]:
         any_r = next(iter(ratings.values()))
         label = any_r.label + (" (experimental)" if any_r.experimental else "")
         if _both_legs(key):
-            label += " (both legs)" if r.test != "single-leg-squat" else ""
+            label += "" if SPECS[r.test].single_leg else " (both legs)"
             left = right = format_rating(any_r)
             band = any_r.band or "not rated"
             rel = any_r.reliability
@@ -69,8 +70,7 @@ def measures_table(r: Result) -> None:
                 if tag in seen:
                     continue
                 seen.add(tag)
-                who = ("both legs" if r.test != "single-leg-squat" else "whole body") if _both_legs(x.key) \
-                    else f"{leg} leg"
+                who = SPECS[r.test].both_words if _both_legs(x.key) else f"{leg} leg"
                 spread = f" (spread between repetitions ± {format_value(x.spread, x.unit).split()[0]})" \
                     if x.spread is not None else ""
                 st.markdown(f"**{x.label}, {who}: {x.band or 'not rated'}**  \n{x.reason}{spread}  \n"

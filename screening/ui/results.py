@@ -161,7 +161,7 @@ def render(out: state.Outputs) -> None:
     who = [TEST_LABELS.get(r.test, r.test)]
     if r.leg:
         who.append(f"standing on the {r.leg} leg")
-    who.append(f"{len(r.events)} {'landing' if r.test == 'drop-jump' else 'repetition'}"
+    who.append(f"{len(r.events)} {r.event_noun}"
                f"{'' if len(r.events) == 1 else 's'} measured")
     if r.norms_used:
         who.append(r.norms_used)

@@ -7,6 +7,7 @@ import streamlit as st
 
 from screening.engine.norms import norm_for
 from screening.core.result import TEST_LABELS, TESTS
+from screening.core.specs import SPECS
 from screening.ui import analysis, guide, state
 from screening.ui.results import example_outputs
 
@@ -71,7 +72,7 @@ def choose() -> None:
                     format_func=TEST_LABELS.get, captions=[TEST_BLURB[t] for t in TESTS],
                     label_visibility="collapsed")
     state.put(state.TEST, test)
-    if test == "single-leg-squat":
+    if SPECS[test].single_leg:
         legs = ["left", "right", None]
         leg = st.radio("Which leg will you stand on?", legs, index=legs.index(state.get(state.LEG)),
                        format_func=LEG_LABELS.get, key="w_leg", horizontal=True)
@@ -99,7 +100,7 @@ def film_guide() -> None:
     _steps_bar("guide")
     test, leg = state.get(state.TEST), state.get(state.LEG)
     st.header(f"How to film the {TEST_LABELS[test].lower()}")
-    guide.render(test, leg if test == "single-leg-squat" else None)
+    guide.render(test, leg if SPECS[test].single_leg else None)
     st.caption("Tip: start recording, step back into place, do the movement, then stop. Extra seconds at the "
                "start and end are fine.")
     _nav("choose", "upload", "I have my video")
@@ -159,7 +160,7 @@ def _clear_error() -> None:
 def upload() -> None:
     _steps_bar("upload")
     test, leg = state.get(state.TEST), state.get(state.LEG)
-    what = TEST_LABELS[test] + (f", {leg} leg" if test == "single-leg-squat" and leg else "")
+    what = TEST_LABELS[test] + (f", {leg} leg" if SPECS[test].single_leg and leg else "")
     st.header("Your video")
     c1, c2 = st.columns([3, 1], vertical_alignment="center")
     c1.markdown(f"Test: **{what}**")

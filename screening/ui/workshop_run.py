@@ -15,6 +15,7 @@ from screening.batch import CANCELLED, BatchItem, run_batch
 from screening.core.errors import AnalysisError, Cancelled
 from screening.engine.norms import norm_for
 from screening.core.result import TEST_LABELS, TESTS
+from screening.core.specs import SPECS
 from screening.store.db import Participant, Session, StoreError, Workspace
 from screening.ui import analysis, safe, saved, state
 from screening.ui.workshop import LEGS, NONE, SEXES, match
@@ -63,7 +64,7 @@ def _options() -> dict:
     test = c1.selectbox("Test (the same for every clip)", TESTS, format_func=TEST_LABELS.get, key="wk_test")
     sex = c2.selectbox("Sex, for the matching norms", list(SEXES), format_func=SEXES.get, key="wk_sex")
     leg = c3.selectbox("Stance leg", list(LEGS), format_func=LEGS.get, key="wk_leg") \
-        if test == "single-leg-squat" else None
+        if SPECS[test].single_leg else None
     norm = norm_for("fppa", test, sex or None)
     if norm is not None:
         st.caption(f"Norms used for the knee angle: {norm.text}.")

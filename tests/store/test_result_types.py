@@ -1,0 +1,56 @@
+"""Categories as Literal types: a result saved before them loads, and saving writes the same strings."""
+import json
+from dataclasses import fields, is_dataclass
+from pathlib import Path
+from typing import Literal, get_args, get_origin, get_type_hints
+
+from screening.core.result import Event, LegSummary, MeasureValue, Note, Rating, Result
+from screening.store.result_check import check_result
+
+OLD = Path(__file__).with_name("old_result_v1.json")   # written by the code before core/types.py (d9f9c03)
+
+
+def _literal(tp):
+    """The Literal inside a field type (Band | None -> Band), or None."""
+    if get_origin(tp) is Literal:
+        return tp
+    return next((a for a in get_args(tp) if get_origin(a) is Literal), None)
+
+
+def test_a_result_saved_before_the_types_loads_and_saves_the_same_json():
+    text = OLD.read_text(encoding="utf-8")
+    data = json.loads(text)
+    for result in (Result.from_json(text), check_result(json.loads(text))):
+        assert json.loads(result.to_json()) == data                  # the same strings come back out
+        assert type(result.test) is str and result.test == "squat"
+        assert [e.kind for e in result.events] == ["rep", "rep", "rep"]
+        assert {leg: s.band for leg, s in result.legs.items()} == {"left": "marked", "right": "typical"}
+
+
+def test_every_category_field_is_typed_and_holds_one_of_its_strings():
+    result = Result.from_json(OLD.read_text(encoding="utf-8"))
+    typed = {(tp.__name__, f.name) for tp in (Result, Note, MeasureValue, Event, Rating, LegSummary)
+             for f in fields(tp) if _literal(get_type_hints(tp)[f.name]) is not None}
+    assert typed >= {("Result", "test"), ("Result", "leg"), ("Note", "level"), ("MeasureValue", "reliability"),
+                     ("Event", "kind"), ("Rating", "band"), ("Rating", "reliability"), ("LegSummary", "leg"),
+                     ("LegSummary", "band")}
+    seen = 0
+
+    def walk(obj):
+        nonlocal seen
+        if isinstance(obj, list):
+            for x in obj:
+                walk(x)
+        elif isinstance(obj, dict):
+            for x in obj.values():
+                walk(x)
+        elif is_dataclass(obj):
+            hints = get_type_hints(type(obj))
+            for f in fields(obj):
+                value, lit = getattr(obj, f.name), _literal(hints[f.name])
+                if lit is not None and value is not None:
+                    assert type(value) is str and value in get_args(lit), (type(obj).__name__, f.name, value)
+                    seen += 1
+                walk(value)
+    walk(result)
+    assert seen > 20
