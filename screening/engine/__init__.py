@@ -1,1 +1,9 @@
-"""Analysis engine: video and pose in, landmark track, clean-up, events, measures, checks, norms and ratings out."""
+"""Analysis engine: video and pose in; landmark track, clean-up, events, measures, checks, norms and ratings out.
+
+assess.assess turns a landmark track into a Result; tracking.run_pose turns a video into a track.
+"""
+
+__all__ = [
+    "assess", "events", "example", "filtering", "metrics", "models", "norms", "orientation", "pose",
+    "progress", "quality", "ratings", "synthetic", "tracking", "video"
+]

@@ -1,1 +1,8 @@
-"""Outputs of a Result: annotated video and stills, PDF reports and handouts, CSV, text formatting, content pages."""
+"""What a Result becomes for people: annotated video and stills, PDF report and handouts, CSV, content pages.
+
+Reads Results; never runs an analysis.
+"""
+
+__all__ = [
+    "annotate", "content", "export", "formatting", "handout_pdf", "pdf_merge", "report_pdf"
+]

@@ -1,1 +1,8 @@
-"""Streamlit pages of KneeScreen; imports the engine, never the reverse."""
+"""Streamlit pages of KneeScreen; they import the engine, never the reverse.
+"""
+
+__all__ = [
+    "about", "analysis", "charts", "compare_page", "content_pages", "cues", "exports", "guide", "live_page",
+    "measures", "progress_page", "results", "safe", "saved", "screen", "state", "timer", "timer_view",
+    "workshop", "workshop_run", "workspace"
+]
