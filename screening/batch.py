@@ -183,7 +183,8 @@ def _die_with_parent(parent: int) -> None:
     threading.Thread(target=watch, daemon=True, name="kneescreen-parent-watch").start()
 
 
-def _pool(batch: list[BatchItem], options: tuple[str, AnalysisOptions], n: int, finish, stop: Callable[[], bool]) -> list[BatchItem]:
+def _pool(batch: list[BatchItem], options: tuple[str, AnalysisOptions], n: int, finish,
+          stop: Callable[[], bool]) -> list[BatchItem]:
     """Run clips in n spawned processes; return the items whose process died (or that were cancelled)."""
     broken: list[BatchItem] = []
     if not batch:

@@ -27,11 +27,12 @@ def ffmpeg(*args: str) -> None:
     subprocess.run(["ffmpeg", "-v", "error", "-y", *args], check=True)
 
 
-def analyse(video: Path, test: str = "squat", **options):
-    """run_analysis with the lite model; `options` are AnalysisOptions fields (no out_dir: in memory)."""
+def analyse(path: Path, test: str = "squat", /, **options):
+    """run_analysis of the clip at `path` with the lite model; `options` are AnalysisOptions fields
+    (video=False, out_dir=..., ...; no out_dir: the outputs stay in memory)."""
     from screening.engine.pose import load_model
     from screening.pipeline import AnalysisOptions, run_analysis
-    return run_analysis(video, load_model("lite"), AnalysisOptions(test, **options))
+    return run_analysis(path, load_model("lite"), AnalysisOptions(test, **options))
 
 
 @pytest.fixture(scope="session")
