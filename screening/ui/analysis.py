@@ -155,7 +155,7 @@ def ensure_model(tier: str, box: Any) -> tuple[PoseModel, str | None]:
             bar.progress(min(done / total, 1.0),
                          text=f"Downloading the '{tier}' pose model: {done / 1e6:.1f} of {total / 1e6:.1f} MB")
     model = load_model(tier, progress=cb, allow_fallback=True, timeout=15)
-    if model.resolved.note:
-        return model, model.resolved.note
+    if model.resolved.note:      # the note is shown here; the analysis runs as a plain 'lite' one
+        return load_model("lite"), model.resolved.note
     bar.progress(1.0, text=f"The '{tier}' pose model is downloaded")
     return model, None
