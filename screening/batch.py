@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import dataclasses
 import multiprocessing
 import os
 import re
@@ -18,6 +19,8 @@ from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
 from screening.core.errors import AnalysisError
+from screening.engine.pose import load_model
+from screening.pipeline import AnalysisOptions, run_analysis
 from screening.outputs.export import csv_cell
 from screening.outputs.pdf_merge import merge_pdfs  # noqa: F401 - the group PDF, re-exported
 from screening.core.result import TEST_LABELS, Result
@@ -77,12 +80,13 @@ def _partial(item: BatchItem) -> Path:
     return item.folder.with_name(f".{item.folder.name}.partial")
 
 
-def _analyse_one(video: str, out_dir: str, options: dict) -> dict:
-    """Worker process: one clip with run_analysis (workers=1); never raises."""
+def _analyse_one(video: str, out_dir: str, options: tuple[str, AnalysisOptions]) -> dict:
+    """Worker process: one clip with run_analysis (options: the model tier and the AnalysisOptions without
+    out_dir; the model is loaded once per worker process); never raises."""
     t0 = time.perf_counter()
     try:
-        from screening.pipeline import run_analysis
-        a = run_analysis(video, out_dir, **options)
+        tier, opts = options
+        a = run_analysis(video, load_model(tier), dataclasses.replace(opts, out_dir=Path(out_dir)))
         return {"status": "ok", "result": a.result, "video_path": a.video_path.name if a.video_path else None,
                 "keyframes": [(label, p.name) for label, p in a.keyframes], "seconds": time.perf_counter() - t0}
     except AnalysisError as e:
@@ -105,14 +109,14 @@ def run_batch(items: Iterable, out_dir: str | Path, *, test: str, leg: str | Non
     once), then on_done(item) and progress(done, total, item) are called. When should_cancel() turns true
     the clips not finished are stopped (their worker processes ended) and recorded as 'cancelled'.
     """
-    from screening.pipeline import _check_inputs
-    _check_inputs(test, leg, sex)
+    opts = AnalysisOptions(test, leg=leg, sex=sex, sport=sport, video=make_video, stills=make_video,
+                           workers=workers)   # checks test, leg and sex before any clip starts
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     batch = _items(items, out, test)
     csv_path = out / "batch.csv"
     write_group_csv(batch, csv_path)
-    options = dict(test=test, leg=leg, sex=sex, sport=sport, model=model, make_video=make_video, workers=workers)
+    options = (model, opts)
     finished = [0]
 
     def finish(item: BatchItem, outcome: dict) -> None:
@@ -178,7 +182,8 @@ def _die_with_parent(parent: int) -> None:
     threading.Thread(target=watch, daemon=True, name="kneescreen-parent-watch").start()
 
 
-def _pool(batch: list[BatchItem], options: dict, n: int, finish, stop: Callable[[], bool]) -> list[BatchItem]:
+def _pool(batch: list[BatchItem], options: tuple[str, AnalysisOptions], n: int, finish,
+          stop: Callable[[], bool]) -> list[BatchItem]:
     """Run clips in n spawned processes; return the items whose process died (or that were cancelled)."""
     broken: list[BatchItem] = []
     if not batch:

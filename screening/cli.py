@@ -2,12 +2,17 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
 
+from screening.batch import group_pdf, list_videos, run_batch
 from screening.core.errors import AnalysisError, Cancelled
 from screening.core.vocab import BAND_WORDS, format_rating
+from screening.engine.models import TIERS
+from screening.engine.pose import load_model
+from screening.pipeline import AnalysisOptions, run_analysis
 from screening.core.result import TEST_LABELS, TESTS, Result
 
 
@@ -59,11 +64,14 @@ def summary(result: Result) -> str:
 
 
 def cmd_analyze(args) -> int:
-    from screening.pipeline import run_analysis
+    say = (lambda *a: None) if args.quiet else _Bar()
     try:
-        a = run_analysis(args.video, args.out, test=args.test, leg=args.leg, sex=args.sex, sport=args.sport,
-                         model=args.model, allow_model_fallback=not args.no_fallback,
-                         progress=None if args.quiet else _Bar(), make_video=not args.no_video)
+        options = AnalysisOptions(args.test, leg=args.leg, sex=args.sex, sport=args.sport, out_dir=args.out,
+                                  video=not args.no_video, stills=not args.no_video)
+        say("model", 0.0, f"Loading the {args.model} pose model")
+        model = load_model(args.model, allow_fallback=not args.no_fallback, progress=lambda done, total: say(
+            "model", (done / total) if total else 0.0, f"Downloading the {args.model} model: {done / 1e6:.1f} MB"))
+        a = run_analysis(args.video, model, options, progress=say)
     except AnalysisError as e:
         print(f"\nkneescreen: {e}" + (f"\nWhat to do: {e.fix}" if e.fix else ""), file=sys.stderr)
         return 2
@@ -78,7 +86,6 @@ def cmd_analyze(args) -> int:
 
 
 def cmd_batch(args) -> int:
-    from screening.batch import group_pdf, list_videos, run_batch
     if not args.folder.is_dir():
         print(f"kneescreen: {args.folder} is not a folder", file=sys.stderr)
         return 2
@@ -120,7 +127,7 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--leg", choices=("left", "right"), help="stance leg for the single-leg squat")
     a.add_argument("--sex", choices=("female", "male"), help="selects sex-specific norms where published")
     a.add_argument("--sport", help="sport, to tailor the advice")
-    a.add_argument("--model", default="lite", choices=("lite", "full", "heavy"))
+    a.add_argument("--model", default="lite", choices=TIERS)
     a.add_argument("--no-fallback", action="store_true", help="fail instead of falling back to lite")
     a.add_argument("--no-video", action="store_true", help="skip the annotated video and stills")
     a.add_argument("--out", required=True, type=Path, help="output folder")
@@ -133,7 +140,7 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--leg", choices=("left", "right"), help="stance leg for the single-leg squat")
     b.add_argument("--sex", choices=("female", "male"), help="selects sex-specific norms where published")
     b.add_argument("--sport", help="sport, to tailor the advice")
-    b.add_argument("--model", default="lite", choices=("lite", "full", "heavy"))
+    b.add_argument("--model", default="lite", choices=TIERS)
     b.add_argument("--processes", type=int, default=None, help="clips at once (default: all cores)")
     b.add_argument("--workers", type=int, default=1,
                    help="pose threads per clip (default 1; results do not depend on it)")
@@ -147,7 +154,6 @@ def build_parser() -> argparse.ArgumentParser:
 def _quiet_native_logs():
     """MediaPipe's C++ core logs straight to file descriptor 2. Keep our own messages on a copy of
     stderr and send fd 2 to /dev/null, so the terminal shows progress and results only."""
-    import os
     try:
         saved = os.dup(2)
         null = os.open(os.devnull, os.O_WRONLY)

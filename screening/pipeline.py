@@ -1,4 +1,4 @@
-"""One call from a video file to every output: Result, JSON, CSV, annotated video and key stills."""
+"""One call from a video file and a loaded pose model to every output: Result, JSON, CSV, annotated video, stills."""
 from __future__ import annotations
 
 import dataclasses
@@ -11,47 +11,69 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from screening.engine import models
 from screening import tempdirs
-from screening.engine.tracking import frame_file, pose_stride, run_pose
-from screening.outputs.annotate import render_stills, render_video
-from screening.engine.assess import assess
 from screening.core.errors import AnalysisError, Cancelled
-from screening.outputs.export import write_frames_csv
-from screening.engine.orientation import turn_to_upright
-from screening.engine.filtering import clean_track
-from screening.engine.pose import MEDIAPIPE_VERSION, count_people, read_model
-from screening.engine.quality import check_capture, people_note
 from screening.core.result import TESTS, ModelMeta, Note, Result, VideoMeta
+from screening.core.timing import Stopwatch
+from screening.engine.assess import assess
+from screening.engine.filtering import clean_track
+from screening.engine.orientation import turn_to_upright
+from screening.engine.pose import MEDIAPIPE_VERSION, PoseModel, count_people
+from screening.engine.quality import check_capture, people_note
+from screening.engine.tracking import PoseRun, frame_file, pose_stride, run_pose
 from screening.engine.video import VideoInfo, probe
+from screening.outputs.annotate import render_stills, render_video
+from screening.outputs.export import frames_csv_text, write_frames_csv
 
-__all__ = ["Analysis", "run_analysis", "AnalysisError", "Cancelled", "load_model"]
+__all__ = ["Analysis", "AnalysisOptions", "run_analysis", "AnalysisError", "Cancelled"]
 
 Progress = Callable[[str, float, str], None]
-_MODEL_BYTES: dict[str, bytes] = {}
+
+
+@dataclass(frozen=True)
+class AnalysisOptions:
+    """What to analyse and which outputs to make; only `test` has no default. Checked when made: a bad
+    test, leg or sex raises AnalysisError 'bad_input'. The pose model is not an option: run_analysis is
+    given one already loaded (pose.load_model), so a process loads each model once."""
+    test: str                           # "squat" | "single-leg-squat" | "drop-jump"
+    leg: str | None = None              # stance leg of the single-leg squat; None: found from the video
+    sex: str | None = None              # "female" | "male": sex-specific norms where published; None: pooled
+    sport: str | None = None            # the participant's sport, to tailor the advice
+    out_dir: Path | None = None         # write the outputs here; None: return them in memory (bytes)
+    video: bool = True                  # annotated.mp4: the measured frames with the knee lines drawn
+    stills: bool = True                 # keyframe_*.png: one picture per repetition or landing
+    csv: bool = True                    # frames.csv: the per-frame values
+    json: bool = True                   # result.json: the Result
+    workers: int | None = None          # pose threads; None: one per core, at most 4 (same results)
+    every_frame: bool = False           # run the pose model on every frame, not every second (squats)
+
+    def __post_init__(self) -> None:
+        if self.test not in TESTS:
+            raise AnalysisError(f"Unknown test '{self.test}'. Choose one of: {', '.join(TESTS)}.", "bad_input")
+        if self.leg not in (None, "left", "right"):
+            raise AnalysisError(f"Leg must be 'left' or 'right', not '{self.leg}'.", "bad_input")
+        if self.sex not in (None, "female", "male"):
+            raise AnalysisError(f"Sex must be 'female' or 'male' (or left out), not '{self.sex}'.", "bad_input")
+        if self.out_dir is not None:
+            object.__setattr__(self, "out_dir", Path(self.out_dir))
 
 
 @dataclass
 class Analysis:
+    """What one run made: the Result, the wall seconds per stage (`timings`), and each output asked for,
+    as files in options.out_dir (the *_path fields and `keyframes`) or, without an out_dir, as bytes
+    in memory (`json`, `csv`, `video`, `stills`). Outputs not asked for are None (or empty)."""
     result: Result
-    out_dir: Path
-    json_path: Path
-    csv_path: Path
-    video_path: Path | None
-    keyframes: list[tuple[str, Path]]
     timings: dict[str, float] = field(default_factory=dict)
-
-
-def load_model(tier: str = "lite", *, allow_fallback: bool = True,
-               progress: Callable[[int, int | None], None] | None = None) -> tuple[models.ResolvedModel, bytes]:
-    """Resolve a model tier (downloading full/heavy if needed) and keep its bytes once per process."""
-    try:
-        resolved = models.resolve_model(tier, progress=progress, allow_fallback=allow_fallback)
-    except models.ModelError as e:
-        raise AnalysisError(str(e), "model_unavailable", "Choose the 'lite' model, which works offline.") from e
-    if resolved.sha256 not in _MODEL_BYTES:
-        _MODEL_BYTES[resolved.sha256] = read_model(resolved.path)
-    return resolved, _MODEL_BYTES[resolved.sha256]
+    out_dir: Path | None = None
+    json_path: Path | None = None
+    csv_path: Path | None = None
+    video_path: Path | None = None
+    keyframes: list[tuple[str, Path]] = field(default_factory=list)
+    json: bytes | None = None
+    csv: bytes | None = None
+    video: bytes | None = None
+    stills: list[tuple[str, bytes]] = field(default_factory=list)
 
 
 STALE_TEMP_S = 3 * 3600
@@ -99,61 +121,78 @@ def turned_info(info: VideoInfo, turn: int) -> VideoInfo:
         work_height=info.work_width if swap else info.work_height)
 
 
-def _check_inputs(test: str, leg: str | None, sex: str | None) -> None:
-    if test not in TESTS:
-        raise AnalysisError(f"Unknown test '{test}'. Choose one of: {', '.join(TESTS)}.", "bad_input")
-    if leg not in (None, "left", "right"):
-        raise AnalysisError(f"Leg must be 'left' or 'right', not '{leg}'.", "bad_input")
-    if sex not in (None, "female", "male"):
-        raise AnalysisError(f"Sex must be 'female' or 'male' (or left out), not '{sex}'.", "bad_input")
-
-
-def run_analysis(video_path: str | Path, out_dir: str | Path, *, test: str, leg: str | None = None,
-                 sex: str | None = None, sport: str | None = None, model: str = "lite",
-                 allow_model_fallback: bool = True, progress: Progress | None = None,
-                 should_cancel: Callable[[], bool] | None = None, make_video: bool = True,
-                 workers: int | None = None, every_frame: bool = False) -> Analysis:
-    """Analyse one clip and write result.json, frames.csv, annotated.mp4 and keyframe PNGs to out_dir.
+def run_analysis(video_path: str | Path, model: PoseModel, options: AnalysisOptions, *,
+                 progress: Progress | None = None,
+                 should_cancel: Callable[[], bool] | None = None) -> Analysis:
+    """Analyse one clip with a loaded pose model (pose.load_model) and make the outputs `options` asks
+    for: files in options.out_dir (result.json, frames.csv, annotated.mp4, keyframe PNGs), or bytes in
+    the returned Analysis when out_dir is None (nothing is kept on disk). `progress(stage, fraction,
+    message)` reports each stage; `should_cancel()` is asked between frames.
 
     Raises AnalysisError (message + fix) when no result can be given, Cancelled when asked to stop.
     """
-    _check_inputs(test, leg, sex)
-    warm_up()
-    sweep_stale_temp()
-    video_path, out_dir = Path(video_path), Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    say = progress or (lambda *a: None)
-    timings: dict[str, float] = {}
-    t0 = time.perf_counter()
-    info = probe(video_path)
-    say("model", 0.0, f"Loading the {model} pose model")
-    resolved, model_bytes = load_model(
-        model, allow_fallback=allow_model_fallback,
-        progress=lambda done, total: say("model", (done / total) if total else 0.0,
-                                         f"Downloading the {model} model: {done / 1e6:.1f} MB"))
-    timings["probe_and_model_s"] = time.perf_counter() - t0
-    frames_dir = Path(tempfile.mkdtemp(prefix="kneescreen-frames-")) if make_video else None
-    busy = tempdirs.hold(frames_dir)
-    try:
-        t1 = time.perf_counter()
-        stride = 1 if every_frame else pose_stride(test, info.fps)
-        run = run_pose(info, model_bytes, workers=workers, frames_dir=frames_dir, progress=say,
+    watch = Stopwatch()
+    with watch("total"):
+        warm_up()
+        sweep_stale_temp()
+        in_memory = options.out_dir is None
+        out_dir = options.out_dir or Path(tempfile.mkdtemp(prefix="kneescreen-out-"))
+        out_dir.mkdir(parents=True, exist_ok=True)
+        draw = options.video or options.stills
+        frames_dir = Path(tempfile.mkdtemp(prefix="kneescreen-frames-")) if draw else None
+        busy = [tempdirs.hold(frames_dir), tempdirs.hold(out_dir) if in_memory else None]
+        try:
+            a = _analyse(Path(video_path), model, options, out_dir, frames_dir, watch,
+                         progress or (lambda *a: None), should_cancel)
+            if in_memory:
+                a.video = a.video_path.read_bytes() if a.video_path else None
+                a.stills = [(label, path.read_bytes()) for label, path in a.keyframes]
+                a.video_path, a.keyframes = None, []
+            else:
+                a.out_dir = out_dir
+        finally:
+            for fd in busy:
+                tempdirs.release(fd)
+            if frames_dir is not None:
+                shutil.rmtree(frames_dir, ignore_errors=True)
+            if in_memory:
+                shutil.rmtree(out_dir, ignore_errors=True)
+    a.timings = watch.seconds
+    return a
+
+
+def _pose(info: VideoInfo, model: bytes, o: AnalysisOptions, frames_dir: Path | None, say: Progress,
+          should_cancel: Callable[[], bool] | None) -> tuple[VideoInfo, PoseRun, int, int]:
+    """The landmark track, turning a clip stored sideways or upside down upright first; returns the
+    (maybe turned) clip, the pose run, the degrees turned and the pose stride."""
+    stride = 1 if o.every_frame else pose_stride(o.test, info.fps)
+    run = run_pose(info, model, workers=o.workers, frames_dir=frames_dir, progress=say,
+                   should_cancel=should_cancel, stride=stride)
+    turned = turn_to_upright(run.track)
+    if turned:   # stored sideways or upside down without (or with a wrong) rotation tag
+        info = turned_info(info, turned)
+        say("pose", 0.0, "The video was stored turned: turning it upright and finding the body again")
+        run = run_pose(info, model, workers=o.workers, frames_dir=frames_dir, progress=say,
                        should_cancel=should_cancel, stride=stride)
-        turned = turn_to_upright(run.track)
-        if turned:   # stored sideways or upside down without (or with a wrong) rotation tag
-            info = turned_info(info, turned)
-            say("pose", 0.0, "The video was stored turned: turning it upright and finding the body again")
-            run = run_pose(info, model_bytes, workers=workers, frames_dir=frames_dir, progress=say,
-                           should_cancel=should_cancel, stride=stride)
-            if turn_to_upright(run.track):
-                raise AnalysisError("The person does not stand upright in the video, whichever way it is "
-                                    "turned, so the knees cannot be measured.", "not_upright", FIX_UPRIGHT)
-        timings["decode_and_pose_s"] = time.perf_counter() - t1
-        notes = check_capture(run.track, test=test, duration_s=info.duration_s, luma=run.luma,
+        if turn_to_upright(run.track):
+            raise AnalysisError("The person does not stand upright in the video, whichever way it is "
+                                "turned, so the knees cannot be measured.", "not_upright", FIX_UPRIGHT)
+    return info, run, turned, stride
+
+
+def _analyse(video_path: Path, model: PoseModel, o: AnalysisOptions, out_dir: Path, frames_dir: Path | None,
+             watch: Stopwatch, say: Progress, should_cancel: Callable[[], bool] | None) -> Analysis:
+    with watch("probe"):
+        info = probe(video_path)
+    with watch("decode_and_pose"):
+        info, run, turned, stride = _pose(info, model.data, o, frames_dir, say, should_cancel)
+    resolved = model.resolved
+    with watch("measures"):
+        notes = check_capture(run.track, test=o.test, duration_s=info.duration_s, luma=run.luma,
                               fps=info.fps, truncated=info.truncated, vfr=info.vfr)
         # Counting people needs one more model load: do it beside the drawing, which leaves CPU spare.
         counting = ThreadPoolExecutor(max_workers=1)
-        people = counting.submit(count_people, model_bytes, run.samples)
+        people = counting.submit(count_people, model.data, run.samples)
         if resolved.note:
             notes.insert(0, Note("model_fallback", "warning", resolved.note))
         if turned:
@@ -166,30 +205,33 @@ def run_analysis(video_path: str | Path, out_dir: str | Path, *, test: str, leg:
                           info.work_width, info.work_height)
         mmeta = ModelMeta(resolved.tier, resolved.sha256, resolved.source, resolved.requested_tier,
                           resolved.note, MEDIAPIPE_VERSION, stride)
-        t2 = time.perf_counter()
-        result = assess(run.track, test, leg=leg, sex=sex, sport=sport, video=video, model=mmeta, notes=notes)
-        timings["measures_s"] = time.perf_counter() - t2
-        video_out, stills = None, []
-        if make_video:
-            if should_cancel and should_cancel():
-                raise Cancelled()
-            t3 = time.perf_counter()
-            paths = [frame_file(frames_dir, p) if ran else None for p, ran in zip(run.pts, run.track.extra["pose_run"])]
-            skeleton = clean_track(run.track, test).xy
-            stills = render_stills(result, paths, out_dir, skeleton)
-            video_out = render_video(result, paths, out_dir / "annotated.mp4", skeleton, progress=say)
-            timings["video_s"] = time.perf_counter() - t3
-        note = people_note(people.result())
-        counting.shutdown()
-        if note is not None:
-            result.notes.append(note)
-        json_path, csv_path = out_dir / "result.json", out_dir / "frames.csv"
-        result.save(json_path)
-        write_frames_csv(result, csv_path)
-        timings["total_s"] = time.perf_counter() - t0
-        say("done", 1.0, "Done")
-        return Analysis(result, out_dir, json_path, csv_path, video_out, stills, timings)
-    finally:
-        tempdirs.release(busy)
-        if frames_dir is not None:
-            shutil.rmtree(frames_dir, ignore_errors=True)
+        result = assess(run.track, o.test, leg=o.leg, sex=o.sex, sport=o.sport, video=video, model=mmeta,
+                        notes=notes)
+    a = Analysis(result)
+    if frames_dir is not None:
+        if should_cancel and should_cancel():
+            raise Cancelled()
+        paths = [frame_file(frames_dir, p) if ran else None for p, ran in zip(run.pts, run.track.extra["pose_run"])]
+        skeleton = clean_track(run.track, o.test).xy
+        if o.stills:
+            with watch("stills"):
+                a.keyframes = render_stills(result, paths, out_dir, skeleton)
+        if o.video:
+            with watch("video"):
+                a.video_path = render_video(result, paths, out_dir / "annotated.mp4", skeleton, progress=say)
+    note = people_note(people.result())
+    counting.shutdown()
+    if note is not None:
+        result.notes.append(note)
+    with watch("files"):
+        if o.out_dir is None:
+            a.json = result.to_json().encode("utf-8") if o.json else None
+            a.csv = frames_csv_text(result).encode("utf-8") if o.csv else None
+        else:
+            if o.json:
+                a.json_path = out_dir / "result.json"
+                result.save(a.json_path)
+            if o.csv:
+                a.csv_path = write_frames_csv(result, out_dir / "frames.csv")
+    say("done", 1.0, "Done")
+    return a

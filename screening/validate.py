@@ -12,7 +12,6 @@ import argparse
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import cv2
@@ -20,6 +19,7 @@ import numpy as np
 
 from screening import validation as v
 from screening.core.errors import AnalysisError
+from screening.core.timing import Stopwatch
 
 MIRROR_CLIPS = [("front_dbsquat_kneeswell_10.mp4", "squat"), ("front_ohsquat_shallow_mild_05.mov", "squat"),
                 ("front_ohsquat_deep_kneesout_01.mov", "squat"), ("front_cmj_landing_jumpmat_18.mp4", "drop-jump")]
@@ -129,8 +129,8 @@ def main(argv: list[str] | None = None) -> int:
 
 def _run(a: argparse.Namespace, manifest: Path) -> int:
     a.out.mkdir(parents=True, exist_ok=True)
-    t0 = time.perf_counter()
-    with tempfile.TemporaryDirectory(prefix="kneescreen-validate-") as tmp:
+    watch = Stopwatch()
+    with watch("validation"), tempfile.TemporaryDirectory(prefix="kneescreen-validate-") as tmp:
         work = Path(tmp)
 
         def sub(name: str) -> Path:
@@ -143,10 +143,10 @@ def _run(a: argparse.Namespace, manifest: Path) -> int:
         orient = v.orientation_cases(a.folder / ORIENTATION_CLIP, sub("orient"))
         print("orientation done", file=sys.stderr)
         clips = [c for c in v.manifest_counts(manifest) if (a.folder / c.name).exists()]
-        counts = [v.count_case(c, a.folder, sub(f"c{i}")) for i, c in enumerate(clips)]
+        counts = [v.count_case(c, a.folder) for c in clips]
         print("counts done", file=sys.stderr)
         dose = v.dose_response(a.folder / DOSE_CLIP, sub("dose"))
-    text = markdown(mirror, orient, counts, dose, time.perf_counter() - t0)
+    text = markdown(mirror, orient, counts, dose, watch.total("validation"))
     (a.out / "validation.md").write_text(text, encoding="utf-8")
     figure(dose, a.out / "validation.png")
     print(text)

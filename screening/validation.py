@@ -7,12 +7,14 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+import cv2
 import numpy as np
 
 from screening.core import geometry as g
 from screening.outputs.annotate import H264Writer
 from screening.core.errors import AnalysisError
-from screening.pipeline import run_analysis
+from screening.engine.pose import load_model
+from screening.pipeline import AnalysisOptions, run_analysis
 from screening.core.result import Result
 from screening.engine.video import decode, probe
 
@@ -27,6 +29,12 @@ PHONE_CLIPS = {
     "dm90_hevc": ("transpose=1", 90, "libx265", ".mov"),
 }
 UNTAGGED = {"untagged_upside_down": "hflip,vflip", "untagged_lying": "transpose=1"}
+
+
+def lite_result(video: Path, test: str) -> Result:
+    """The Result of one clip with the lite model; no video, stills or files are made."""
+    return run_analysis(video, load_model("lite"), AnalysisOptions(test, video=False, stills=False, csv=False,
+                                                                   json=False)).result
 
 
 def ffmpeg_exe() -> str:
@@ -106,7 +114,7 @@ def fppa_difference(a: Result, b: Result, swap: bool = False) -> dict[str, float
 def orientation_cases(src: Path, work: Path) -> list[dict]:
     """Every phone orientation against FFmpeg's display and against the upright clip's analysis."""
     up = upright_source(src, work / "upright.mp4")
-    base = run_analysis(up, work / "out_upright", test="squat", make_video=False).result
+    base = lite_result(up, "squat")
     rows = []
     for name in list(PHONE_CLIPS) + list(UNTAGGED) + ["legacy_rotate_tag"]:
         if name in PHONE_CLIPS:
@@ -124,7 +132,7 @@ def orientation_cases(src: Path, work: Path) -> list[dict]:
         ours = next(decode(info)).rgb.astype(int)
         shown = player_frame(path, (info.work_width, info.work_height))
         pixel = float(np.abs(ours - shown).mean()) if ours.shape == shown.shape else float("nan")
-        r = run_analysis(path, work / f"out_{name}", test="squat", make_video=False).result
+        r = lite_result(path, "squat")
         rows.append({"case": name, "pixel_diff": pixel, "turned": any(n.code == "turned_upright" for n in r.notes),
                      "point_px": point_distance(base, r),
                      "fppa_deg": max(fppa_difference(base, r).values()),
@@ -134,9 +142,9 @@ def orientation_cases(src: Path, work: Path) -> list[dict]:
 
 def mirror_case(src: Path, test: str, work: Path) -> dict:
     """Left/right swap: the clip and its mirror image must give swapped, otherwise equal, angles."""
-    a = run_analysis(src, work / "out_a", test=test, make_video=False).result
+    a = lite_result(src, test)
     mirrored = encode(src, work / "mirrored.mp4", "hflip")
-    b = run_analysis(mirrored, work / "out_b", test=test, make_video=False).result
+    b = lite_result(mirrored, test)
     d = fppa_difference(a, b, swap=True)
     return {"clip": src.name, "test": test, "left_deg": d["left"], "right_deg": d["right"]}
 
@@ -171,11 +179,11 @@ def manifest_counts(manifest: Path) -> list[ManifestClip]:
     return out
 
 
-def count_case(clip: ManifestClip, folder: Path, work: Path) -> dict:
+def count_case(clip: ManifestClip, folder: Path) -> dict:
     test = "drop-jump" if re.search(r"jump|cmj", clip.movement, re.I) else "squat"
     row = {"clip": clip.name, "test": test, "manifest": clip.count}
     try:
-        r = run_analysis(folder / clip.name, work / "out", test=test, make_video=False).result
+        r = lite_result(folder / clip.name, test)
         row["found"] = len(r.events)
     except AnalysisError as e:
         row["found"], row["refused"] = None, e.code
@@ -191,7 +199,6 @@ def _bump(x: np.ndarray, y: np.ndarray, cx: float, cy: float, sigma: float) -> n
 def warp_knee(rgb: np.ndarray, knee: tuple[float, float], shift_px: float, sigma: float) -> np.ndarray:
     """Move the picture around `knee` sideways by shift_px (a Gaussian bump of width sigma, so hip and
     ankle stay put): the output pixel x shows the input at s, where s + shift * bump(s) = x."""
-    import cv2
     h, w = rgb.shape[:2]
     yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
     s = xx.copy()
@@ -216,7 +223,7 @@ def _event_value(r: Result, side: str, key: str) -> float:
 def dose_response(src: Path, work: Path, doses_pct=(0.0, 3.0, 6.0, 9.0, 12.0), side: str = "left") -> list[dict]:
     """Warp an inward shift of the `side` knee into the clip, growing with squat depth to `dose` % of leg
     length at the deepest point; compare the measured change with the geometric one."""
-    base = run_analysis(src, work / "out_base", test="squat", make_video=False).result
+    base = lite_result(src, "squat")
     other = "right" if side == "left" else "left"
     L = _leg_px(base, side)
     pts = base.series.points
@@ -239,7 +246,7 @@ def dose_response(src: Path, work: Path, doses_pct=(0.0, 3.0, 6.0, 9.0, 12.0), s
                 img = warp_knee(img, (knee[0], knee[1]), toward * dose / 100 * L * share[i], 0.15 * L)
             writer.write(img[:, :, ::-1].copy(), fr.t)
         writer.close()
-        r = run_analysis(path, work / f"out_{dose:g}", test="squat", make_video=False).result
+        r = lite_result(path, "squat")
         # geometric FPPA change: the base points with the knee moved by the dose at the deepest point
         hip, knee, ankle = (np.array(pts[f"{side}_{p}"][key], float) for p in ("hip", "knee", "ankle"))
         medial = np.array(pts[f"{other}_hip"][key], float) - hip

@@ -27,16 +27,23 @@ def ffmpeg(*args: str) -> None:
     subprocess.run(["ffmpeg", "-v", "error", "-y", *args], check=True)
 
 
+def analyse(path: Path, test: str = "squat", /, **options):
+    """run_analysis of the clip at `path` with the lite model; `options` are AnalysisOptions fields
+    (video=False, out_dir=..., ...; no out_dir: the outputs stay in memory)."""
+    from screening.engine.pose import load_model
+    from screening.pipeline import AnalysisOptions, run_analysis
+    return run_analysis(path, load_model("lite"), AnalysisOptions(test, **options))
+
+
 @pytest.fixture(scope="session")
 def analysed(tmp_path_factory):
-    """Run the real pipeline once per (clip, test) and share the Analysis between tests."""
-    from screening.pipeline import run_analysis
+    """Run the real pipeline once per (clip, test, options), files in a folder, and share the Analysis."""
     cache: dict = {}
 
     def get(name: str, test: str = "squat", **kw):
         key = (name, test, tuple(sorted(kw.items())))
         if key not in cache:
             out = tmp_path_factory.mktemp(Path(name).stem[:20])
-            cache[key] = run_analysis(clip(name), out, test=test, **kw)
+            cache[key] = analyse(clip(name), test, out_dir=out, **kw)
         return cache[key]
     return get

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, clip
+from conftest import REPO, analyse, clip
 from screening.batch import BatchItem, _items, group_table, list_videos, merge_pdfs, run_batch, write_group_csv
 from screening.engine.example import example_result
 from screening.outputs.report_pdf import pdf_bytes
@@ -146,12 +146,11 @@ def test_group_pdf_has_one_page_per_finished_participant(batch):
 
 @pytest.mark.clips
 def test_batch_results_equal_single_clip_runs(batch, tmp_path):
-    from screening.pipeline import run_analysis
     items, _, _, _ = batch
     for it in items:
         if it.status != "ok":
             continue
-        single = run_analysis(it.video, tmp_path / it.name, test="squat", make_video=False, workers=1).result
+        single = analyse(it.video, "squat", video=False, stills=False, workers=1).result
         assert numbers(it.result) == numbers(single)
         assert numbers(Result.load(it.json_path)) == numbers(single)
         assert {leg: s.band for leg, s in it.result.legs.items()} == {leg: s.band for leg, s in single.legs.items()}

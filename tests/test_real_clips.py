@@ -6,9 +6,8 @@ import sys
 import numpy as np
 import pytest
 
-from conftest import clip, ffmpeg
+from conftest import analyse, clip, ffmpeg
 from screening.core.errors import AnalysisError, VideoError
-from screening.pipeline import run_analysis
 from screening.core.result import Result
 from screening.engine.video import probe
 
@@ -50,7 +49,7 @@ def test_mirrored_video_swaps_left_and_right(analysed, tmp_path):
     mirrored = tmp_path / "mirrored.mp4"
     ffmpeg("-i", str(clip(SHALLOW)), "-vf", "hflip", "-c:v", "libx264", "-crf", "16", "-an", str(mirrored))
     a = analysed(SHALLOW, "squat").result.series.values
-    b = run_analysis(mirrored, tmp_path / "out", test="squat", make_video=False).result.series.values
+    b = analyse(mirrored, video=False, stills=False).result.series.values
     for x, y in (("left", "right"), ("right", "left")):
         d = np.abs(np.array(a[f"fppa_{x}_deg"], float) - np.array(b[f"fppa_{y}_deg"], float))
         assert np.nanmedian(d) < 1.5, f"median per-frame FPPA difference {np.nanmedian(d):.2f} deg"
@@ -58,13 +57,13 @@ def test_mirrored_video_swaps_left_and_right(analysed, tmp_path):
 
 def test_side_view_is_flagged(tmp_path):
     with pytest.raises(AnalysisError) as e:
-        run_analysis(clip("side_ohsquat_30.mov"), tmp_path, test="squat", make_video=False)
+        analyse(clip("side_ohsquat_30.mov"), video=False, stills=False)
     assert e.value.code == "side_view" and "front" in e.value.fix
 
 
 def test_clip_with_no_person_is_rejected(tmp_path):
     with pytest.raises(AnalysisError) as e:
-        run_analysis(clip("noperson_stickfigure_black_35.mp4"), tmp_path, test="squat", make_video=False)
+        analyse(clip("noperson_stickfigure_black_35.mp4"), video=False, stills=False)
     assert e.value.code in ("no_person", "too_dark")
     assert "No person" in str(e.value)
 
@@ -73,7 +72,7 @@ def test_text_file_renamed_mp4_gives_a_clear_error(tmp_path):
     fake = tmp_path / "notes.mp4"
     fake.write_text("this is not a video\n" * 50)
     with pytest.raises(VideoError) as e:
-        run_analysis(fake, tmp_path / "out", test="squat")
+        analyse(fake)
     assert e.value.code == "unreadable" and "not a video" in str(e.value)
 
 
@@ -83,7 +82,7 @@ def test_truncated_file_gives_a_clear_error_or_a_qualified_result(tmp_path, name
     cut = tmp_path / ("cut" + clip(name).suffix)
     cut.write_bytes(data[: int(len(data) * share)])
     try:
-        r = run_analysis(cut, tmp_path / "out", test="squat", make_video=False).result
+        r = analyse(cut, video=False, stills=False).result
     except AnalysisError as e:
         assert str(e) and e.fix
     else:
@@ -131,7 +130,7 @@ def test_too_short_clip_is_refused(tmp_path):
     short = tmp_path / "short.mp4"
     ffmpeg("-i", str(clip("front_ohsquat_shallow_mild_06.mov")), "-t", "0.5", "-c:v", "libx264", "-an", str(short))
     with pytest.raises(AnalysisError) as e:
-        run_analysis(short, tmp_path / "out", test="squat", make_video=False)
+        analyse(short, video=False, stills=False)
     assert e.value.code == "too_short" and "3 repetitions" in e.value.fix
 
 
@@ -140,7 +139,7 @@ def test_too_dark_clip_is_refused_or_flagged(tmp_path):
     ffmpeg("-i", str(clip("front_ohsquat_shallow_mild_06.mov")), "-vf", "lutyuv=y=val*0.07",
            "-c:v", "libx264", "-an", str(dark))
     try:
-        r = run_analysis(dark, tmp_path / "out", test="squat", make_video=False).result
+        r = analyse(dark, video=False, stills=False).result
     except AnalysisError as e:
         assert e.code == "too_dark" and "light" in e.fix
     else:

@@ -1,10 +1,11 @@
-"""MediaPipe Tasks PoseLandmarker wrapper: VIDEO mode, one instance per clip (or clip segment)."""
+"""MediaPipe PoseLandmarker wrapper (VIDEO mode, one per clip or segment) and the one model door, load_model."""
 from __future__ import annotations
 
 import contextlib
 import importlib.util
 import os
 import sys
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -37,7 +38,9 @@ _defer_import("matplotlib.pyplot")
 import mediapipe as mp  # noqa: E402
 from mediapipe.tasks.python import BaseOptions, vision  # noqa: E402
 
+from screening.core.errors import AnalysisError  # noqa: E402
 from screening.core.landmarks import INDEX, MIRROR, N_LANDMARKS  # noqa: E402
+from screening.engine import models  # noqa: E402
 
 MEDIAPIPE_VERSION = getattr(mp, "__version__", "")
 
@@ -59,9 +62,32 @@ def _quiet_stderr():
         os.close(fd)
 
 
-def read_model(path: str | Path) -> bytes:
-    """The model file's bytes (callers cache them once per process)."""
-    return Path(path).read_bytes()
+@dataclass(frozen=True)
+class PoseModel:
+    """A verified pose model ready for PoseEstimator: which file it is (tier, checksum, where it came
+    from, the note when another tier was asked for) and its bytes."""
+    resolved: models.ResolvedModel
+    data: bytes = field(repr=False)
+
+
+_MODEL_BYTES: dict[str, bytes] = {}     # sha256 -> bytes: each model file is read once per process
+MODEL_FIX = "Choose the 'lite' model, which works offline."
+
+
+def load_model(tier: str = "lite", *, allow_fallback: bool = True, download: bool = True,
+               timeout: float = 30.0, progress: models.ProgressFn | None = None) -> PoseModel:
+    """The one door to a pose model: resolve `tier` (built in, cached or downloaded, with `progress(done,
+    total)` bytes), verify its size and checksum, and read it once per process. With allow_fallback, a
+    tier that cannot be had gives the built-in lite model and a note; otherwise raises AnalysisError
+    'model_unavailable' saying what to do."""
+    try:
+        resolved = models.resolve_model(tier, download=download, progress=progress,
+                                        allow_fallback=allow_fallback, timeout=timeout)
+    except models.ModelError as e:
+        raise AnalysisError(str(e), "model_unavailable", MODEL_FIX) from e
+    if resolved.sha256 not in _MODEL_BYTES:
+        _MODEL_BYTES[resolved.sha256] = Path(resolved.path).read_bytes()
+    return PoseModel(resolved, _MODEL_BYTES[resolved.sha256])
 
 
 class PoseEstimator:

@@ -46,7 +46,6 @@ class PoseRun:
     luma: np.ndarray                   # (T,) mean brightness 0..255
     samples: list[np.ndarray] = field(default_factory=list)   # a few frames, to count people in
     frames_dir: Path | None = None     # JPEGs named <pts>.jpg, for the annotated video
-    seconds: float = 0.0
 
 
 def frame_file(frames_dir: Path, pts: int) -> Path:
@@ -131,8 +130,7 @@ def run_pose(info: VideoInfo, model: bytes, *, workers: int | None = None, frame
              stride: int = 1, symmetric: bool = True) -> PoseRun:
     """Landmarks for every decoded frame. The clip's segments (see video.segments) run in parallel
     threads (MediaPipe and the decoder release the GIL), each with its own decoder and landmarker;
-    the result does not depend on the number of threads."""
-    t0 = time.perf_counter()
+    the result does not depend on the number of threads (the caller times it: core.timing)."""
     if frames_dir is not None:
         frames_dir.mkdir(parents=True, exist_ok=True)
     segs = segments(info)
@@ -185,4 +183,4 @@ def run_pose(info: VideoInfo, model: bytes, *, workers: int | None = None, frame
     if progress:
         progress("pose", 1.0, f"Body found in {int(track.present.sum())} of {n} frames")
     return PoseRun(track, np.array([r[0] for r in rows], dtype=np.int64),
-                   np.array([r[3] for r in rows]), samples, frames_dir, time.perf_counter() - t0)
+                   np.array([r[3] for r in rows]), samples, frames_dir)

@@ -17,8 +17,9 @@ import time
 import av
 import cv2
 
+from screening.core.timing import Stopwatch
+from screening.engine.pose import load_model
 from screening.live.session import LiveSession, Plan
-from screening.pipeline import load_model
 
 
 def frames_of(path: str, width: int, height: int, seconds: float) -> list[tuple]:
@@ -37,7 +38,7 @@ def frames_of(path: str, width: int, height: int, seconds: float) -> list[tuple]
 def run(path: str, width: int = 640, height: int = 360, seconds: float = 10.0, mirror: bool = True,
         record: bool = False) -> dict:
     frames = frames_of(path, width, height, seconds)
-    _, model = load_model("lite")
+    model = load_model("lite").data
     inbox: list = []
     cond = threading.Condition()
     finished = threading.Event()
@@ -58,18 +59,17 @@ def run(path: str, width: int = 640, height: int = 360, seconds: float = 10.0, m
         cam = threading.Thread(target=camera, daemon=True)
         t0 = time.monotonic()
         cam.start()
-        processed, busy = 0, 0.0
+        processed, watch = 0, Stopwatch()
         while not (finished.is_set() and not inbox):
             with cond:
                 while not inbox and not finished.is_set():
                     cond.wait(0.1)
                 batch, inbox[:] = list(inbox), []
             if batch:
-                t1 = time.perf_counter()
-                live.process(batch)
-                busy += time.perf_counter() - t1
+                with watch("process"):
+                    live.process(batch)
                 processed += 1
-        wall = time.monotonic() - t0
+        wall, busy = time.monotonic() - t0, watch.total("process")
         st = live.snapshot()
         live.close()
     return {"frames_in": len(frames), "processed": processed, "wall_s": round(wall, 2),

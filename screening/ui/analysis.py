@@ -12,6 +12,10 @@ import streamlit as st
 from screening import slots
 from screening import tempdirs
 from screening.core.vocab import VIDEO_EXTS
+from screening.core.errors import AnalysisError, Cancelled  # noqa: F401 - Cancelled is re-raised by callers
+from screening.engine import models
+from screening.engine.pose import PoseModel, load_model
+from screening.pipeline import AnalysisOptions, run_analysis
 from screening.ui import state
 
 MAX_UPLOAD_MB = 200
@@ -20,15 +24,6 @@ STAGE_LABELS = {"queue": "Waiting for a free slot", "model": "Loading the pose m
                 "pose": "Finding your joints", "assess": "Measuring your knees",
                 "measure": "Measuring your knees", "video": "Drawing the annotated video",
                 "stills": "Drawing the stills", "report": "Writing the report", "done": "Finished"}
-
-from screening.core.errors import AnalysisError, Cancelled  # noqa: F401 - Cancelled is re-raised by callers
-from screening.pipeline import load_model, run_analysis
-
-
-@st.cache_resource(show_spinner="Loading the pose model")
-def pose_model(tier: str):
-    """The pose model, resolved and read once per process for every session (st.cache_resource)."""
-    return load_model(tier, allow_fallback=True)
 
 
 try:  # raised by Streamlit at an interrupt point (any st call) once a rerun or stop is pending
@@ -95,15 +90,16 @@ def _safe_name(name: str) -> str:
     return stem + suffix
 
 
-def run(upload: Any, *, test: str, leg: str | None, sex: str | None, sport: str | None, model: str,
+def run(upload: Any, *, test: str, leg: str | None, sex: str | None, sport: str | None, model: PoseModel,
         progress: Callable[[str, float, str], None] | None = None,
         should_cancel: Callable[[], bool] | None = None) -> state.Outputs:
-    """Analyse an uploaded file (an UploadedFile or a path) and return everything the results page needs.
+    """Analyse an uploaded file (an UploadedFile or a path) with a loaded pose model (ensure_model) and
+    return everything the results page needs.
 
     First waits for a free slot (screening.slots: a queue whose position is shown through `progress`; a
-    full queue raises AnalysisError 'busy'). The upload is copied into a private temp folder; both that
-    folder and the pipeline's output folder are deleted before returning, whatever happens. Raises
-    AnalysisError, Cancelled, ModelError or RuntimeError.
+    full queue raises AnalysisError 'busy'). The upload is copied into a private temp folder, deleted
+    before returning whatever happens; the pipeline keeps its outputs in memory. Raises AnalysisError,
+    Cancelled or RuntimeError.
     """
     size = Path(upload).stat().st_size if isinstance(upload, (str, Path)) else getattr(upload, "size", 0)
     if size > MAX_UPLOAD_MB * 1024 * 1024:
@@ -115,12 +111,12 @@ def run(upload: Any, *, test: str, leg: str | None, sex: str | None, sport: str 
                     should_cancel=should_cancel)
 
 
-def _run(upload: Any, *, test: str, leg: str | None, sex: str | None, sport: str | None, model: str,
+def _run(upload: Any, *, test: str, leg: str | None, sex: str | None, sport: str | None, model: PoseModel,
          progress: Callable[[str, float, str], None] | None,
          should_cancel: Callable[[], bool] | None) -> state.Outputs:
+    options = AnalysisOptions(test, leg=leg, sex=sex, sport=sport, json=False)   # outputs in memory
     tmp_in = Path(tempfile.mkdtemp(prefix="kneescreen-in-"))
-    tmp_out = Path(tempfile.mkdtemp(prefix="kneescreen-out-"))
-    busy = [tempdirs.hold(tmp_in), tempdirs.hold(tmp_out)]
+    busy = tempdirs.hold(tmp_in)
     try:
         if isinstance(upload, (str, Path)):
             name = Path(upload).name
@@ -132,30 +128,26 @@ def _run(upload: Any, *, test: str, leg: str | None, sex: str | None, sport: str
             upload.seek(0)
             with open(src, "wb") as fh:
                 shutil.copyfileobj(upload, fh, 1 << 20)
-        pose_model(model)
-        analysis = run_analysis(src, tmp_out, test=test, leg=leg, sex=sex, sport=sport, model=model,
-                                allow_model_fallback=True, progress=progress, should_cancel=should_cancel)
+        if progress:
+            progress("model", 1.0, f"The '{model.resolved.tier}' pose model is ready")
+        analysis = run_analysis(src, model, options, progress=progress, should_cancel=should_cancel)
         shutil.rmtree(tmp_in, ignore_errors=True)   # the upload is gone as soon as it is analysed
         result = analysis.result
         result.video.file_name = name
-        video = analysis.video_path.read_bytes() if analysis.video_path else None
-        stills = [(label, Path(path).read_bytes()) for label, path in analysis.keyframes]
-        csv = analysis.csv_path.read_bytes()
-        return state.Outputs(result=result, video=video, keyframes=stills, csv=csv, source_name=name)
+        return state.Outputs(result=result, video=analysis.video, keyframes=analysis.stills, csv=analysis.csv,
+                             source_name=name)
     finally:
-        for fd in busy:
-            tempdirs.release(fd)
+        tempdirs.release(busy)
         shutil.rmtree(tmp_in, ignore_errors=True)
-        shutil.rmtree(tmp_out, ignore_errors=True)
 
 
-def ensure_model(tier: str, box: Any) -> tuple[str, str | None]:
-    """Make sure the chosen pose model is on this machine, downloading it with a progress bar.
+def ensure_model(tier: str, box: Any) -> tuple[PoseModel, str | None]:
+    """The chosen pose model, loaded through the model door (pose.load_model: read once per process),
+    downloading it first with a progress bar when it is not on this machine.
 
-    Returns (tier to use, note): falls back to the built-in 'lite' model with a note when offline."""
-    from screening.engine.models import ModelError, is_available, resolve_model
-    if tier == "lite" or is_available(tier):
-        return tier, None
+    Returns (model, note): falls back to the built-in 'lite' model with a note when offline."""
+    if tier == "lite" or models.is_available(tier):
+        return load_model(tier), None
     with box:
         bar = st.progress(0.0, text=f"Downloading the '{tier}' pose model")
 
@@ -163,11 +155,8 @@ def ensure_model(tier: str, box: Any) -> tuple[str, str | None]:
         if total and not leaving():
             bar.progress(min(done / total, 1.0),
                          text=f"Downloading the '{tier}' pose model: {done / 1e6:.1f} of {total / 1e6:.1f} MB")
-    try:
-        resolved = resolve_model(tier, progress=cb, allow_fallback=True, timeout=15)
-    except ModelError as e:
-        return "lite", str(e)
-    if resolved.note:
-        return "lite", resolved.note
+    model = load_model(tier, progress=cb, allow_fallback=True, timeout=15)
+    if model.resolved.note:      # the note is shown here; the analysis runs as a plain 'lite' one
+        return load_model("lite"), model.resolved.note
     bar.progress(1.0, text=f"The '{tier}' pose model is downloaded")
-    return resolved.tier, None
+    return model, None

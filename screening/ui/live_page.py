@@ -15,10 +15,11 @@ import av
 import numpy as np
 import streamlit as st
 
+from screening.engine.pose import load_model
 from screening.live.session import Clock, LiveSession, Plan
 from screening.core.result import TEST_LABELS, TESTS
 from screening.core.specs import SPECS
-from screening.ui import analysis, screen, state
+from screening.ui import screen, state
 
 log = logging.getLogger(__name__)
 
@@ -87,7 +88,7 @@ def _session(settings: tuple, plan: Plan) -> LiveSession:
     if held is not None and held[0] == settings:
         return held[1]
     test, leg, sex, mirror = settings
-    _, model = analysis.pose_model("lite")
+    model = load_model("lite").data
     workdir = Path(tempfile.mkdtemp(prefix="kneescreen-live-"))
     live = LiveSession(model, workdir, test=test, sex=sex, stance=leg if SPECS[test].single_leg else None,
                        mirror=mirror, plan=plan)

@@ -5,6 +5,8 @@ import streamlit as st
 
 from screening.core.result import TEST_LABELS, LegSummary, Rating, Result
 from screening.core.vocab import BAND_COLOURS, BAND_WORD, format_rating, rgba
+from screening.engine.example import example_result
+from screening.outputs.content import get_page
 from screening.ui import charts, state
 from screening.ui.exports import csv_bytes, pdf_bytes
 from screening.ui.measures import measures_table
@@ -16,7 +18,6 @@ BAND_MEANING = {"typical": "within the typical range", "watch": "a little more i
 
 @st.cache_data(show_spinner="Building the example result…", max_entries=8)
 def _example(sex: str | None, sport: str | None) -> Result:
-    from screening.engine.example import example_result
     return example_result(sex=sex or "female", sport=sport)
 
 
@@ -108,7 +109,6 @@ def _page_title(slug: str) -> str:
     if slug in pages:
         return pages[slug].title
     try:
-        from screening.outputs.content import get_page
         return get_page(slug).title
     except Exception:  # noqa: BLE001 - content may be missing; a readable slug will do
         return slug.replace("-", " ").capitalize()

@@ -5,9 +5,11 @@ import traceback
 
 import streamlit as st
 
+from screening.engine.models import REGISTRY, TIERS, is_available
 from screening.engine.norms import norm_for
 from screening.core.result import TEST_LABELS, TESTS
 from screening.core.specs import SPECS
+from screening.outputs.content import SPORTS
 from screening.ui import analysis, guide, state
 from screening.ui.results import example_outputs
 
@@ -86,7 +88,6 @@ def choose() -> None:
     norm = norm_for("fppa", test, sex)
     if norm is not None:
         st.caption(f"Norms used for the knee angle: {norm.text}.")
-    from screening.outputs.content import SPORTS
     sports = [None] + list(SPORTS)
     current = state.get(state.SPORT)
     sport = st.selectbox("Your sport, to tailor the examples", sports,
@@ -107,7 +108,6 @@ def film_guide() -> None:
 
 
 def _model_choice() -> str:
-    from screening.engine.models import REGISTRY, TIERS, is_available
     what = {"lite": "fast, built in, works offline", "full": "more accurate, slower",
             "heavy": "most accurate, slowest"}
 
@@ -123,12 +123,15 @@ def _model_choice() -> str:
         st.caption(f"The '{tier}' model is not on this machine yet. It is downloaded when you press Analyse, "
                    "or now:")
         if st.button(f"Download the '{tier}' model now", key="download_model", icon=":material/download:"):
-            use, note = analysis.ensure_model(tier, st.container())
-            if note:
+            try:
+                use, note = analysis.ensure_model(tier, st.container())
+            except analysis.AnalysisError as e:   # not even the built-in model: a broken install
+                use, note = None, f"{e} {e.fix}"
+            if use is None or note:
                 st.warning(f"{note} Analyses will use the built-in 'lite' model until the download works.",
                            icon=":material/wifi_off:")
             else:
-                st.success(f"The '{use}' model is ready.")
+                st.success(f"The '{use.resolved.tier}' model is ready.")
     return tier
 
 

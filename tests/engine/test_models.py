@@ -1,4 +1,4 @@
-"""Tests for screening.engine.models against a local HTTP server (never the internet)."""
+"""Tests for screening.engine.models and the model door pose.load_model, against a local HTTP server (never the internet)."""
 
 from __future__ import annotations
 
@@ -12,8 +12,10 @@ from urllib.parse import urlparse
 
 import pytest
 
+from screening.core.errors import AnalysisError
 from screening.engine import models
 from screening.engine.models import ModelError, ModelSpec, REGISTRY, TIERS, resolve_model
+from screening.engine.pose import load_model
 
 SIZE = 300_000
 
@@ -239,3 +241,28 @@ def test_cache_dir_env(monkeypatch, tmp_path):
     assert models.cache_dir() == tmp_path / "m"
     monkeypatch.delenv("KNEESCREEN_MODEL_DIR")
     assert models.cache_dir().parts[-1] == "models" and "kneescreen" in str(models.cache_dir())
+
+
+# ---- the model door: pose.load_model resolves, verifies and reads a tier once per process ----------------
+
+def test_model_door_gives_the_verified_lite_bytes_read_once(env, server):
+    a, b = load_model("lite"), load_model("lite")
+    assert a.resolved.tier == a.resolved.requested_tier == "lite" and a.resolved.note is None
+    assert len(a.data) == 5_777_746
+    assert hashlib.sha256(a.data).hexdigest() == "59929e1d1ee95287735ddd833b19cf4ac46d29bc7afddbbf6753c459690d574a"
+    assert b.data is a.data                    # the file is read once per process
+    assert "data" not in repr(a)               # 5.8 MB of bytes are never printed
+    assert server.requests == []
+
+
+def test_model_door_offline_falls_back_or_says_what_to_do(env, monkeypatch):
+    monkeypatch.setenv("KNEESCREEN_MODEL_BASE_URL", f"http://127.0.0.1:{_closed_port()}/m/")
+    got = load_model("full", timeout=2)          # allow_fallback is the default
+    assert got.resolved.tier == "lite" and got.resolved.requested_tier == "full"
+    assert "'lite' model was used instead" in got.resolved.note and len(got.data) == REGISTRY["lite"].size
+    with pytest.raises(AnalysisError) as exc:
+        load_model("full", allow_fallback=False, timeout=2)
+    assert exc.value.code == "model_unavailable" and "Could not download the 'full' pose model" in str(exc.value)
+    assert exc.value.fix == "Choose the 'lite' model, which works offline."
+    with pytest.raises(AnalysisError, match="Unknown pose model tier 'medium'"):
+        load_model("medium")

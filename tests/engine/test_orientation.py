@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from conftest import clip
+from conftest import analyse, clip
 from screening.validation import PHONE_CLIPS, encode, ff, make_phone_clip, player_frame, upright_source
 from screening.engine.video import decode, probe
 
@@ -74,8 +74,7 @@ def test_legacy_rotate_tag_is_shown_as_ffmpeg_shows_it(upright_clip, tmp_path, t
 
 @pytest.fixture(scope="module")
 def upright_result(upright_clip, tmp_path_factory):
-    from screening.pipeline import run_analysis
-    return run_analysis(upright_clip, tmp_path_factory.mktemp("up"), test="squat", make_video=False).result
+    return analyse(upright_clip, "squat", video=False, stills=False).result
 
 
 def assert_same_analysis(a, b, name):
@@ -98,8 +97,7 @@ def assert_same_analysis(a, b, name):
 @pytest.mark.parametrize("name", ["dm-90_h264", "dm90_h264", "dm180_h264", "dm-90_hevc"])
 def test_rotated_phone_clip_gives_the_landmarks_and_angles_of_the_upright_clip(upright_clip, upright_result,
                                                                                  name, tmp_path):
-    from screening.pipeline import run_analysis
-    r = run_analysis(make_phone_clip(upright_clip, name), tmp_path, test="squat", make_video=False).result
+    r = analyse(make_phone_clip(upright_clip, name), "squat", video=False, stills=False).result
     assert not any(n.code == "turned_upright" for n in r.notes), "the display matrix alone turns it upright"
     assert_same_analysis(upright_result, r, name)
 
@@ -107,10 +105,9 @@ def test_rotated_phone_clip_gives_the_landmarks_and_angles_of_the_upright_clip(u
 @pytest.mark.parametrize("vf,turn", [("hflip,vflip", 180), ("transpose=1", 90)])
 def test_clip_stored_turned_without_a_tag_is_turned_upright_with_a_note(upright_clip, upright_result, tmp_path,
                                                                         vf, turn):
-    from screening.pipeline import run_analysis
     stored = tmp_path / "turned.mp4"     # upside down / lying, and no rotation tag to say so
     encode(upright_clip, stored, vf)
-    a = run_analysis(stored, tmp_path / "out", test="squat")
+    a = analyse(stored, "squat", out_dir=tmp_path / "out")
     r = a.result
     assert [n.code for n in r.notes][0] == "turned_upright" and f"{turn} deg" in r.notes[0].message
     assert (r.video.width, r.video.height) == (720, 1280)
@@ -122,9 +119,8 @@ def test_clip_stored_turned_without_a_tag_is_turned_upright_with_a_note(upright_
 
 def test_the_direct_view_is_the_model_on_the_frame_itself(upright_clip):
     """TwoViewPose's first view must be the unmirrored frame: the same landmarks as the plain estimator."""
-    from screening.pipeline import load_model
-    from screening.engine.pose import PoseEstimator, TwoViewPose
-    _, model = load_model("lite")
+    from screening.engine.pose import PoseEstimator, TwoViewPose, load_model
+    model = load_model("lite").data
     frames = list(itertools.islice(decode(probe(upright_clip)), 3))
     with TwoViewPose(model) as two, PoseEstimator(model) as one:
         for fr in frames:

@@ -13,7 +13,7 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
-from conftest import clip
+from conftest import analyse, clip
 from screening.live.session import WARMUP_S, WINDOW_S, Clock
 from screening.live.mirror import RepCounter, live_values
 from screening.engine.synthetic import SquatSpec, synthetic_squat
@@ -93,11 +93,11 @@ def test_live_session_on_a_real_clip_matches_the_offline_analysis(tmp_path):
     import av
     from screening.live.session import LiveSession, Plan
     from screening.live.bench import frames_of
-    from screening.pipeline import load_model, run_analysis
+    from screening.engine.pose import load_model
     frames = frames_of(str(clip("front_dbsquat_kneeswell_10.mp4")), 640, 360, 30.0)
     rng = np.random.default_rng(0)
     t = np.cumsum(np.r_[0.0, rng.uniform(0.022, 0.045, len(frames) - 1)])   # 22-45 ms apart, like WebRTC
-    _, model = load_model("lite")
+    model = load_model("lite").data
     live = LiveSession(model, tmp_path / "live", plan=Plan(reps=0, max_s=60, auto=False), mirror=True)
     live.start_now()
     for (img, _), ti in zip(frames, t):
@@ -110,7 +110,7 @@ def test_live_session_on_a_real_clip_matches_the_offline_analysis(tmp_path):
         st = c.streams.video[0]
         pts = sorted(float(p.pts * st.time_base) for p in c.demux(st) if p.pts is not None)
     np.testing.assert_allclose(pts, t[1:] - t[1], atol=0.0011)          # millisecond time stamps, as fed
-    a = run_analysis(s.clip, tmp_path / "out", test="squat", make_video=False)
+    a = analyse(s.clip, "squat", video=False, stills=False)
     assert "vfr" in [n.code for n in a.result.notes]
     assert len(a.result.events) == 5                 # one rep every ~2.5 s in the 12 s clip
     offline = [e.key_s + t[1] for e in a.result.events if e.start_s + t[1] >= WARMUP_S]

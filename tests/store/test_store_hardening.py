@@ -223,5 +223,5 @@ def test_files_left_world_readable_by_an_older_version_are_tightened(store, ws, 
                                        ("darebee_shrimp_single_leg_squat_obliquefront.mp4", "single-leg-squat")])
 def test_every_real_result_passes_the_strict_check(analysed, name, test):
     from screening.store.result_check import check_result
-    result = analysed(name, test, make_video=False).result
+    result = analysed(name, test, video=False, stills=False).result
     assert result.events and check_result(result.to_dict()) == result
