@@ -1,8 +1,7 @@
-"""Workshop batch mode: many clips in a process pool, per-clip status, the group table, CSV and one PDF."""
+"""Workshop batch mode: many clips in a process pool, per-clip status, batch.csv rewritten as each finishes."""
 from __future__ import annotations
 
 import contextlib
-import csv
 import dataclasses
 import multiprocessing
 import os
@@ -16,19 +15,15 @@ from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Sequence
+from typing import Callable, Iterable
 
 from screening.core.errors import AnalysisError
 from screening.engine.pose import load_model
 from screening.pipeline import AnalysisOptions, run_analysis
-from screening.outputs.export import csv_cell
-from screening.outputs.pdf_merge import merge_pdfs  # noqa: F401 - the group PDF, re-exported
-from screening.core.result import TEST_LABELS, Result
-from screening.core.vocab import BAND_WORDS, VIDEO_EXTS, format_rating
+from screening.core.result import Result
+from screening.core.vocab import BAND_WORDS, VIDEO_EXTS
+from screening.outputs.group import write_group_csv
 
-RESULT_COLUMNS = ["test", "left_band", "right_band", "left_measure", "left_value", "right_measure",
-                  "right_value", "capture_problems"]
-GROUP_COLUMNS = ["name", "file", "status"] + RESULT_COLUMNS + ["message", "folder"]
 CANCELLED = "Cancelled before this clip was finished: run it again."
 CRASHED = ("The analysis process stopped unexpectedly (out of memory, or a crash while decoding this "
            "video). Try the clip on its own, or convert it to MP4.")
@@ -216,66 +211,3 @@ def _pool(batch: list[BatchItem], options: tuple[str, AnalysisOptions], n: int, 
         pool.shutdown(wait=True, cancel_futures=True)
     return broken
 
-
-# ----- the group table -----------------------------------------------------------------------------
-def result_row(result: Result | None) -> dict:
-    """The group-table columns a Result fills: test, bands, key numbers per leg, capture problems."""
-    from screening.outputs.formatting import primary_rating
-    row = dict.fromkeys(RESULT_COLUMNS, "")
-    if result is None:
-        return row
-    row["test"] = TEST_LABELS.get(result.test, result.test) + (f" ({result.leg} leg)" if result.leg else "")
-    for leg in ("left", "right"):
-        summary = result.legs.get(leg)
-        if summary is None:
-            continue
-        row[f"{leg}_band"] = BAND_WORDS[summary.band]
-        rating = primary_rating(summary)
-        if rating is not None:
-            row[f"{leg}_measure"], row[f"{leg}_value"] = rating.label, format_rating(rating)
-    row["capture_problems"] = "; ".join(n.message for n in result.warnings)
-    return row
-
-
-def group_table(items: Sequence[BatchItem]) -> list[dict]:
-    """One row per participant: name, file, status, test, bands, key numbers, capture problems, message."""
-    rows = []
-    for it in items:
-        row = {"name": it.name, "file": it.video.name, "status": it.status, **result_row(it.result),
-               "message": it.message + (f" What to do: {it.fix}" if it.fix and it.status == "failed" else ""),
-               "folder": it.folder.name if it.result is not None else ""}
-        row["test"] = row["test"] or TEST_LABELS.get(it.test, it.test)
-        rows.append(row)
-    return rows
-
-
-def write_group_csv(items: Sequence[BatchItem], path: str | Path) -> Path:
-    """Write the group table as CSV, atomically (a reader never sees half a file); text that a spreadsheet
-    would run as a formula is neutralised."""
-    path = Path(path)
-    tmp = path.with_name(f".{path.name}.tmp")
-    with open(tmp, "w", encoding="utf-8", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=GROUP_COLUMNS)
-        writer.writeheader()
-        writer.writerows({k: csv_cell(v) for k, v in row.items()} for row in group_table(items))
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
-    return path
-
-
-def group_pdf(items: Sequence[BatchItem], path: str | Path) -> Path | None:
-    """One PDF with a report page per participant that finished (also saved as report.pdf in each
-    clip's folder). None when no clip finished."""
-    from screening.outputs.report_pdf import pdf_bytes
-    pages = []
-    for it in items:
-        if it.status == "ok" and it.result is not None:
-            pages.append(pdf_bytes(it.result, it.keyframes))
-            if it.folder.is_dir():
-                (it.folder / "report.pdf").write_bytes(pages[-1])
-    if not pages:
-        return None
-    path = Path(path)
-    path.write_bytes(merge_pdfs(pages))
-    return path

@@ -7,11 +7,12 @@ import sys
 import time
 from pathlib import Path
 
-from screening.batch import group_pdf, list_videos, run_batch
+from screening.batch import list_videos, run_batch
 from screening.core.errors import AnalysisError, Cancelled
 from screening.core.vocab import BAND_WORDS, format_rating
 from screening.engine.models import TIERS
 from screening.engine.pose import load_model
+from screening.outputs.group import group_pdf
 from screening.pipeline import AnalysisOptions, run_analysis
 from screening.core.result import TEST_LABELS, TESTS, Result
 

@@ -1,7 +1,7 @@
 """Printable one-page PDFs made from the content Markdown: an exercise handout per programme, and a
 participant's take-home sheet (their result and the exercises recommended for it). fpdf2, no Streamlit.
 
-Layout and fonts are report_pdf's (DejaVu when installed, else sanitised core Helvetica); the words are the
+Layout and fonts are pdf_base's, as the report's (DejaVu when installed, else sanitised core Helvetica); the words are the
 pages' own, picked by each page's ``handout:`` front matter (see screening.outputs.content.handout_sections).
 """
 from __future__ import annotations
@@ -9,12 +9,13 @@ from __future__ import annotations
 import logging
 import re
 from pathlib import Path
+from typing import Iterable
 
 from fpdf.enums import XPos, YPos
 
 from screening.outputs import content
 from screening.outputs.formatting import primary_rating, recommendations
-from screening.outputs.report_pdf import NOT_A_DIAGNOSIS, _md, _Report
+from screening.outputs.pdf_base import NOT_A_DIAGNOSIS, ReportPDF, document, md_escape
 from screening.core.result import TEST_LABELS, Result
 from screening.core.vocab import BAND_WORD, format_date, format_rating
 
@@ -31,20 +32,20 @@ def handout_slugs() -> list[str]:
     return [p.slug for p in content.list_pages() if p.handout]
 
 
-def inline(pdf: _Report, text: str) -> str:
+def inline(pdf: ReportPDF, text: str) -> str:
     """Markdown inline text for fpdf2's markdown: **bold** kept, *italic* dropped, other markers neutralised."""
     text = _ITALIC.sub(r"\1", text)
-    return "**".join(_md(pdf.t(part)) for part in text.split("**"))
+    return "**".join(md_escape(pdf.t(part)) for part in text.split("**"))
 
 
-def _write(pdf: _Report, text: str, size: float, indent: float = 0.0, bold: bool = False) -> None:
+def _write(pdf: ReportPDF, text: str, size: float, indent: float = 0.0, bold: bool = False) -> None:
     pdf.font(size, bold)
     pdf.set_x(pdf.l_margin + indent)
     pdf.multi_cell(pdf.w - pdf.r_margin - pdf.get_x(), size * 0.46, inline(pdf, text), markdown=True, align="L",
                    new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
 
-def _table(pdf: _Report, rows: list[list[str]], size: float) -> None:
+def _table(pdf: ReportPDF, rows: list[list[str]], size: float) -> None:
     pdf.font(size * 0.95)
     with pdf.table(text_align="LEFT", line_height=size * 0.5, first_row_as_headings=True,
                    padding=0.8, markdown=True) as table:
@@ -55,7 +56,7 @@ def _table(pdf: _Report, rows: list[list[str]], size: float) -> None:
     pdf.ln(1)
 
 
-def markdown(pdf: _Report, text: str, size: float) -> None:
+def markdown(pdf: ReportPDF, text: str, size: float) -> None:
     """A small Markdown subset: paragraphs, '-'/'1.' lists, '###' headings and pipe tables."""
     para: list[str] = []
     table: list[list[str]] = []
@@ -88,52 +89,49 @@ def markdown(pdf: _Report, text: str, size: float) -> None:
     flush()
 
 
-def _heading(pdf: _Report, text: str, size: float) -> None:
+def _heading(pdf: ReportPDF, text: str, size: float) -> None:
     pdf.ln(1.2)
     pdf.font(size + 1.6, True, (23, 120, 74))
     pdf.cell(0, (size + 1.6) * 0.5, pdf.t(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.ln(0.6)
 
 
-def _start(title: str, kicker: str) -> _Report:
-    pdf = _Report()
-    pdf.set_title(pdf.t(title))
-    pdf.set_author("KneeScreen")
-    pdf.set_margins(13, 11, 13)
-    pdf.set_auto_page_break(True, margin=10)
-    pdf.add_page()
+def _start(pdf: ReportPDF, title: str, kicker: str) -> None:
+    pdf.start_page(13, 11, 13, 10)
     pdf.font(8, color=(95, 95, 95))
     pdf.cell(0, 4, pdf.t(kicker), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.font(18, True)
     pdf.multi_cell(0, 8, pdf.t(title), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    return pdf
 
 
-def _closing(pdf: _Report, size: float, extra: str = "") -> None:
+def _closing(pdf: ReportPDF, size: float, extra: str = "") -> None:
     pdf.ln(2)
     pdf.set_fill_color(245, 245, 245)
     pdf.set_draw_color(120, 120, 120)
     pdf.font(size)
     words = extra if "physiotherapist" in extra else extra + PHYSIO
-    text = f"**{_md(pdf.t(NOT_A_DIAGNOSIS))}** {_md(pdf.t(words.strip()))}"
+    text = f"**{md_escape(pdf.t(NOT_A_DIAGNOSIS))}** {md_escape(pdf.t(words.strip()))}"
     pdf.multi_cell(0, size * 0.46, text, border=1, fill=True, padding=1.5, markdown=True,
                    new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
 
-def _one_page(render) -> bytes:
-    """Try the sizes from large to small; the first layout that fits on one page wins."""
-    pdf = None
+def _fit(title: str, render) -> tuple[ReportPDF, tuple[float, float]]:
+    """Try the sizes from large to small, each in a document of its own; the first layout that fits on one
+    page wins. That document and its (size, image height)."""
     for size, image_h in SIZES:
-        pdf = render(size, image_h)
+        pdf = document(title)
+        render(pdf, size, image_h)
         if pdf.pages_count == 1:
             break
-    while pdf.pages_count > 1:  # even the smallest did not fit: keep page 1 rather than hand over two
-        pdf.pages.pop(pdf.pages_count)
-        pdf.page = pdf.pages_count
-    return bytes(pdf.output())
+    pdf.keep_pages(1)  # even the smallest did not fit: keep page 1 rather than hand over two
+    return pdf, (size, image_h)
 
 
-def _image(pdf: _Report, path: Path | None, height: float) -> None:
+def _one_page(title: str, render) -> bytes:
+    return bytes(_fit(title, render)[0].output())
+
+
+def _image(pdf: ReportPDF, path: Path | None, height: float) -> None:
     if path is None or height <= 0 or not path.is_file():
         return
     try:
@@ -163,8 +161,8 @@ def handout_pdf(slug: str) -> bytes:
     sections, picture = content.handout_sections(page), handout_image(page)
     refs = [ln[2:].split(")")[0] + ")" for ln in content.sources(page).splitlines() if ln.startswith("- ")]
 
-    def render(size: float, image_h: float) -> _Report:
-        pdf = _start(page.title, "KneeScreen exercise handout")
+    def render(pdf: ReportPDF, size: float, image_h: float) -> None:
+        _start(pdf, page.title, "KneeScreen exercise handout")
         _write(pdf, page.summary, size + 0.5)
         pdf.ln(1)
         _image(pdf, picture, image_h)
@@ -174,18 +172,18 @@ def handout_pdf(slug: str) -> bytes:
         pdf.ln(1)
         pdf.para("Sources: " + "; ".join(refs), size - 1.5, color=(95, 95, 95))
         _closing(pdf, size, "Stop any exercise that hurts. ")
-        return pdf
 
-    return _one_page(render)
+    return _one_page(page.title, render)
 
 
-def take_home_pdf(result: Result, name: str = "") -> bytes:
-    """A participant's one-page take-home sheet: their result per leg and the recommended exercises."""
+def _take_home(result: Result, name: str):
+    """The take-home sheet's title and its render(pdf, size, image_h), which adds the sheet to pdf."""
     recs = recommendations(result)
     test = TEST_LABELS.get(result.test, result.test)
+    title = f"Your knee screening{': ' + name if name else ''}"
 
-    def render(size: float, _image_h: float) -> _Report:
-        pdf = _start(f"Your knee screening{': ' + name if name else ''}", "KneeScreen take-home sheet")
+    def render(pdf: ReportPDF, size: float, _image_h: float) -> None:
+        _start(pdf, title, "KneeScreen take-home sheet")
         _write(pdf, f"{test}, {format_date(result.created)}. This describes how your knees moved in this clip: "
                     "movement quality, not an injury forecast.", size)
         _heading(pdf, "Your result", size)
@@ -208,6 +206,22 @@ def take_home_pdf(result: Result, name: str = "") -> bytes:
         _write(pdf, "Step-by-step instructions and a handout for each exercise are in the KneeScreen app under "
                     "Exercises. Film yourself again in 4-6 weeks, same test, same camera spot, to see a trend.", size)
         _closing(pdf, size, result.disclaimer + " ")
-        return pdf
 
-    return _one_page(render)
+    return title, render
+
+
+def take_home_pdf(result: Result, name: str = "") -> bytes:
+    """A participant's one-page take-home sheet: their result per leg and the recommended exercises."""
+    return _one_page(*_take_home(result, name))
+
+
+def take_home_sheets(people: Iterable[tuple[Result, str]]) -> bytes:
+    """One PDF with the take-home sheet of each (result, name), one page each, in order (b"" for nobody)."""
+    pdf, pages = document("KneeScreen take-home sheets"), 0
+    for result, name in people:
+        title, render = _take_home(result, name)
+        _, (size, image_h) = _fit(title, render)     # the layout that fits, found as for a single sheet
+        render(pdf, size, image_h)
+        pages += 1
+        pdf.keep_pages(pages)
+    return bytes(pdf.output()) if pages else b""

@@ -5,6 +5,7 @@ import hmac
 import secrets
 import time
 
+from screening.outputs.group import result_row
 from screening.store.base import (GUESS_WINDOW_S, MAX_GUESSES, SCRYPT_N, STATUSES, Participant, Session, StoreError, _name,
                          _new_id, _now, _passcode_hash)
 
@@ -100,7 +101,6 @@ class SessionsMixin:
 
     def session_table(self, session_id: str) -> list[dict]:
         """The group table: one row per participant (name, status, bands, key numbers, capture problems)."""
-        from screening.batch import result_row
         rows = []
         for p in self.participants(session_id):
             result = self.get_screening(p.screening_id).result if p.screening_id else None   # None if damaged

@@ -10,6 +10,7 @@ from screening.outputs.content import get_page
 from screening.ui import charts, state
 from screening.ui.exports import csv_bytes, pdf_bytes
 from screening.ui.measures import measures_table
+from screening.ui.saved import save_panel
 
 BAND_TINT = {band: rgba(colour, 0.09) for band, colour in BAND_COLOURS.items()}
 BAND_MEANING = {"typical": "within the typical range", "watch": "a little more inward than typical",
@@ -202,7 +203,6 @@ def render(out: state.Outputs) -> None:
     st.subheader("Downloads")
     _downloads(out)
     if not r.example:
-        from screening.ui.saved import save_panel
         save_panel(out)
 
     st.divider()

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from screening.batch import result_row
+from screening.outputs.group import result_row
 from screening.core.result import TEST_LABELS, Result
 from screening.core.vocab import BAND_COLOURS, BAND_WORD, BAND_WORDS, format_date
 from screening.store.db import SAVING_ENV, SAVING_OFF, Profile, SavedScreening, Store, StoreError, Workspace, default_db_path, \

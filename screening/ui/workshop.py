@@ -8,38 +8,25 @@ from pathlib import Path
 
 import streamlit as st
 
-from screening.batch import BatchItem, group_pdf, group_table, merge_pdfs, write_group_csv
-from screening.outputs.handout_pdf import take_home_pdf
+from screening.batch import BatchItem
 from screening.core.vocab import format_date
+from screening.outputs.group import group_pdf, group_table, write_group_csv
+from screening.outputs.handout_pdf import take_home_sheets
 from screening.store.db import Session, StoreError, Workspace
-from screening.ui import safe, saved, state
+from screening.ui import safe, saved, state, workshop_run
 
 TITLE = "Workshop"
 INTRO = ("For a leader screening a group: add the participants, upload one clip per person, run them all at "
          "once, and leave with a group table and a report per person.")
-SEXES = {"": "Not known / mixed", "female": "Female", "male": "Male"}
-LEGS = {"": "Work it out from each video", "left": "Left leg", "right": "Right leg"}
 STATUS = {"pending": "no clip yet", "running": "analysing…", "ok": "done", "failed": "failed",
           "interrupted": "interrupted", "cancelled": "cancelled"}
 PASSCODE_MEANS = ("The passcode stops someone who has the workspace open from opening this workshop page (the "
                   "group table, adding participants, running clips) without it. It does not hide results: each "
                   "participant's screening is saved as a profile of the workspace, which anyone with the "
                   "workspace key can see in My screenings.")
-NONE = "__none__"
 TABLE_COLUMNS = {"name": "Participant", "status": "Status", "test": "Test", "left_band": "Left",
                  "right_band": "Right", "left_value": "Left key number", "right_value": "Right key number",
                  "capture_problems": "Capture problems", "message": "Message", "file": "Clip"}
-
-
-def _norm(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "", text.lower())
-
-
-def match(file_name: str, names: dict[str, str]) -> str | None:
-    """The participant (id) whose name or code the clip's file name contains; the longest such name wins."""
-    stem = _norm(Path(file_name).stem)
-    hits = [(len(_norm(n)), pid) for pid, n in names.items() if _norm(n) and _norm(n) in stem]
-    return max(hits)[1] if hits else None
 
 
 def _guide_link() -> None:
@@ -133,8 +120,7 @@ def _downloads(items: list[BatchItem], sess: Session) -> None:
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
     def sheets() -> bytes:
-        pages = [take_home_pdf(it.result, it.name) for it in items if it.status == "ok" and it.result is not None]
-        return merge_pdfs(pages) if pages else b""
+        return take_home_sheets((it.result, it.name) for it in items if it.status == "ok" and it.result is not None)
     done = sum(1 for it in items if it.status == "ok")
     c1, c2, c3 = st.columns(3)
     c1.download_button("Group table (CSV)", lambda: build("csv"), file_name=f"{stem}.csv", mime="text/csv",
@@ -174,7 +160,6 @@ def group(ws: Workspace, sess: Session) -> None:
 def page() -> None:
     """The Workshop page."""
     state.init()
-    from screening.ui import workshop_run
     workshop_run.settle()
     ws = saved.gate(TITLE)
     if ws is None:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import tempfile
 import threading
@@ -18,12 +19,25 @@ from screening.core.result import TEST_LABELS, TESTS
 from screening.core.specs import SPECS
 from screening.store.db import Participant, Session, StoreError, Workspace
 from screening.ui import analysis, safe, saved, state
-from screening.ui.workshop import LEGS, NONE, SEXES, match
 
 ROW_STATUS = {"queued": "waiting / analysing", "ok": "done", "failed": "failed", "cancelled": "cancelled"}
 _RUNNING: set[str] = set()          # workshop sessions with a batch running in this server process
 _LOCK = threading.Lock()
 AFTER = "_workshop_after"           # {notice, round} left by a batch for the next run (see settle())
+SEXES = {"": "Not known / mixed", "female": "Female", "male": "Male"}
+LEGS = {"": "Work it out from each video", "left": "Left leg", "right": "Right leg"}
+NONE = "__none__"
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "", text.lower())
+
+
+def match(file_name: str, names: dict[str, str]) -> str | None:
+    """The participant (id) whose name or code the clip's file name contains; the longest such name wins."""
+    stem = _norm(Path(file_name).stem)
+    hits = [(len(_norm(n)), pid) for pid, n in names.items() if _norm(n) and _norm(n) in stem]
+    return max(hits)[1] if hits else None
 
 
 def settle() -> None:
