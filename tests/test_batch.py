@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, analyse, clip
-from screening.batch import BatchItem, _items, group_table, list_videos, merge_pdfs, run_batch, write_group_csv
+from screening.batch import BatchItem, _items, list_videos, run_batch
 from screening.engine.example import example_result
-from screening.outputs.report_pdf import pdf_bytes
+from screening.outputs.group import group_pdf, group_table, write_group_csv
 from screening.core.result import Result
 
 CLIPS = ("front_ohsquat_shallow_mild_05.mov", "front_ohsquat_shallow_mild_06.mov")
@@ -44,19 +44,6 @@ def read_csv(path: Path) -> list[dict]:
 
 
 # ----- without real clips -----------------------------------------------------------------------
-def test_merge_pdfs_keeps_every_page(tmp_path):
-    a = example_result()
-    b = example_result(sex="male")
-    merged = tmp_path / "m.pdf"
-    merged.write_bytes(merge_pdfs([pdf_bytes(a), pdf_bytes(b), pdf_bytes(a)]))
-    assert pages(merged) == 3
-    assert len(re.findall(rb"/Type\s*/Page\b", merged.read_bytes())) == 3
-    if shutil.which("pdftotext"):
-        text = subprocess.run(["pdftotext", str(merged), "-"], capture_output=True, text=True, check=True).stdout
-        assert text.count("KneeScreen movement screening report") == 3
-        assert "Sex: male" in text and text.count("Sex: female") == 2
-
-
 def test_names_become_safe_unique_folders(tmp_path):
     items = _items([tmp_path / "a.mp4", ("../../etc", tmp_path / "x.mov"), tmp_path / "A.mov", ("", "y.mp4")],
                    tmp_path / "out", "squat")
@@ -65,7 +52,7 @@ def test_names_become_safe_unique_folders(tmp_path):
     assert [i.name for i in items][:2] == ["a", "../../etc"]
 
 
-def test_group_table_reports_failed_and_finished(tmp_path):
+def test_batch_items_fill_the_group_table(tmp_path):
     ok = BatchItem("Ana", tmp_path / "ana.mp4", tmp_path / "ana", "squat", "ok", result=example_result())
     bad = BatchItem("Ben", tmp_path / "ben.mp4", tmp_path / "ben", "squat", "failed", "Cannot read it.",
                     "bad_video", "Use the phone's own camera app.")
@@ -137,7 +124,6 @@ def test_batch_with_a_broken_file_completes_and_reports_it(batch):
 
 @pytest.mark.clips
 def test_group_pdf_has_one_page_per_finished_participant(batch):
-    from screening.batch import group_pdf
     items, out, _, _ = batch
     pdf = group_pdf(items, out / "group.pdf")
     assert pdf.is_file() and pages(pdf) == 2

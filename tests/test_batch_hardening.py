@@ -1,7 +1,6 @@
-"""Batch robustness: CSV cells a spreadsheet would run, Cancel, and workers that die with their parent."""
+"""Batch robustness: Cancel, and workers that die with their parent (CSV cells: tests/outputs/test_group.py)."""
 from __future__ import annotations
 
-import csv
 import os
 import signal
 import subprocess
@@ -13,23 +12,9 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, clip
-from screening.batch import BatchItem, run_batch, write_group_csv
-from screening.outputs.export import csv_cell
+from screening.batch import run_batch
 
 SHORT = "front_ohsquat_shallow_mild_05.mov"     # 2.9 s, 88 frames (MANIFEST.md)
-
-
-def test_group_csv_cells_cannot_start_a_formula(tmp_path):
-    evil = ['=HYPERLINK("http://127.0.0.1:9/?"&A1,"click")', "+1+cmd|' /C calc'!A0", "-2+3", "@SUM(A1:A9)",
-            "\t=1+1"]
-    items = [BatchItem(name, tmp_path / f"{name[:3]}.mp4", tmp_path / "x", message=name) for name in evil]
-    items.append(BatchItem("Sam", tmp_path / "=cmd.mp4", tmp_path / "y", message="-3.5"))
-    path = write_group_csv(items, tmp_path / "group.csv")
-    rows = list(csv.DictReader(path.open(encoding="utf-8")))
-    for row, name in zip(rows, evil):
-        assert row["name"] == "'" + name and row["message"] == "'" + name
-    assert rows[-1]["file"] == "'=cmd.mp4" and rows[-1]["message"] == "-3.5"    # a plain number stays a number
-    assert [csv_cell(v) for v in ("Alex", 12.5, "-0.25", "", None)] == ["Alex", 12.5, "-0.25", "", None]
 
 
 def _children(pid: int) -> list[int]:

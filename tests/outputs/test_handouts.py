@@ -10,9 +10,8 @@ import subprocess
 import pytest
 
 from screening.outputs import content
-from screening.batch import merge_pdfs
 from screening.engine.example import example_result
-from screening.outputs.handout_pdf import handout_pdf, handout_slugs, take_home_pdf
+from screening.outputs.handout_pdf import handout_pdf, handout_slugs, take_home_pdf, take_home_sheets
 
 PDFTOTEXT = shutil.which("pdftotext")
 needs_poppler = pytest.mark.skipif(PDFTOTEXT is None, reason="pdftotext (poppler-utils) is not installed")
@@ -88,11 +87,14 @@ def test_take_home_sheet_has_the_result_and_its_exercises():
 
 
 @needs_poppler
-def test_take_home_sheets_merge_into_one_pdf_per_group():
-    merged = merge_pdfs([take_home_pdf(example_result(), "Alex"), take_home_pdf(example_result(), "Sam")])
-    assert pages(merged) == 2
-    text = text_of(merged)
-    assert text.index("Alex") < text.index("Sam")
+def test_take_home_sheets_are_one_pdf_per_group_one_page_each():
+    result = example_result()
+    sheets = take_home_sheets([(result, "Alex"), (result, "Sam")])
+    assert pages(sheets) == 2
+    text = text_of(sheets)
+    assert text.index("Your knee screening: Alex") < text.index("Your knee screening: Sam")
+    assert text == text_of(take_home_pdf(result, "Alex")) + " " + text_of(take_home_pdf(result, "Sam"))
+    assert take_home_sheets([]) == b""
 
 
 def test_workshop_guide_covers_the_kit():

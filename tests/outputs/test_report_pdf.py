@@ -12,7 +12,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from screening.outputs import report_pdf as rp
+from screening.outputs import pdf_base, report_pdf as rp
+from screening.outputs.report_sections import shorten
 from screening.core.vocab import format_rating
 from screening.outputs.formatting import exercise
 from screening.engine.example import example_result
@@ -76,7 +77,7 @@ def _fmt(rating) -> str:
 
 
 def _has_unicode_font() -> bool:
-    return any(Path(regular).is_file() for regular, _ in rp.FONT_CANDIDATES)
+    return any(Path(regular).is_file() for regular, _ in pdf_base.FONT_CANDIDATES)
 
 
 def _check_result_text(text: str, result) -> None:
@@ -98,7 +99,7 @@ def _check_result_text(text: str, result) -> None:
 def _core_fonts_without_poppler(monkeypatch):
     """Without pdftotext the text is read by _pure_python_text, which needs the core (latin-1) fonts."""
     if not PDFTOTEXT:
-        monkeypatch.setattr(rp, "FONT_CANDIDATES", [])
+        monkeypatch.setattr(pdf_base, "FONT_CANDIDATES", [])
 
 
 @pytest.fixture(scope="module")
@@ -205,7 +206,7 @@ def test_many_notes_still_one_page_with_disclaimer(result, stills, tmp_path):
 
 
 def test_core_font_fallback_never_crashes_on_unicode(result, stills, tmp_path, monkeypatch):
-    monkeypatch.setattr(rp, "FONT_CANDIDATES", [])
+    monkeypatch.setattr(pdf_base, "FONT_CANDIDATES", [])
     r = copy.deepcopy(result)
     r.legs["left"].headline = "Left leg: knee 24\u00b0 \u2013 \u2265 typical \u2192 \U0001F600 \u201cquoted\u201d"
     r.notes.append(Note("odd", "warning", "Tilt \u00b13\u00b0\u2026", "Hold \u2014 the phone still\u2122."))
@@ -219,9 +220,9 @@ def test_core_font_fallback_never_crashes_on_unicode(result, stills, tmp_path, m
 
 
 def test_shorten():
-    assert rp.shorten("short norm") == "short norm"
+    assert shorten("short norm") == "short norm"
     long = "typical up to 13.5 deg (pain-free controls 8.4 +/- 5.1 deg); marked from 21.5 deg " \
            "(top of range + smallest detectable difference)"
-    s = rp.shorten(long, 80)
+    s = shorten(long, 80)
     assert len(s) <= 80 and "13.5 deg" in s and "21.5 deg" in s and "top of range" not in s
-    assert len(rp.shorten("word " * 100, 50)) <= 50
+    assert len(shorten("word " * 100, 50)) <= 50

@@ -261,7 +261,7 @@ def test_workshop_session_and_participants(db):
 
 
 def test_clip_file_names_match_participants():
-    from screening.ui.workshop import match
+    from screening.ui.workshop_run import match
     names = {"a": "Sam", "b": "Samantha", "c": "P07"}
     assert match("samantha-squat.MP4", names) == "b"
     assert match("Sam.mov", names) == "a"
