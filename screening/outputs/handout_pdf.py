@@ -1,8 +1,8 @@
 """Printable one-page PDFs made from the content Markdown: an exercise handout per programme, and a
 participant's take-home sheet (their result and the exercises recommended for it). fpdf2, no Streamlit.
 
-Layout and fonts are pdf_base's, as the report's (DejaVu when installed, else sanitised core Helvetica); the words are the
-pages' own, picked by each page's ``handout:`` front matter (see screening.outputs.content.handout_sections).
+Layout and fonts are pdf_base's, as for the report (DejaVu when installed, else sanitised core Helvetica); the
+words are the pages' own, picked by each page's ``handout:`` front matter (see content.handout_sections).
 """
 from __future__ import annotations
 
