@@ -8,10 +8,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
+from typing import Sequence, cast
 
 from fpdf.enums import MethodReturnValue, XPos, YPos
 from fpdf.fonts import FontFace
+from fpdf.util import Padding
 
 from screening.outputs.formatting import exercise, primary_rating, recommendations, sources_used
 from screening.outputs.pdf_base import BAND_STYLE, GREY, INK, NOT_A_DIAGNOSIS, WHITE, ReportPDF, band_word, image_size, \
@@ -109,8 +110,8 @@ def _verdicts(pdf: ReportPDF, result: Result, sc: Scale) -> None:
         for text, size, bold, _ in block:
             if text:
                 pdf.font(size, bold)
-                total += pdf.multi_cell(inner, size * 0.45, pdf.t(text), dry_run=True,
-                                        output=MethodReturnValue.HEIGHT) + 1.0
+                total += cast(float, pdf.multi_cell(inner, size * 0.45, pdf.t(text), dry_run=True,
+                                                    output=MethodReturnValue.HEIGHT)) + 1.0
         return total
 
     box_h = max(height(b) for b in blocks) + 2 * pad - 1.0
@@ -264,7 +265,7 @@ def _disclaimer(pdf: ReportPDF, result: Result, sc: Scale) -> None:
     pdf.set_line_width(0.3)
     text = f"**{md_escape(pdf.t(NOT_A_DIAGNOSIS))}** {md_escape(pdf.t(result.disclaimer))}"
     pdf.font(sc.body)
-    pdf.multi_cell(0, sc.body * 0.45, text, border=1, fill=True, padding=1.5, align="L", markdown=True,
+    pdf.multi_cell(0, sc.body * 0.45, text, border=1, fill=True, padding=Padding.new(1.5), align="L", markdown=True,
                    new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
 
