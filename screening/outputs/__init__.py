@@ -4,5 +4,5 @@ Reads Results; never runs an analysis.
 """
 
 __all__ = [
-    "annotate", "content", "export", "formatting", "handout_pdf", "pdf_merge", "report_pdf"
+    "annotate", "content", "export", "formatting", "group", "handout_pdf", "pdf_base", "report_pdf", "report_sections"
 ]

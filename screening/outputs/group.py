@@ -77,9 +77,9 @@ def write_group_csv(items: Sequence[GroupItem], path: str | Path) -> Path:
 def group_pdf(items: Sequence[GroupItem], path: str | Path) -> Path | None:
     """One PDF with a report page per participant that finished (also saved as report.pdf in each
     clip's folder). None when no clip finished."""
-    # Imported here, not at the top (measured start-up cost): screening.batch imports this module for the CSV
-    # and every batch worker process imports screening.batch; report_pdf with fpdf2 adds 0.4-1.0 s to that
-    # 0.2-0.5 s import (7 runs, 2-core machine under load) for a PDF the workers never write.
+    # Imported here, not at the top (measured start-up cost): screening.batch and screening.cli import this
+    # module for the CSV, and every batch worker process imports screening.batch; report_pdf with fpdf2 adds
+    # 0.20-0.24 s to that 0.6-0.8 s import (5 runs, 2-core machine under load) for a PDF they never write.
     from screening.outputs.pdf_base import document
     from screening.outputs.report_pdf import TITLE, add_report_page, fit_report
     pdf, pages = document(TITLE + "s"), 0
