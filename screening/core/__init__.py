@@ -4,5 +4,5 @@ Nothing here imports from the rest of the package.
 """
 
 __all__ = [
-    "errors", "geometry", "landmarks", "result", "specs", "track", "types", "vocab"
+    "errors", "geometry", "landmarks", "result", "specs", "timing", "track", "types", "vocab"
 ]

@@ -4,5 +4,6 @@ Reads Results; never runs an analysis.
 """
 
 __all__ = [
-    "annotate", "content", "export", "formatting", "group", "handout_pdf", "pdf_base", "report_pdf", "report_sections"
+    "annotate", "content", "export", "formatting", "group", "handout_pdf", "pdf_base", "report_pdf",
+    "report_sections"
 ]

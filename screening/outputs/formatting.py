@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from screening.core.result import LegSummary, Rating, Result
+from screening.outputs.content import get_page
 
 
 def primary_rating(leg: LegSummary) -> Rating | None:
@@ -30,7 +31,6 @@ def recommendations(result: Result) -> list[tuple[str, list[str]]]:
 def exercise(slug: str) -> tuple[str, str]:
     """(title, one-line why) of a recommended content page, read from the page itself."""
     try:
-        from screening.outputs.content import get_page
         page = get_page(slug)
         return page.title, page.summary
     except Exception:  # noqa: BLE001 - content folder missing (e.g. a trimmed install): still say something

@@ -18,7 +18,7 @@ from typing import BinaryIO, Callable, Iterator, Sequence
 from screening.core.result import Result
 from screening.core.vocab import VIDEO_EXTS
 from screening.store.result_check import ResultInvalid, check_result
-from screening.store.base import (BUSY, DB_ENV, MAX_WORKSPACE_BYTES, SAVING_ENV, SAVING_OFF,  # noqa: F401 (re-exported)
+from screening.store.base import (BUSY, DB_ENV, MAX_PROFILES, MAX_WORKSPACE_BYTES, SAVING_ENV, SAVING_OFF,  # noqa: F401 (re-exported)
                          STATUSES, STILL_SUFFIXES, Participant, Profile, SavedScreening, Session,
                          StoreError, _name, _new_id, _now, default_db_path, key_hash, saving_enabled)
 from screening.store.files import TooLarge, copy_private, private_dir, private_file, sweep_orphans, tree_size
@@ -205,7 +205,6 @@ class Workspace(SessionsMixin, TransferMixin):
         return p
 
     def _room_for_profile(self, c) -> None:
-        from screening.store.base import MAX_PROFILES
         if c.execute("SELECT COUNT(*) FROM profiles WHERE workspace_id = ?", (self.id,)).fetchone()[0] >= MAX_PROFILES:
             raise StoreError(f"This workspace already has {MAX_PROFILES} profiles, the most it can hold: delete "
                              "some first.")
