@@ -75,7 +75,8 @@ def run(path: str, width: int = 640, height: int = 360, seconds: float = 10.0, m
     return {"frames_in": len(frames), "processed": processed, "wall_s": round(wall, 2),
             "processed_fps": round(processed / wall, 1), "input_fps": round(len(frames) / wall, 1),
             "ms_per_processed_frame": round(1000 * busy / max(processed, 1), 1),
-            "capacity_fps": round(processed / busy, 1) if busy else None, "reps_counted": st.reps, "size": f"{width}x{height}", "recorded_frames": st.rec_frames}
+            "capacity_fps": round(processed / busy, 1) if busy else None, "reps_counted": st.reps,
+            "size": f"{width}x{height}", "recorded_frames": st.rec_frames}
 
 
 def main() -> None:

@@ -26,8 +26,9 @@ from screening.store.schema import LATEST_VERSION, MIGRATIONS, migrate  # noqa: 
 from screening.store.sessions import SessionsMixin
 from screening.store.transfer import TransferMixin
 
-__all__ = ["DB_ENV", "LATEST_VERSION", "SAVING_ENV", "SAVING_OFF", "STATUSES", "Participant", "Profile", "SavedScreening", "Session",
-           "Store", "StoreError", "Workspace", "default_db_path", "key_hash", "migrate", "saving_enabled"]
+__all__ = ["DB_ENV", "LATEST_VERSION", "SAVING_ENV", "SAVING_OFF", "STATUSES", "Participant", "Profile",
+           "SavedScreening", "Session", "Store", "StoreError", "Workspace", "default_db_path", "key_hash", "migrate",
+           "saving_enabled"]
 
 
 FULL = ("This workspace is full ({:.1f} GB of results, videos and stills): delete old screenings or profiles "
@@ -224,7 +225,8 @@ class Workspace(SessionsMixin, TransferMixin):
     def rename_profile(self, profile_id: str, name: str) -> None:
         with self.store._write() as c:
             self._row(c, "profiles", profile_id, "profile")
-            c.execute("UPDATE profiles SET name = ? WHERE id = ? AND workspace_id = ?", (_name(name), profile_id, self.id))
+            c.execute("UPDATE profiles SET name = ? WHERE id = ? AND workspace_id = ?",
+                      (_name(name), profile_id, self.id))
 
     def delete_profile(self, profile_id: str) -> None:
         """Remove the profile, all its screenings and their saved videos and stills."""

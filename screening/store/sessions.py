@@ -5,8 +5,8 @@ import hmac
 import secrets
 import time
 
-from screening.store.base import (GUESS_WINDOW_S, MAX_GUESSES, SCRYPT_N, STATUSES, Participant, Session, StoreError, _name,
-                         _new_id, _now, _passcode_hash)
+from screening.store.base import (GUESS_WINDOW_S, MAX_GUESSES, SCRYPT_N, STATUSES, Participant, Session, StoreError,
+                                   _name, _new_id, _now, _passcode_hash)
 
 INTERRUPTED = ("The analysis stopped before it finished (the server restarted, or the batch was cancelled or "
                "abandoned). Upload this clip again.")

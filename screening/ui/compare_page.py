@@ -34,8 +34,10 @@ def _column(i: int, s: SavedScreening) -> None:
                    f"pose model {r.model.tier}")
         for leg, summary in r.legs.items():
             key = primary_rating(summary)
-            number = f"  \n{safe.md(key.label)}: **{format_rating(key)}**" if key is not None and key.value is not None else ""
-            st.markdown(f"**{safe.md(leg.capitalize())} leg** &nbsp; {saved.pill(summary.band)}{number}", unsafe_allow_html=True)
+            number = (f"  \n{safe.md(key.label)}: **{format_rating(key)}**"
+                      if key is not None and key.value is not None else "")
+            st.markdown(f"**{safe.md(leg.capitalize())} leg** &nbsp; {saved.pill(summary.band)}{number}",
+                        unsafe_allow_html=True)
         if s.keyframes:
             labels = [label for label, _ in s.keyframes]
             pick = st.pills("Moment", labels, default=labels[0], key=f"cmp_still_{i}", required=True,
@@ -69,8 +71,9 @@ def page() -> None:
         return
     _, profile, items = chosen
     if len(items) < 2:
-        st.info(f"{safe.md(profile.name)} has {len(items)} saved screening{'s' if len(items) != 1 else ''}; two are needed "
-                "to compare. Re-test in 4 to 6 weeks with the same camera set-up and save it to this profile.")
+        st.info(f"{safe.md(profile.name)} has {len(items)} saved screening{'s' if len(items) != 1 else ''}; "
+                "two are needed to compare. Re-test in 4 to 6 weeks with the same camera set-up and save it to this "
+                "profile.")
         return
     ids = [s.id for s in items]
     labels = {s.id: saved.describe(s) for s in items}

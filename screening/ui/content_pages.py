@@ -68,7 +68,8 @@ def _checklist(block: content.Block, slug: str) -> None:
     with st.container(border=True):
         ticked = [st.checkbox(item, key=f"{slug}-check-{i}") for i, item in enumerate(items)]
         if items and all(ticked):
-            st.success("All points ticked: that is a clean clamshell. Keep every rep like this.", icon=":material/check_circle:")
+            st.success("All points ticked: that is a clean clamshell. Keep every rep like this.",
+                       icon=":material/check_circle:")
         else:
             st.caption(f"{sum(ticked)} of {len(items)} ticked")
 
@@ -130,8 +131,9 @@ def _render(page: content.Page) -> None:
     st.title(page.title)
     st.caption(page.summary)
     if page.handout:
-        st.download_button("One-page handout to print (PDF)", lambda: handout_pdf(slug), file_name=f"kneescreen-{slug}.pdf",
-                           mime="application/pdf", on_click="ignore", key=f"handout-top-{slug}",
+        st.download_button("One-page handout to print (PDF)", lambda: handout_pdf(slug),
+                           file_name=f"kneescreen-{slug}.pdf", mime="application/pdf", on_click="ignore",
+                           key=f"handout-top-{slug}",
                            icon=":material/print:")
     if slug == "your-sport":
         _sport_page(page)

@@ -166,7 +166,8 @@ def _panel(live: LiveSession) -> None:
         st.table([{"Rep": b.index, "At (s)": f"{b.t:.1f}",
                    **{f"Knee angle {sd}": "n/a" if b.fppa[sd] is None else f"{b.fppa[sd]:+.0f} deg" for sd in b.fppa},
                    **{f"Knee over foot {sd}": "n/a" if b.mkd[sd] is None else
-                      f"{abs(b.mkd[sd]):.0f}% {'in' if b.mkd[sd] > 0 else 'out'}" + (" (inside)" if b.inside[sd] else "")
+                      f"{abs(b.mkd[sd]):.0f}% {'in' if b.mkd[sd] > 0 else 'out'}"
+                      + (" (inside)" if b.inside[sd] else "")
                       for sd in b.mkd}} for b in s.bottoms[-5:]])
     if live.mirror and s.cues > st.session_state.get(CUES, 0):
         st.session_state[CUES] = s.cues

@@ -77,7 +77,8 @@ def chart(history: list[tuple], key: str, test: str, sex: str | None) -> go.Figu
                     for c, _, b, sd, n in pts],
         hovertemplate="%{customdata[0]}<br>%{y:.2f}<br>%{customdata[1]} · spread ± %{customdata[2]} "
                       "(%{customdata[3]} repetitions)<extra></extra>")
-    fig.update_yaxes(range=[lo, hi], title_text={"deg": "degrees", "% leg": "% of leg length (+ inward, - outward)"}.get(unit, "ratio"))
+    fig.update_yaxes(range=[lo, hi],
+                     title_text={"deg": "degrees", "% leg": "% of leg length (+ inward, - outward)"}.get(unit, "ratio"))
     fig.update_xaxes(title_text="date of the screening", type="date", tickformat="%d %b %Y", range=_dates(pts))
     fig.update_layout(height=400, margin=dict(l=10, r=10, t=30, b=10), showlegend=False, dragmode=False,
                       hovermode="closest")

@@ -12,8 +12,8 @@ import streamlit as st
 from screening.batch import result_row
 from screening.core.result import TEST_LABELS, Result
 from screening.core.vocab import BAND_COLOURS, BAND_WORD, BAND_WORDS, format_date
-from screening.store.db import SAVING_ENV, SAVING_OFF, Profile, SavedScreening, Store, StoreError, Workspace, default_db_path, \
-    saving_enabled
+from screening.store.db import SAVING_ENV, SAVING_OFF, Profile, SavedScreening, Store, StoreError, Workspace, \
+    default_db_path, saving_enabled
 from screening.ui import safe, state
 
 OFF_TEXT = (f"**{SAVING_OFF}.** This is a public demo link, so nothing can be saved here: no workspaces, "

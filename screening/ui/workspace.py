@@ -99,7 +99,8 @@ def _profile(ws: Workspace, profile) -> None:
     if items:
         st.caption(f"{len(items)} saved screening{'s' if len(items) != 1 else ''}, newest first.")
         for bad in (s for s in items if s.result is None):
-            st.warning(f"{safe.md(saved.describe(bad))}: {safe.md(bad.damaged)} Delete it below.", icon=":material/report:")
+            st.warning(f"{safe.md(saved.describe(bad))}: {safe.md(bad.damaged)} Delete it below.",
+                       icon=":material/report:")
         st.dataframe(saved.styled(saved.screening_rows(items), ["Left", "Right"]), hide_index=True,
                      key=f"ws_table_{profile.id}")
         c1, c2 = st.columns(2)
