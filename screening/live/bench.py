@@ -23,10 +23,11 @@ from screening.live.session import LiveSession, Plan
 
 
 def frames_of(path: str, width: int, height: int, seconds: float) -> list[tuple]:
-    out = []
+    out: list[tuple] = []
     with av.open(path) as c:
         s = c.streams.video[0]
         for f in c.decode(s):
+            assert f.pts is not None and s.time_base is not None     # a file's decoded frames carry both
             t = float(f.pts * s.time_base)
             if out and t - out[0][1] > seconds:
                 break
