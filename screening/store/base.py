@@ -59,6 +59,13 @@ class SavedScreening:
     note: str = ""
     damaged: str = ""           # why the stored record cannot be read (then result is None)
 
+    @property
+    def readable_result(self) -> Result:
+        """The Result of a screening known to be readable (the pages leave damaged ones out first)."""
+        if self.result is None:
+            raise StoreError(self.damaged or "This saved screening is damaged.")
+        return self.result
+
 
 @dataclass
 class Session:

@@ -26,7 +26,7 @@ PHONE_CSS = """<style>
 
 
 def _column(i: int, s: SavedScreening) -> None:
-    r = s.result
+    r = s.readable_result
     with st.container(border=True, key=f"cmp-col-{i}"):
         st.markdown(f"#### {SIDES[i]}: {format_date(s.created)[:10]}")
         st.caption(f"{TEST_LABELS.get(r.test, r.test)}" + (f", standing on the {r.leg} leg" if r.leg else "")
@@ -78,8 +78,8 @@ def page() -> None:
     ids = [s.id for s in items]
     labels = {s.id: saved.describe(s) for s in items}
     c1, c2 = st.columns(2)
-    a = c1.selectbox("Before", ids, index=0, format_func=labels.get, key="cmp_a")
-    b = c2.selectbox("After", ids, index=len(ids) - 1, format_func=labels.get, key="cmp_b")
+    a = c1.selectbox("Before", ids, index=0, format_func=lambda i: labels.get(i, ""), key="cmp_a")
+    b = c2.selectbox("After", ids, index=len(ids) - 1, format_func=lambda i: labels.get(i, ""), key="cmp_b")
     if a == b:
         st.warning("Choose two different screenings.")
         return
@@ -90,7 +90,7 @@ def page() -> None:
         for i, (col, s) in enumerate(zip(cols, (sa, sb))):
             with col:
                 _column(i, s)
-    comparison = compare(sa.result, sb.result)
+    comparison = compare(sa.readable_result, sb.readable_result)
     st.subheader("What changed")
     for c in comparison.changes:
         st.markdown(f"- {c.sentence}")
