@@ -9,8 +9,10 @@ from __future__ import annotations
 import logging
 import re
 from pathlib import Path
+from typing import Callable
 
 from fpdf.enums import XPos, YPos
+from fpdf.util import Padding
 
 from screening.outputs import content
 from screening.outputs.formatting import primary_rating, recommendations
@@ -116,13 +118,12 @@ def _closing(pdf: _Report, size: float, extra: str = "") -> None:
     pdf.font(size)
     words = extra if "physiotherapist" in extra else extra + PHYSIO
     text = f"**{_md(pdf.t(NOT_A_DIAGNOSIS))}** {_md(pdf.t(words.strip()))}"
-    pdf.multi_cell(0, size * 0.46, text, border=1, fill=True, padding=1.5, markdown=True,
+    pdf.multi_cell(0, size * 0.46, text, border=1, fill=True, padding=Padding.new(1.5), markdown=True,
                    new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
 
-def _one_page(render) -> bytes:
+def _one_page(render: Callable[[float, float], _Report]) -> bytes:
     """Try the sizes from large to small; the first layout that fits on one page wins."""
-    pdf = None
     for size, image_h in SIZES:
         pdf = render(size, image_h)
         if pdf.pages_count == 1:

@@ -7,6 +7,13 @@ from typing import Sequence
 _REF = re.compile(rb"(\d+)\s+0\s+R\b")
 
 
+def _must(m: re.Match[bytes] | None, what: str) -> re.Match[bytes]:
+    """The match, or ValueError for a PDF this merger cannot read."""
+    if m is None:
+        raise ValueError(f"unsupported PDF: no {what}")
+    return m
+
+
 def _objects(pdf: bytes) -> dict[int, bytes]:
     """{object number: its text between 'N 0 obj' and 'endobj'}, located through the xref table."""
     start = int(re.findall(rb"startxref\s+(\d+)", pdf)[-1])
@@ -20,7 +27,7 @@ def _objects(pdf: bytes) -> dict[int, bytes]:
     objs = {}
     for num, off in offsets.items():
         seg = pdf[off:ends[ends.index(off) + 1]]
-        head = re.match(rb"\d+\s+\d+\s+obj\s*", seg)
+        head = _must(re.match(rb"\d+\s+\d+\s+obj\s*", seg), "object header")
         objs[num] = seg[head.end():seg.rfind(b"endobj")]
     return objs
 
@@ -38,12 +45,12 @@ def merge_pdfs(docs: Sequence[bytes]) -> bytes:
     bodies: list[bytes] = [b"", b""]       # objects 1 (page tree) and 2 (catalog) are written last
     kids, version = [], b"1.3"
     for doc in docs:
-        version = max(version, re.match(rb"%PDF-(\d\.\d)", doc).group(1))
+        version = max(version, _must(re.match(rb"%PDF-(\d\.\d)", doc), "version").group(1))
         objs = _objects(doc)
         trailer = doc[doc.rfind(b"trailer"):]
-        root = int(re.search(rb"/Root\s+(\d+)\s+0\s+R", trailer).group(1))
+        root = int(_must(re.search(rb"/Root\s+(\d+)\s+0\s+R", trailer), "/Root").group(1))
         info = re.search(rb"/Info\s+(\d+)\s+0\s+R", trailer)
-        tree = int(re.search(rb"/Pages\s+(\d+)\s+0\s+R", objs[root]).group(1))
+        tree = int(_must(re.search(rb"/Pages\s+(\d+)\s+0\s+R", objs[root]), "/Pages").group(1))
         box = re.search(rb"/MediaBox\s*\[[^\]]*\]", objs[tree])
         keep = [n for n in sorted(objs) if n not in (root, tree, int(info.group(1)) if info else -1)]
         mapping = {n: len(bodies) + 1 + i for i, n in enumerate(keep)}

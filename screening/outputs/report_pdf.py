@@ -10,11 +10,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
+from typing import Sequence, cast
 
 from fpdf import FPDF
 from fpdf.enums import MethodReturnValue, XPos, YPos
 from fpdf.fonts import FontFace
+from fpdf.util import Padding
 
 from screening.outputs.formatting import exercise, primary_rating, recommendations, sources_used
 from screening.core.result import TEST_LABELS, Result
@@ -58,7 +59,8 @@ class _Scale:
     max_notes: int | None = 8      # capture notes listed (the rest are counted)
 
 
-ATTEMPTS = (_Scale(10.0, 8.0, 6.5, 62.0), _Scale(9.2, 7.5, 6.2, 58.0), _Scale(), _Scale(8.0, 6.8, 5.8, 45.0), _Scale(7.5, 6.5, 5.5, 36.0),
+ATTEMPTS = (_Scale(10.0, 8.0, 6.5, 62.0), _Scale(9.2, 7.5, 6.2, 58.0), _Scale(), _Scale(8.0, 6.8, 5.8, 45.0),
+            _Scale(7.5, 6.5, 5.5, 36.0),
             _Scale(7.5, 6.5, 5.5, 0.0, False), _Scale(7.0, 6.0, 5.0, 0.0, False),
             _Scale(8.0, 6.8, 5.8, 36.0, True, 6), _Scale(7.0, 6.0, 5.0, 0.0, False, 4),
             _Scale(7.0, 6.0, 5.0, 0.0, False, 2))
@@ -187,7 +189,8 @@ def _verdicts(pdf: _Report, result: Result, sc: _Scale) -> None:
         p = primary_rating(leg)
         key = (f"Key measure: {p.label} {format_rating(p)} (reliability {p.reliability})" if p else "")
         blocks.append([
-            (f"{leg.leg.upper()} LEG \u2014 {band_word(leg.band)}", sc.body + 3, True, BAND_STYLE.get(leg.band, BAND_STYLE[None])[1]),
+            (f"{leg.leg.upper()} LEG \u2014 {band_word(leg.band)}", sc.body + 3, True,
+             BAND_STYLE.get(leg.band, BAND_STYLE[None])[1]),
             (leg.headline, sc.body + 1, True, INK),
             (key, sc.body, False, INK),
             (leg.what_it_means, sc.body, False, INK),
@@ -198,8 +201,9 @@ def _verdicts(pdf: _Report, result: Result, sc: _Scale) -> None:
         for text, size, bold, _ in block:
             if text:
                 pdf.font(size, bold)
-                total += pdf.multi_cell(inner, size * 0.45, pdf.t(text), dry_run=True,
-                                        output=MethodReturnValue.HEIGHT) + 1.0
+                # fpdf2 types one return for every output= choice; HEIGHT gives the height, a float
+                total += cast(float, pdf.multi_cell(inner, size * 0.45, pdf.t(text), dry_run=True,
+                                                    output=MethodReturnValue.HEIGHT)) + 1.0
         return total
 
     box_h = max(height(b) for b in blocks) + 2 * pad - 1.0
@@ -362,7 +366,7 @@ def _disclaimer(pdf: _Report, result: Result, sc: _Scale) -> None:
     pdf.set_line_width(0.3)
     text = f"**{_md(pdf.t(NOT_A_DIAGNOSIS))}** {_md(pdf.t(result.disclaimer))}"
     pdf.font(sc.body)
-    pdf.multi_cell(0, sc.body * 0.45, text, border=1, fill=True, padding=1.5, align="L", markdown=True,
+    pdf.multi_cell(0, sc.body * 0.45, text, border=1, fill=True, padding=Padding.new(1.5), align="L", markdown=True,
                    new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
 
