@@ -125,7 +125,10 @@ def rate_measure(events: list[Event], leg: str, key: str, test: str, sex: str | 
 
 def _worst(bands: list[Band | None]) -> Band | None:
     real = [b for b in bands if b]
-    return max(real, key=BAND_ORDER.__getitem__) if real else None
+    if not real:
+        return None
+    worst: Band = max(real, key=BAND_ORDER.__getitem__)
+    return worst
 
 
 def summarise_leg(events: list[Event], leg: Leg, test: str, sex: str | None) -> LegSummary:
