@@ -33,6 +33,8 @@ __all__ = ["DB_ENV", "LATEST_VERSION", "SAVING_ENV", "SAVING_OFF", "STATUSES", "
 
 FULL = ("This workspace is full ({:.1f} GB of results, videos and stills): delete old screenings or profiles "
         "first, or save without the video.")
+
+
 class Store:
     """The database file and the media folder next to it (both owner-only). Reach records only through a
     Workspace. With saving off nothing is created: an existing database is opened read-only."""
