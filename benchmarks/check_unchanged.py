@@ -3,9 +3,9 @@
     python benchmarks/check_unchanged.py [--ref REV] [--tol 0.5] [CLIP:TEST[:LEG] ...]
 
 Runs `python -m screening analyze` on each clip twice, once with this working tree and once with the
-code of --ref (default: where this branch left main; exported with `git archive` to a temporary folder), and compares frames.csv column by
-column (angles in degrees within --tol, the issue-13 tolerance; other values within 2% of their range) and the
-ratings, bands and events of result.json. Exit status 1 when anything differs by more than that.
+code of --ref (default: where this branch left main; exported with `git archive` to a temporary folder), and compares
+frames.csv column by column (angles in degrees within --tol, the issue-13 tolerance; other values within 2% of their
+range) and the ratings, bands and events of result.json. Exit status 1 when anything differs by more than that.
 """
 from __future__ import annotations
 

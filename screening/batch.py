@@ -122,7 +122,7 @@ def run_batch(items: Iterable, out_dir: str | Path, *, test: str, leg: str | Non
             note = next((n for n in item.result.notes if n.code == "no_events"), None)
             item.status, item.code = "failed", "no_events"
             item.message, item.fix = (note.message, note.fix) if note else ("Nothing to rate was found.", "")
-        elif item.status == "ok":
+        elif item.status == "ok" and item.result is not None:      # "ok" always carries its Result
             item.message = "; ".join(f"{leg} {BAND_WORDS[s.band]}" for leg, s in item.result.legs.items())
         write_group_csv(batch, csv_path)
         partial = _partial(item)

@@ -15,6 +15,7 @@ from screening import tempdirs
 from screening.core.errors import AnalysisError, Cancelled
 from screening.core.result import TESTS, ModelMeta, Note, Result, VideoMeta
 from screening.core.timing import Stopwatch
+from screening.core.types import Leg
 from screening.engine.assess import assess
 from screening.engine.filtering import clean_track
 from screening.engine.orientation import turn_to_upright
@@ -56,6 +57,11 @@ class AnalysisOptions:
             raise AnalysisError(f"Sex must be 'female' or 'male' (or left out), not '{self.sex}'.", "bad_input")
         if self.out_dir is not None:
             object.__setattr__(self, "out_dir", Path(self.out_dir))
+
+    @property
+    def stance_leg(self) -> Leg | None:
+        """`leg` as the Leg type (checked above to be left, right or None)."""
+        return "left" if self.leg == "left" else "right" if self.leg == "right" else None
 
 
 @dataclass
@@ -205,7 +211,7 @@ def _analyse(video_path: Path, model: PoseModel, o: AnalysisOptions, out_dir: Pa
                           info.work_width, info.work_height)
         mmeta = ModelMeta(resolved.tier, resolved.sha256, resolved.source, resolved.requested_tier,
                           resolved.note, MEDIAPIPE_VERSION, stride)
-        result = assess(run.track, o.test, leg=o.leg, sex=o.sex, sport=o.sport, video=video, model=mmeta,
+        result = assess(run.track, o.test, leg=o.stance_leg, sex=o.sex, sport=o.sport, video=video, model=mmeta,
                         notes=notes)
     a = Analysis(result)
     if frames_dir is not None:

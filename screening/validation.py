@@ -241,17 +241,18 @@ def dose_response(src: Path, work: Path, doses_pct=(0.0, 3.0, 6.0, 9.0, 12.0), s
                 raise RuntimeError(f"{src.name}: decoding did not give the analysed frames in order")
             knee, hip, ohip = pts[f"{side}_knee"][i], pts[f"{side}_hip"][i], pts[f"{other}_hip"][i]
             img = fr.rgb
-            if dose and knee and knee[0] is not None and hip and ohip and hip[0] is not None:
+            if (dose and knee and knee[0] is not None and knee[1] is not None and hip and ohip and hip[0] is not None
+                    and ohip[0] is not None):
                 toward = float(np.sign(ohip[0] - hip[0]))
                 img = warp_knee(img, (knee[0], knee[1]), toward * dose / 100 * L * share[i], 0.15 * L)
             writer.write(img[:, :, ::-1].copy(), fr.t)
         writer.close()
         r = lite_result(path, "squat")
         # geometric FPPA change: the base points with the knee moved by the dose at the deepest point
-        hip, knee, ankle = (np.array(pts[f"{side}_{p}"][key], float) for p in ("hip", "knee", "ankle"))
-        medial = np.array(pts[f"{other}_hip"][key], float) - hip
-        moved = knee + np.array([np.sign(medial[0]) * dose / 100 * L, 0.0])
-        geo_fppa = float(g.fppa(hip, moved, ankle, medial) - g.fppa(hip, knee, ankle, medial))
+        hip_xy, knee_xy, ankle_xy = (np.array(pts[f"{side}_{p}"][key], float) for p in ("hip", "knee", "ankle"))
+        medial = np.array(pts[f"{other}_hip"][key], float) - hip_xy
+        moved = knee_xy + np.array([np.sign(medial[0]) * dose / 100 * L, 0.0])
+        geo_fppa = float(g.fppa(hip_xy, moved, ankle_xy, medial) - g.fppa(hip_xy, knee_xy, ankle_xy, medial))
         rows.append({"dose_pct": dose,
                      "mkd_measured": _event_value(r, side, "mkd") - _event_value(base, side, "mkd"),
                      "fppa_geometric": geo_fppa,

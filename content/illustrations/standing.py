@@ -46,13 +46,16 @@ def front_figure(svg, cx, gy, s=1.0, depth=0.0, knee_in=0.0, stance=30.0, arms="
             if arms == "forward":
                 limb(svg, sh, (cx + side * 40 * s, sh_y + 50 * s), (cx + side * 16 * s, sh_y + 40 * s), width=13 * s)
             elif arms == "out":
-                limb(svg, sh, (sh[0] + side * 40 * s, sh_y + 30 * s), (sh[0] + side * 62 * s, sh_y + 64 * s), width=13 * s)
+                limb(svg, sh, (sh[0] + side * 40 * s, sh_y + 30 * s), (sh[0] + side * 62 * s, sh_y + 64 * s),
+                     width=13 * s)
             else:
-                limb(svg, sh, (sh[0] + side * 10 * s, sh_y + 62 * s), (sh[0] + side * 12 * s, sh_y + 116 * s), width=13 * s)
+                limb(svg, sh, (sh[0] + side * 10 * s, sh_y + 62 * s), (sh[0] + side * 12 * s, sh_y + 116 * s),
+                     width=13 * s)
     for side, hip, knee, ank in zip((-1, 1), hips, knees, ankles):
         limb(svg, knee, ank, width=18 * s)
         limb(svg, hip, knee, width=(18 + 8 * depth) * s)  # a bent thigh points at the camera: shorter, wider
-        svg.add(f'<ellipse cx="{f(ank[0] + side * 8 * s)}" cy="{f(gy - 7 * s)}" rx="{f(20 * s)}" ry="{f(8 * s)}" fill="{LIMB}"/>')
+        svg.add(f'<ellipse cx="{f(ank[0] + side * 8 * s)}" cy="{f(gy - 7 * s)}" rx="{f(20 * s)}" ry="{f(8 * s)}" '
+                f'fill="{LIMB}"/>')
         if depth > 0.2:  # the kneecap shows the knee is bent and which way it points
             svg.add(f'<ellipse cx="{f(knee[0])}" cy="{f(knee[1] - 2 * s)}" rx="{f(7 * s)}" ry="{f(9 * s)}" '
                     f'fill="#8FA6BC"/>')
@@ -203,7 +206,8 @@ def fig_single_leg_squat() -> Svg:
     cx, hy = 300, 250
     hips = [(cx - 28, hy), (cx + 28, hy)]
     knee, ank = (cx - 46, 300), (cx - 40, 364)
-    svg.poly([(cx - 48, hy - 108), (cx + 48, hy - 108), (cx + 36, hy + 8), (cx - 36, hy + 8)], BODY, 10, fill=BODY, closed=True)
+    svg.poly([(cx - 48, hy - 108), (cx + 48, hy - 108), (cx + 36, hy + 8), (cx - 36, hy + 8)], BODY, 10, fill=BODY,
+             closed=True)
     svg.line((cx, hy - 112), (cx, hy - 130), BODY, 16)
     svg.circle((cx, hy - 154), 24)
     for side in (-1, 1):

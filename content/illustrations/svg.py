@@ -92,7 +92,8 @@ class Svg:
             f'orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="{c}"/></marker>'
             for k, c in MARKERS.items())
         head = (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {self.w} {self.h}" width="{self.w}" '
-                f'height="{self.h}" role="img" font-family="{FONT}">\n<title>{self.title}</title>\n<defs>{defs}</defs>\n'
+                f'height="{self.h}" role="img" font-family="{FONT}">\n<title>{self.title}</title>\n'
+                f'<defs>{defs}</defs>\n'
                 f'<rect x="3" y="3" width="{self.w - 6}" height="{self.h - 6}" rx="22" fill="{CARD}" '
                 f'stroke="{EDGE}" stroke-width="2"/>\n')
         return head + "\n".join(self.parts) + "\n</svg>\n"

@@ -194,7 +194,7 @@ def _clean(obj: Any) -> Any:
 def _build(tp: Any, data: Any) -> Any:
     if data is None:
         return None
-    if is_dataclass(tp):
+    if isinstance(tp, type) and is_dataclass(tp):
         hints = get_type_hints(tp)
         kwargs = {f.name: _build(hints[f.name], data[f.name]) for f in fields(tp) if f.name in data}
         return tp(**kwargs)

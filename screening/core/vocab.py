@@ -33,7 +33,8 @@ def rgba(hex_colour: str, alpha: float) -> str:
 
 def tint(hex_colour: str, share: float) -> tuple[int, int, int]:
     """The colour mixed with white paper (share of the colour, 0..1), as RGB: a light fill for the PDF."""
-    return tuple(round(255 - (255 - c) * share) for c in rgb(hex_colour))
+    r, g, b = (round(255 - (255 - c) * share) for c in rgb(hex_colour))
+    return r, g, b
 
 
 # ----- values and dates ------------------------------------------------------------------------------

@@ -144,6 +144,7 @@ def find_events(cleaned: Track, s: dict[str, np.ndarray], test: str, leg_px: flo
         spans = ev.find_reps(s["depth"], t, cleaned.extra.get("pose_run"))
     out = []
     for i, sp in enumerate(spans, 1):
+        assert cleaned.frame is not None        # Track.__post_init__ numbers the frames
         e = Event(kind=kind, index=i, start_frame=int(cleaned.frame[sp.start]),
                   key_frame=int(cleaned.frame[sp.key]), end_frame=int(cleaned.frame[sp.end]),
                   start_s=float(t[sp.start]), key_s=float(t[sp.key]), end_s=float(t[sp.end]),
@@ -191,6 +192,7 @@ def assess(track: Track, test: str, *, leg: Leg | None = None, sex: str | None =
     summaries: dict[str, LegSummary] = {sd: summarise_leg(events, sd, test, sex) for sd in legs} if events else {}
     norm = norm_for("fppa", test, sex)
     norms_used = f"FPPA norms: {norm.population}" if norm else ""
+    assert track.frame is not None      # Track.__post_init__ numbers the frames
     series = Series(
         frame=[int(f) for f in track.frame], time_s=[float(x) for x in track.t],
         person=[int(p) for p in track.present],

@@ -118,8 +118,8 @@ def camera_roll(xy: np.ndarray, frames: np.ndarray, limit: float | None = MAX_RO
         return 0.0
     b = xy[frames]
     angles = []
-    for l, r in (("left_hip", "right_hip"), ("left_shoulder", "right_shoulder")):
-        v = b[:, INDEX[l]] - b[:, INDEX[r]]
+    for lft, rgt in (("left_hip", "right_hip"), ("left_shoulder", "right_shoulder")):
+        v = b[:, INDEX[lft]] - b[:, INDEX[rgt]]
         v = np.where(v[:, :1] < 0, -v, v)
         angles.append(np.degrees(np.arctan2(v[:, 1], v[:, 0])))
     a = np.concatenate(angles)

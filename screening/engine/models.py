@@ -1,4 +1,4 @@
-"""Resolve a verified MediaPipe PoseLandmarker model file (lite/full/heavy) from the package, the cache or a download."""
+"""Resolve a verified MediaPipe PoseLandmarker model file (lite/full/heavy) from the package, cache or a download."""
 
 from __future__ import annotations
 

@@ -101,9 +101,9 @@ def smallest_detectable_difference(key: str, a: Rating, b: Rating) -> tuple[floa
     if own is None:
         return None, (f"No smallest detectable difference can be given for the {name}: each screening needs at "
                       "least 2 repetitions with a value to show how much it varies, and no published value exists.")
-    return own, (f"A change must exceed {fmt(key, own, size=True)} to be real: the 95% smallest detectable difference from "
-                 f"the repetition-to-repetition variation in these two screenings (1.96 x the combined standard "
-                 "error), as no published value exists for this video measure.")
+    return own, (f"A change must exceed {fmt(key, own, size=True)} to be real: the 95% smallest detectable "
+                 f"difference from the repetition-to-repetition variation in these two screenings "
+                 "(1.96 x the combined standard error), as no published value exists for this video measure.")
 
 
 def measure_history(screenings: Iterable, test: str, leg: str, key: str
@@ -145,7 +145,8 @@ def _sentence(leg: str, key: str, a: float | None, b: float | None, sdd: float |
         return None, (f"Your {who}{name} {moved}; whether that is more than a re-test can vary by cannot be "
                       "told from these screenings.")
     if abs(b - a) > sdd:
-        return True, f"Your {who}{name} {moved}, more than the {fmt(key, sdd, size=True)} a re-test can vary by: a real change."
+        return True, (f"Your {who}{name} {moved}, more than the {fmt(key, sdd, size=True)} a re-test can vary by: "
+                      "a real change.")
     return False, (f"Your {who}{name} {moved}, within the {fmt(key, sdd, size=True)} a re-test can vary by: "
                    "no clear change.")
 

@@ -27,14 +27,14 @@ FIX_LIGHT = "Film in even, bright light (face a window or switch on the room lig
 
 def _legs_visible(track: Track) -> np.ndarray:
     idx = [LEG[s][p] for s in SIDES for p in ("hip", "knee", "ankle")]
-    return (track.vis[:, idx] >= VIS_MIN).all(axis=1)
+    return np.asarray((track.vis[:, idx] >= VIS_MIN).all(axis=1))   # all() is typed as maybe a scalar
 
 
 def _feet_in_frame(track: Track) -> np.ndarray:
     idx = [LEG[s][p] for s in SIDES for p in ("ankle", "heel", "toe")]
     xy = track.xy[:, idx]
     inside = (xy[..., 0] >= 0) & (xy[..., 0] < track.width) & (xy[..., 1] >= 0) & (xy[..., 1] < track.height)
-    return (inside & (track.vis[:, idx] >= VIS_MIN)).all(axis=1)
+    return np.asarray((inside & (track.vis[:, idx] >= VIS_MIN)).all(axis=1))
 
 
 def view_ratio(track: Track, frames: np.ndarray | None = None) -> float:

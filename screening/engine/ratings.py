@@ -93,7 +93,7 @@ def rate_measure(events: list[Event], leg: str, key: str, test: str, sex: str | 
     finite = [v for v in vals if v is not None]
     value = float(np.median(usable)) if usable else (float(np.median(finite)) if finite else None)
     spread = float(np.std(usable, ddof=1)) if len(usable) >= 2 else None
-    worst = max(rels, key=RELIABILITY_ORDER.get)
+    worst = max(rels, key=RELIABILITY_ORDER.__getitem__)
     reliability: Reliability
     if usable:
         reliability = "good" if all(r == "good" for r in rels if r != "poor") else "fair"
@@ -125,13 +125,17 @@ def rate_measure(events: list[Event], leg: str, key: str, test: str, sex: str | 
 
 def _worst(bands: list[Band | None]) -> Band | None:
     real = [b for b in bands if b]
-    return max(real, key=BAND_ORDER.get) if real else None
+    if not real:
+        return None
+    worst: Band = max(real, key=BAND_ORDER.__getitem__)
+    return worst
 
 
 def summarise_leg(events: list[Event], leg: Leg, test: str, sex: str | None) -> LegSummary:
     """All ratings of one leg, the measure to lead with, the leg's band, and what to do next."""
     keys = list(MEASURES)
     ratings = [r for k in keys if (r := rate_measure(events, leg, k, test, sex)) is not None]
+    primary: Rating | None          # the measure to lead with
     by_key = {r.key: r for r in ratings}
     spec = SPECS[test]
     lead, fallback = by_key.get(spec.lead_measure), by_key.get(spec.lead_fallback)

@@ -6,6 +6,7 @@ each leg is placed so that its frontal plane projection angle (FPPA) follows a s
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -121,7 +122,7 @@ def synthetic_squat(spec: SquatSpec | None = None) -> tuple[Track, dict]:
         xy[f, INDEX["left_shoulder"]] = mid_sh + np.array([0.6 * hip_w, 0])
         xy[f, INDEX["right_shoulder"]] = mid_sh - np.array([0.6 * hip_w, 0])
         _fill_upper_body(xy, f, mid_sh, hip_w)
-    truth = {"deepest": deepest, "fppa": {}, "depth_profile": d}
+    truth: dict[str, Any] = {"deepest": deepest, "fppa": {}, "depth_profile": d}
     for side in ("left", "right"):
         free = spec.stance is not None and side != spec.stance
         truth["fppa"][side] = 0.0 if free else spec.fppa_peak.get(side, 0.0)
@@ -230,6 +231,7 @@ def synthetic_drop_jump(spec: DropJumpSpec | None = None) -> tuple[Track, dict]:
         xy[f, INDEX["left_shoulder"]] = mid_sh + np.array([0.6 * hip_w, 0])
         xy[f, INDEX["right_shoulder"]] = mid_sh - np.array([0.6 * hip_w, 0])
         _fill_upper_body(xy, f, mid_sh, hip_w)
+    assert ic_frame is not None       # set in the first absorb frame (pkf_frame above found one)
     truth = {"contact": int(ic_frame), "peak": pkf_frame,
              "fppa_peak": dict(spec.fppa_peak), "fppa_contact": dict(spec.fppa_contact)}
     return _finish(xy, t, spec), truth

@@ -55,7 +55,8 @@ def frame_file(frames_dir: Path, pts: int) -> Path:
 class _Worker(threading.Thread):
     """Takes clip segments from a shared queue; each segment gets its own decoder and landmarker."""
 
-    def __init__(self, info, model, todo, frames_dir, stop, sample_pts, stride=1, symmetric=True):
+    def __init__(self, info: VideoInfo, model: bytes, todo: queue.Queue, frames_dir: Path | None,
+                 stop: threading.Event, sample_pts: set[int], stride: int = 1, symmetric: bool = True) -> None:
         super().__init__(daemon=True)
         self.info, self.model, self.todo, self.frames_dir = info, model, todo, frames_dir
         self.stop, self.sample_pts = stop, sample_pts
@@ -86,7 +87,9 @@ class _Worker(threading.Thread):
         return lambda p: (p not in shown or p in self.sample_pts
                           or (int(np.searchsorted(pts, p)) - first) % self.stride == 0)
 
-    def _segment(self, seg) -> None:
+    def _segment(self, seg: tuple[int | None, int | None]) -> None:
+        det: str | tuple[np.ndarray, np.ndarray] | None      # SKIPPED, the pose, or None (no person)
+        direct: str | tuple[np.ndarray, np.ndarray] | None
         with (TwoViewPose(self.model) if self.symmetric else PoseEstimator(self.model)) as est:
             for k, fr in enumerate(decode(self.info, *seg, threads=False, need=self._needed(seg[0]))):
                 if self.stop.is_set():
@@ -94,7 +97,7 @@ class _Worker(threading.Thread):
                 measured = k % self.stride == 0 and fr.decoded   # not decoded: only in a damaged clip
                 if not measured:
                     det = direct = SKIPPED
-                elif self.symmetric:
+                elif isinstance(est, TwoViewPose):      # self.symmetric
                     direct, mirrored = est.detect_views(fr.rgb, fr.t)
                     det = combine(direct, mirrored)
                 else:

@@ -23,10 +23,11 @@ from screening.live.session import LiveSession, Plan
 
 
 def frames_of(path: str, width: int, height: int, seconds: float) -> list[tuple]:
-    out = []
+    out: list[tuple] = []
     with av.open(path) as c:
         s = c.streams.video[0]
         for f in c.decode(s):
+            assert f.pts is not None and s.time_base is not None     # a file's decoded frames carry both
             t = float(f.pts * s.time_base)
             if out and t - out[0][1] > seconds:
                 break
@@ -75,7 +76,8 @@ def run(path: str, width: int = 640, height: int = 360, seconds: float = 10.0, m
     return {"frames_in": len(frames), "processed": processed, "wall_s": round(wall, 2),
             "processed_fps": round(processed / wall, 1), "input_fps": round(len(frames) / wall, 1),
             "ms_per_processed_frame": round(1000 * busy / max(processed, 1), 1),
-            "capacity_fps": round(processed / busy, 1) if busy else None, "reps_counted": st.reps, "size": f"{width}x{height}", "recorded_frames": st.rec_frames}
+            "capacity_fps": round(processed / busy, 1) if busy else None, "reps_counted": st.reps,
+            "size": f"{width}x{height}", "recorded_frames": st.rec_frames}
 
 
 def main() -> None:

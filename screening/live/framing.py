@@ -47,7 +47,7 @@ class Advice:
 def _shoulders_in_frame(track: Track) -> np.ndarray:
     xy = track.xy[:, SHOULDERS]
     inside = (xy[..., 0] >= 0) & (xy[..., 0] < track.width) & (xy[..., 1] >= 0) & (xy[..., 1] < track.height)
-    return (inside & (track.vis[:, SHOULDERS] >= VIS_MIN)).all(axis=1)
+    return np.asarray((inside & (track.vis[:, SHOULDERS] >= VIS_MIN)).all(axis=1))  # all() is typed as maybe a scalar
 
 
 def _mostly(ok: np.ndarray, present: np.ndarray) -> bool:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TypeGuard
 
 import cv2
 import numpy as np
@@ -29,7 +30,7 @@ def live_values(window: Track, stance: str | None = None) -> dict[str, float]:
     return {k: float(s[k][-1]) for k in KEYS}
 
 
-def _finite(v: float | None) -> bool:
+def _finite(v: float | None) -> TypeGuard[float]:
     return v is not None and bool(np.isfinite(v))
 
 
@@ -77,7 +78,7 @@ class RepCounter:
 
     def knee_inside(self, mkd_pct: float | None) -> bool:
         """The knee has moved toward the midline, over the foot, by more than is typical (norms 'mkd')."""
-        return _finite(mkd_pct) and self.mkd_norm.band(float(mkd_pct)) != "typical"
+        return _finite(mkd_pct) and self.mkd_norm is not None and self.mkd_norm.band(float(mkd_pct)) != "typical"
 
     def update(self, t: float, values: dict[str, float]) -> Bottom | None:
         """Feed one frame's measures; returns the finished repetition's bottom when one ends here."""

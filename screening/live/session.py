@@ -59,7 +59,7 @@ class Clock:
     """Seconds from a WebRTC frame's pts: RTP clocks start at a random value and wrap at 2**32 ticks, so
     the stamps are made relative to the first frame and unwrapped (the capture times stay real)."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.first: int | None = None
         self.last = 0
         self.wraps = 0
@@ -79,7 +79,7 @@ class Clock:
 class LiveSession:
     """Fed batches of camera frames (BGR, seconds) by the WebRTC worker thread; read by the page."""
 
-    def __init__(self, model: bytes, workdir: Path, *, test: str = "squat", sex: str | None = None,
+    def __init__(self, model: bytes, workdir: Path | str, *, test: str = "squat", sex: str | None = None,
                  stance: str | None = None, mirror: bool = False, plan: Plan | None = None):
         self.test, self.stance, self.mirror = test, stance, mirror
         self.spec = SPECS[test]
@@ -90,14 +90,17 @@ class LiveSession:
         self.counter = RepCounter(test, sex, legs)
         self.lock = threading.Lock()
         self.status = Status(Advice("no_person"), state="armed" if self.plan.auto else "idle")
-        self.t, self.xy, self.vis = deque(), deque(), deque()
+        self.t: deque[float] = deque()
+        self.xy: deque[np.ndarray] = deque()
+        self.vis: deque[np.ndarray] = deque()
         self.done_at: deque = deque()
         self.arrived: deque = deque()
         self.people: int | None = None
         self.people_at = -1e9
         self.ready_since: float | None = None
         self.rec: H264Writer | None = None
-        self.rec_t0 = self.rec_size = None
+        self.rec_t0 = 0.0                    # the recording's first frame time (set with self.rec)
+        self.rec_size: tuple[int, int] | None = None
         self.rec_from = 0.0
         self.last_rep_t: float | None = None
         self.cue_until = -1e9
@@ -168,7 +171,9 @@ class LiveSession:
     def _push(self, t: float, xy: np.ndarray, vis: np.ndarray) -> None:
         if self.t and t <= self.t[-1]:
             t = self.t[-1] + 1e-3
-        self.t.append(t), self.xy.append(xy), self.vis.append(vis)
+        self.t.append(t)
+        self.xy.append(xy)
+        self.vis.append(vis)
         while self.t and self.t[0] < t - WINDOW_S:
             self.t.popleft(), self.xy.popleft(), self.vis.popleft()
 
@@ -215,12 +220,13 @@ class LiveSession:
         self.status.clip = self.workdir / "live-recording.mp4"
         self.status.state, self.status.rec_s, self.status.rec_frames = "recording", 0.0, 0
         self.status.rec_reps = 0
-        self.rec, self.rec_t0, self.rec_size = None, None, None
+        self.rec, self.rec_t0, self.rec_size = None, 0.0, None
         self.rec_from = t
 
     def _record(self, img: np.ndarray, t: float) -> None:
         h, w = img.shape[:2]
         if self.rec is None:
+            assert self.status.clip is not None      # set by _begin
             self.rec = H264Writer(self.status.clip, w, h, 30.0)
             self.rec_t0, self.rec_size = t, (w, h)
         if (w, h) != self.rec_size:          # the camera changed size (phone turned): skip the frame

@@ -141,7 +141,7 @@ class H264Writer:
         self.last = -1
 
     def write(self, bgr: np.ndarray, t: float) -> None:
-        yuv = cv2.cvtColor(bgr, cv2.COLOR_BGR2YUV_I420)
+        yuv = np.asarray(cv2.cvtColor(bgr, cv2.COLOR_BGR2YUV_I420), np.uint8)   # uint8 in, uint8 out
         f = av.VideoFrame.from_ndarray(yuv, format="yuv420p")
         pts = max(int(round(t * 1000)), self.last + 1)
         f.pts, f.time_base, self.last = pts, Fraction(1, 1000), pts

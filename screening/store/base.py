@@ -4,10 +4,13 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import sqlite3
 import uuid
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING, BinaryIO, Callable, Protocol, Sequence
 
 from screening.core.result import Result
 
@@ -29,6 +32,9 @@ _ENTRY = re.compile(r"^media/\d{1,5}/(video|still_\d{1,3})\.[a-z0-9]{2,4}$")
 SCRYPT_N, OLD_SCRYPT_N = 2 ** 17, 2 ** 14   # 2^17 with r=8 uses 128 MiB per guess
 _SCRYPT = dict(r=8, p=1, dklen=32, maxmem=256 * 1024 ** 2)
 SAVING_ON_WORDS, SAVING_OFF_WORDS = ("on", "1", "true", "yes"), ("off", "0", "false", "no")
+
+
+Source = tuple[str, Callable[[], BinaryIO]]     # (a name whose suffix is kept, how to open the bytes)
 
 
 class StoreError(Exception):
@@ -53,6 +59,13 @@ class SavedScreening:
     note: str = ""
     damaged: str = ""           # why the stored record cannot be read (then result is None)
 
+    @property
+    def readable_result(self) -> Result:
+        """The Result of a screening known to be readable (the pages leave damaged ones out first)."""
+        if self.result is None:
+            raise StoreError(self.damaged or "This saved screening is damaged.")
+        return self.result
+
 
 @dataclass
 class Session:
@@ -70,6 +83,32 @@ class Participant:
     screening_id: str | None
     status: str                 # one of STATUSES
     message: str
+
+
+class StoreParts(Protocol):
+    """What the Workspace mixins use of their Store (screening.store.db.Store)."""
+    read_only: bool
+
+    def _connect(self) -> AbstractContextManager[sqlite3.Connection]: ...
+    def _write(self) -> AbstractContextManager[sqlite3.Connection]: ...
+
+
+class WorkspaceParts:
+    """Base of the Workspace mixins: what Workspace (screening.store.db) gives them, declared for the type checker."""
+    store: StoreParts
+    id: str
+    if TYPE_CHECKING:       # defined by Workspace
+        def _row(self, c: sqlite3.Connection, table: str, rid: str, what: str) -> sqlite3.Row: ...
+        def _room_for_profile(self, c: sqlite3.Connection) -> None: ...
+        def _remove_media(self, screening_id: str) -> None: ...
+        def _stage(self, sid: str, video: Source | None, keyframes: Sequence[tuple[str, Source]],
+                   budget: list[int]) -> tuple[str | None, list[list[str]]]: ...
+        def _insert(self, c: sqlite3.Connection, sid: str, profile_id: str, result: Result, text: str,
+                    video_rel: str | None, frames: list, note: str, created: str | None = None) -> None: ...
+        def usage(self, c: sqlite3.Connection | None = None) -> int: ...
+        def profile(self, profile_id: str) -> Profile: ...
+        def screenings(self, profile_id: str, test: str | None = None) -> list[SavedScreening]: ...
+        def get_screening(self, screening_id: str) -> SavedScreening: ...
 
 
 def saving_enabled() -> bool:

@@ -13,26 +13,28 @@ import shutil
 import sqlite3
 from contextlib import contextmanager
 from pathlib import Path
-from typing import BinaryIO, Callable, Iterator, Sequence
+from typing import Iterator, Sequence
 
 from screening.core.result import Result
 from screening.core.vocab import VIDEO_EXTS
 from screening.store.result_check import ResultInvalid, check_result
 from screening.store.base import (BUSY, DB_ENV, MAX_PROFILES, MAX_WORKSPACE_BYTES, SAVING_ENV, SAVING_OFF,  # noqa: F401 (re-exported)
                          STATUSES, STILL_SUFFIXES, Participant, Profile, SavedScreening, Session,
-                         StoreError, _name, _new_id, _now, default_db_path, key_hash, saving_enabled)
+                         Source, StoreError, _name, _new_id, _now, default_db_path, key_hash, saving_enabled)
 from screening.store.files import TooLarge, copy_private, private_dir, private_file, sweep_orphans, tree_size
 from screening.store.schema import LATEST_VERSION, MIGRATIONS, migrate  # noqa: F401 (re-exported)
 from screening.store.sessions import SessionsMixin
 from screening.store.transfer import TransferMixin
 
-__all__ = ["DB_ENV", "LATEST_VERSION", "SAVING_ENV", "SAVING_OFF", "STATUSES", "Participant", "Profile", "SavedScreening", "Session",
-           "Store", "StoreError", "Workspace", "default_db_path", "key_hash", "migrate", "saving_enabled"]
+__all__ = ["DB_ENV", "LATEST_VERSION", "SAVING_ENV", "SAVING_OFF", "STATUSES", "Participant", "Profile",
+           "SavedScreening", "Session", "Store", "StoreError", "Workspace", "default_db_path", "key_hash", "migrate",
+           "saving_enabled"]
 
 
 FULL = ("This workspace is full ({:.1f} GB of results, videos and stills): delete old screenings or profiles "
         "first, or save without the video.")
-Source = tuple[str, Callable[[], BinaryIO]]     # (a name whose suffix is kept, how to open the bytes)
+
+
 class Store:
     """The database file and the media folder next to it (both owner-only). Reach records only through a
     Workspace. With saving off nothing is created: an existing database is opened read-only."""
@@ -113,6 +115,7 @@ class Store:
 
 class Workspace(SessionsMixin, TransferMixin):
     """One private workspace. Every query below filters by its id."""
+    store: Store
 
     def __init__(self, store: Store, workspace_id: str):
         self.store, self.id = store, workspace_id
@@ -173,7 +176,8 @@ class Workspace(SessionsMixin, TransferMixin):
         lock is held meanwhile). `budget` is the bytes still allowed; it is decremented as bytes are
         written. Raises TooLarge past it."""
         folder = self.media_dir / sid
-        video_rel, frames = None, []
+        video_rel: str | None = None
+        frames: list[list[str]] = []
         jobs = ([("video", video, VIDEO_EXTS, ".mp4")] if video else []) + \
             [(f"still_{i}", src, STILL_SUFFIXES, ".png") for i, (_, src) in enumerate(keyframes, 1)]
         for stem, (name, opener), allowed, default in jobs:
@@ -223,7 +227,8 @@ class Workspace(SessionsMixin, TransferMixin):
     def rename_profile(self, profile_id: str, name: str) -> None:
         with self.store._write() as c:
             self._row(c, "profiles", profile_id, "profile")
-            c.execute("UPDATE profiles SET name = ? WHERE id = ? AND workspace_id = ?", (_name(name), profile_id, self.id))
+            c.execute("UPDATE profiles SET name = ? WHERE id = ? AND workspace_id = ?",
+                      (_name(name), profile_id, self.id))
 
     def delete_profile(self, profile_id: str) -> None:
         """Remove the profile, all its screenings and their saved videos and stills."""

@@ -27,7 +27,7 @@ ALLOWED: dict[tuple[type, str], tuple] = {
     (Note, "level"): LEVELS, (Event, "kind"): EVENT_KINDS,
 }
 # mappings whose keys are restricted
-KEYS: dict[tuple[type, str], tuple] = {
+KEYS: dict[tuple[type | None, str], tuple] = {
     (Result, "legs"): LEGS, (Event, "values"): (*LEGS, "both"), (Event, "contact_values"): (*LEGS, "both"),
 }
 
@@ -70,7 +70,7 @@ def _check(tp: Any, value: Any, where: str, owner: type | None = None, name: str
             return
         tp = next(a for a in args if a is not type(None))
         origin, args = get_origin(tp), get_args(tp)
-    if is_dataclass(tp):
+    if isinstance(tp, type) and is_dataclass(tp):
         _check_dataclass(tp, value, where)
     elif origin is list:
         if not isinstance(value, list):

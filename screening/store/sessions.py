@@ -6,14 +6,14 @@ import secrets
 import time
 
 from screening.outputs.group import result_row
-from screening.store.base import (GUESS_WINDOW_S, MAX_GUESSES, SCRYPT_N, STATUSES, Participant, Session, StoreError, _name,
-                         _new_id, _now, _passcode_hash)
+from screening.store.base import (GUESS_WINDOW_S, MAX_GUESSES, SCRYPT_N, STATUSES, Participant, Session, StoreError,
+                                   WorkspaceParts, _name, _new_id, _now, _passcode_hash)
 
 INTERRUPTED = ("The analysis stopped before it finished (the server restarted, or the batch was cancelled or "
                "abandoned). Upload this clip again.")
 
 
-class SessionsMixin:
+class SessionsMixin(WorkspaceParts):
     """Workspace methods for workshops (every query filters by the workspace id)."""
 
     def create_session(self, title: str, passcode: str) -> Session:

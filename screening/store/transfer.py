@@ -7,11 +7,12 @@ import time
 import zipfile
 import zlib
 from datetime import datetime
+from typing import Any
 
 from screening.store.result_check import MAX_TEXT, ResultInvalid, check_result
 from screening.store.base import (_ENTRY, EXPORT_FORMAT, MAX_IMPORT_BYTES, MAX_IMPORT_ENTRIES, MAX_IMPORTS_PER_DAY,
-                         MAX_JSON_BYTES, MAX_WORKSPACE_BYTES, SAVING_OFF, StoreError, _name, _new_id, _now,
-                         saving_enabled)
+                         MAX_JSON_BYTES, MAX_WORKSPACE_BYTES, SAVING_OFF, StoreError, WorkspaceParts, _name, _new_id,
+                         _now, saving_enabled)
 from screening.store.files import TooLarge
 
 ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, OSError, ValueError,
@@ -21,17 +22,19 @@ CORRUPT = "Import refused: the zip file is damaged ({}). Nothing was imported; e
 DAY_S = 24 * 3600
 
 
-class TransferMixin:
+class TransferMixin(WorkspaceParts):
     """Workspace methods that move a profile in and out (validated, no path from the zip is trusted)."""
 
     def export_profile(self, profile_id: str, include_videos: bool = False) -> bytes:
         """A zip: profile.json (the profile and each screening's Result), plus videos and stills if asked.
         Damaged records are left out."""
-        prof, items = self.profile(profile_id), [s for s in self.screenings(profile_id) if s.result is not None]
+        prof = self.profile(profile_id)
+        items = [(s, s.result) for s in self.screenings(profile_id) if s.result is not None]
         buf, entries = io.BytesIO(), []
         with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
-            for i, s in enumerate(items, 1):
-                e = {"created": s.created, "note": s.note, "result": s.result.to_dict(), "video": None, "keyframes": []}
+            for i, (s, result) in enumerate(items, 1):
+                e: dict[str, Any] = {"created": s.created, "note": s.note, "result": result.to_dict(), "video": None,
+                                     "keyframes": []}
                 if include_videos and s.video:
                     e["video"] = f"media/{i}/video{s.video.suffix.lower()}"
                     z.write(s.video, e["video"])
@@ -76,8 +79,8 @@ class TransferMixin:
                 with self.store._write() as c:
                     self._room_for_profile(c)
                     c.execute("INSERT INTO profiles VALUES (?, ?, ?, ?)", (prof_id, self.id, name, created))
-                    for sid, e, result, video_rel, frames in staged:
-                        self._insert(c, sid, prof_id, result, result.to_json(indent=None), video_rel, frames,
+                    for sid, e, result, video_rel, stills in staged:
+                        self._insert(c, sid, prof_id, result, result.to_json(indent=None), video_rel, stills,
                                      e.get("note") or "", e.get("created"))
                     c.execute("INSERT INTO events VALUES (?, 'import', '', ?)", (self.id, time.time()))
                 published = True
@@ -128,7 +131,8 @@ class TransferMixin:
             screenings = meta["screenings"]
             if not isinstance(screenings, list) or len(screenings) > MAX_IMPORT_ENTRIES:
                 raise ResultInvalid("screenings should be a list")
-            used, entries = set(), []
+            used: set[str] = set()
+            entries = []
             for i, e in enumerate(screenings, 1):
                 if not isinstance(e, dict) or set(e) - {"created", "note", "result", "video", "keyframes"}:
                     raise ResultInvalid(f"screening {i} has unexpected fields")

@@ -5,6 +5,7 @@ import streamlit as st
 
 from screening.outputs.content import CONTENT_DIR
 from screening.engine.norms import SOURCES
+from screening.engine.ratings import DISCLAIMER, MEASURES
 
 ACCURACY = CONTENT_DIR / "accuracy.md"   # figures from python -m screening.validate
 
@@ -15,7 +16,7 @@ def ref(*keys: str) -> str:
     short = [f"{names.get(k, k.rstrip('0123456789').capitalize())} {k[len(k.rstrip('0123456789')):]}".strip()
              for k in keys if k in SOURCES]
     return f"({'; '.join(short)})" if short else ""
-from screening.engine.ratings import DISCLAIMER, MEASURES
+
 
 WHAT = {
     "fppa": "the angle between the thigh line (hip to knee) and the shin line (knee to ankle) seen from the "

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from screening import slots
 from screening import tempdirs
@@ -20,7 +21,8 @@ from screening.ui import state
 
 MAX_UPLOAD_MB = 200
 VIDEO_TYPES = [ext.lstrip(".") for ext in VIDEO_EXTS]    # as the file uploader wants them
-STAGE_LABELS = {"queue": "Waiting for a free slot", "model": "Loading the pose model", "decode": "Reading the video", "probe": "Reading the video",
+STAGE_LABELS = {"queue": "Waiting for a free slot", "model": "Loading the pose model", "decode": "Reading the video",
+                "probe": "Reading the video",
                 "pose": "Finding your joints", "assess": "Measuring your knees",
                 "measure": "Measuring your knees", "video": "Drawing the annotated video",
                 "stills": "Drawing the stills", "report": "Writing the report", "done": "Finished"}
@@ -52,6 +54,7 @@ class ProgressUI:
     Also the pipeline's `should_cancel`: once the user has asked for something else it stops drawing, and if
     Streamlit interrupts a drawing call anyway the interrupt is kept in `interrupt` to be re-raised after the
     pipeline has stopped cleanly (so its worker threads and temp folders are shut down)."""
+    bars: dict[str, DeltaGenerator]     # stage -> its progress bar
 
     def __init__(self, box: Any):
         self.box, self.bars, self.stopped = box, {}, False

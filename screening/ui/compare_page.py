@@ -26,7 +26,7 @@ PHONE_CSS = """<style>
 
 
 def _column(i: int, s: SavedScreening) -> None:
-    r = s.result
+    r = s.readable_result
     with st.container(border=True, key=f"cmp-col-{i}"):
         st.markdown(f"#### {SIDES[i]}: {format_date(s.created)[:10]}")
         st.caption(f"{TEST_LABELS.get(r.test, r.test)}" + (f", standing on the {r.leg} leg" if r.leg else "")
@@ -34,8 +34,10 @@ def _column(i: int, s: SavedScreening) -> None:
                    f"pose model {r.model.tier}")
         for leg, summary in r.legs.items():
             key = primary_rating(summary)
-            number = f"  \n{safe.md(key.label)}: **{format_rating(key)}**" if key is not None and key.value is not None else ""
-            st.markdown(f"**{safe.md(leg.capitalize())} leg** &nbsp; {saved.pill(summary.band)}{number}", unsafe_allow_html=True)
+            number = (f"  \n{safe.md(key.label)}: **{format_rating(key)}**"
+                      if key is not None and key.value is not None else "")
+            st.markdown(f"**{safe.md(leg.capitalize())} leg** &nbsp; {saved.pill(summary.band)}{number}",
+                        unsafe_allow_html=True)
         if s.keyframes:
             labels = [label for label, _ in s.keyframes]
             pick = st.pills("Moment", labels, default=labels[0], key=f"cmp_still_{i}", required=True,
@@ -69,14 +71,15 @@ def page() -> None:
         return
     _, profile, items = chosen
     if len(items) < 2:
-        st.info(f"{safe.md(profile.name)} has {len(items)} saved screening{'s' if len(items) != 1 else ''}; two are needed "
-                "to compare. Re-test in 4 to 6 weeks with the same camera set-up and save it to this profile.")
+        st.info(f"{safe.md(profile.name)} has {len(items)} saved screening{'s' if len(items) != 1 else ''}; "
+                "two are needed to compare. Re-test in 4 to 6 weeks with the same camera set-up and save it to this "
+                "profile.")
         return
     ids = [s.id for s in items]
     labels = {s.id: saved.describe(s) for s in items}
     c1, c2 = st.columns(2)
-    a = c1.selectbox("Before", ids, index=0, format_func=labels.get, key="cmp_a")
-    b = c2.selectbox("After", ids, index=len(ids) - 1, format_func=labels.get, key="cmp_b")
+    a = c1.selectbox("Before", ids, index=0, format_func=lambda i: labels.get(i, ""), key="cmp_a")
+    b = c2.selectbox("After", ids, index=len(ids) - 1, format_func=lambda i: labels.get(i, ""), key="cmp_b")
     if a == b:
         st.warning("Choose two different screenings.")
         return
@@ -87,7 +90,7 @@ def page() -> None:
         for i, (col, s) in enumerate(zip(cols, (sa, sb))):
             with col:
                 _column(i, s)
-    comparison = compare(sa.result, sb.result)
+    comparison = compare(sa.readable_result, sb.readable_result)
     st.subheader("What changed")
     for c in comparison.changes:
         st.markdown(f"- {c.sentence}")

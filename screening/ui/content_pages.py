@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Callable
 
 import streamlit as st
@@ -68,7 +69,8 @@ def _checklist(block: content.Block, slug: str) -> None:
     with st.container(border=True):
         ticked = [st.checkbox(item, key=f"{slug}-check-{i}") for i, item in enumerate(items)]
         if items and all(ticked):
-            st.success("All points ticked: that is a clean clamshell. Keep every rep like this.", icon=":material/check_circle:")
+            st.success("All points ticked: that is a clean clamshell. Keep every rep like this.",
+                       icon=":material/check_circle:")
         else:
             st.caption(f"{sum(ticked)} of {len(items)} ticked")
 
@@ -78,7 +80,7 @@ def handouts() -> None:
     with st.container(border=True):
         for slug in handout_slugs():
             page = content.get_page(slug)
-            st.download_button(f"{page.title} (PDF, one page)", lambda s=slug: handout_pdf(s),
+            st.download_button(f"{page.title} (PDF, one page)", partial(handout_pdf, slug),
                                file_name=f"kneescreen-{slug}.pdf", mime="application/pdf", on_click="ignore",
                                key=f"handout-{slug}", icon=":material/picture_as_pdf:", width="stretch")
 
@@ -104,7 +106,7 @@ def _sport_page(page: content.Page) -> None:
     chosen = st.session_state.get("sport")
     if chosen is None:
         chosen = st.selectbox("Pick your sport to put it first", list(content.SPORTS),
-                              format_func=content.SPORTS.get, index=None, key="_content_sport_pick")
+                              format_func=lambda k: content.SPORTS.get(k, ""), index=None, key="_content_sport_pick")
     sections = content.sport_sections()
     first = content.normalise_sport(chosen) if chosen else None
     if first:
@@ -130,8 +132,9 @@ def _render(page: content.Page) -> None:
     st.title(page.title)
     st.caption(page.summary)
     if page.handout:
-        st.download_button("One-page handout to print (PDF)", lambda: handout_pdf(slug), file_name=f"kneescreen-{slug}.pdf",
-                           mime="application/pdf", on_click="ignore", key=f"handout-top-{slug}",
+        st.download_button("One-page handout to print (PDF)", lambda: handout_pdf(slug),
+                           file_name=f"kneescreen-{slug}.pdf", mime="application/pdf", on_click="ignore",
+                           key=f"handout-top-{slug}",
                            icon=":material/print:")
     if slug == "your-sport":
         _sport_page(page)

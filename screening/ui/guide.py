@@ -89,9 +89,10 @@ def camera_height() -> str:
 
 def square_on() -> str:
     """Top view: face the camera square on, not at an angle."""
-    body = lambda x, y, rot: (f'<g transform="translate({x},{y}) rotate({rot})"><ellipse cx="0" cy="0" rx="26" '
-                              f'ry="10" {_STYLE}/><circle cx="0" cy="0" r="8" {_STYLE}/>'
-                              f'<path d="M-6,10 L0,18 L6,10" {_STYLE}/></g>')
+    def body(x: float, y: float, rot: float) -> str:
+        return (f'<g transform="translate({x},{y}) rotate({rot})"><ellipse cx="0" cy="0" rx="26" '
+                f'ry="10" {_STYLE}/><circle cx="0" cy="0" r="8" {_STYLE}/>'
+                f'<path d="M-6,10 L0,18 L6,10" {_STYLE}/></g>')
     return _svg(
         body(70, 45, 0) + _phone(59, 120) + f'<line x1="70" y1="118" x2="70" y2="66" stroke="{ACCENT}" '
         'stroke-width="2" stroke-dasharray="4 4"/>' + _tick(100, 140)
@@ -108,7 +109,7 @@ def whole_body() -> str:
         + _person(72, 146, 1.05) + f'<line x1="36" y1="152" x2="108" y2="152" stroke="{OK}" stroke-width="2"/>'
         + _tick(120, 30)
         + f'<rect x="140" y="8" width="84" height="154" rx="10" stroke="{MUTED}" stroke-width="3" fill="none"/>'
-        + f'<clipPath id="ksg-c"><rect x="140" y="8" width="84" height="154" rx="10"/></clipPath>'
+        + '<clipPath id="ksg-c"><rect x="140" y="8" width="84" height="154" rx="10"/></clipPath>'
         + f'<g clip-path="url(#ksg-c)">{_person(182, 200, 1.55)}</g>' + _cross(214, 30),
         label="Whole body, feet included, in the picture")
 
@@ -135,7 +136,7 @@ def light_and_clothes() -> str:
                    for a in range(0, 360, 45))
     return _svg(
         f'<circle cx="30" cy="34" r="9" fill="#e0a800"/>{rays}' + _phone(60, 70)
-        + f'<path d="M84,80 L140,60 M84,90 L140,100" stroke="#e0a800" stroke-width="2" stroke-dasharray="4 4"/>'
+        + '<path d="M84,80 L140,60 M84,90 L140,100" stroke="#e0a800" stroke-width="2" stroke-dasharray="4 4"/>'
         + _person(175, 150, 1.0)
         + f'<path d="M164,86 L186,86 L190,112 L178,112 L175,96 L172,112 L160,112 Z" fill="{ACCENT}" opacity="0.55"/>'
         + f'<circle cx="165" cy="118" r="4" fill="{OK}"/><circle cx="185" cy="118" r="4" fill="{OK}"/>'

@@ -42,10 +42,10 @@ def parse_ice_servers(text: str | None) -> tuple[list[dict], str | None]:
         return [], None
     try:
         raw = json.loads(text)
-    except ValueError as e:
+    except json.JSONDecodeError as e:
         return [], f"{ICE_ENV} is not valid JSON ({e.msg})."
     out = []
-    for item in raw if isinstance(raw, list) else [None]:
+    for item in raw if isinstance(raw, list) else [{}]:
         urls = item.get("urls") if isinstance(item, dict) else None
         urls = [urls] if isinstance(urls, str) else urls
         if not urls or not all(isinstance(u, str) and u.startswith(URL_SCHEMES) for u in urls):
@@ -77,7 +77,9 @@ def beep(hz: float = 880.0, seconds: float = 0.15, rate: int = 16000) -> bytes:
     tone = np.sin(2 * np.pi * hz * np.arange(n) / rate) * np.hanning(n) * 0.5
     buf = io.BytesIO()
     with wave.open(buf, "wb") as w:
-        w.setnchannels(1), w.setsampwidth(2), w.setframerate(rate)
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(rate)
         w.writeframes((tone * 32767).astype("<i2").tobytes())
     return buf.getvalue()
 
@@ -165,9 +167,9 @@ def _panel(live: LiveSession) -> None:
     if live.mirror and s.bottoms:
         st.table([{"Rep": b.index, "At (s)": f"{b.t:.1f}",
                    **{f"Knee angle {sd}": "n/a" if b.fppa[sd] is None else f"{b.fppa[sd]:+.0f} deg" for sd in b.fppa},
-                   **{f"Knee over foot {sd}": "n/a" if b.mkd[sd] is None else
-                      f"{abs(b.mkd[sd]):.0f}% {'in' if b.mkd[sd] > 0 else 'out'}" + (" (inside)" if b.inside[sd] else "")
-                      for sd in b.mkd}} for b in s.bottoms[-5:]])
+                   **{f"Knee over foot {sd}": "n/a" if v is None else
+                      f"{abs(v):.0f}% {'in' if v > 0 else 'out'}" + (" (inside)" if b.inside[sd] else "")
+                      for sd, v in b.mkd.items()}} for b in s.bottoms[-5:]])
     if live.mirror and s.cues > st.session_state.get(CUES, 0):
         st.session_state[CUES] = s.cues
         st.audio(beep(), format="audio/wav", autoplay=True)

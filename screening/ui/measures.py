@@ -24,6 +24,8 @@ def _rows(r: Result) -> list[dict[str, str]]:
         ratings = {leg: m[key] for leg, m in by_leg.items() if key in m}
         any_r = next(iter(ratings.values()))
         label = any_r.label + (" (experimental)" if any_r.experimental else "")
+        band: str           # one band, or each leg's
+        rel: str
         if _both_legs(key):
             label += "" if SPECS[r.test].single_leg else " (both legs)"
             left = right = format_rating(any_r)

@@ -30,8 +30,8 @@ def _label(key: str) -> str:
 
 def _rated(items: list[SavedScreening], test: str, leg: str, key: str) -> list[SavedScreening]:
     """The screenings of `test` that rated `key` for `leg`, oldest first (as measure_history orders them)."""
-    out = [s for s in items if s.result.test == test and s.result.legs.get(leg) is not None
-           and (r := s.result.legs[leg].rating(key)) is not None and shown_value(r) is not None]
+    out = [s for s in items if s.readable_result.test == test and s.readable_result.legs.get(leg) is not None
+           and (r := s.readable_result.legs[leg].rating(key)) is not None and shown_value(r) is not None]
     return sorted(out, key=lambda s: s.created)
 
 
@@ -77,7 +77,8 @@ def chart(history: list[tuple], key: str, test: str, sex: str | None) -> go.Figu
                     for c, _, b, sd, n in pts],
         hovertemplate="%{customdata[0]}<br>%{y:.2f}<br>%{customdata[1]} · spread ± %{customdata[2]} "
                       "(%{customdata[3]} repetitions)<extra></extra>")
-    fig.update_yaxes(range=[lo, hi], title_text={"deg": "degrees", "% leg": "% of leg length (+ inward, - outward)"}.get(unit, "ratio"))
+    fig.update_yaxes(range=[lo, hi],
+                     title_text={"deg": "degrees", "% leg": "% of leg length (+ inward, - outward)"}.get(unit, "ratio"))
     fig.update_xaxes(title_text="date of the screening", type="date", tickformat="%d %b %Y", range=_dates(pts))
     fig.update_layout(height=400, margin=dict(l=10, r=10, t=30, b=10), showlegend=False, dragmode=False,
                       hovermode="closest")
@@ -90,7 +91,7 @@ def _sentence(rated: list[SavedScreening], leg: str, key: str) -> None:
                 "the same camera set-up.", icon=":material/event_repeat:")
         return
     before, after = rated[-2], rated[-1]
-    change = compare(before.result, after.result).change(leg if _per_leg(key) else "both", key)
+    change = compare(before.readable_result, after.readable_result).change(leg if _per_leg(key) else "both", key)
     if change is None:
         st.info("The last two screenings cannot be compared on this measure.")
         return
@@ -99,7 +100,8 @@ def _sentence(rated: list[SavedScreening], leg: str, key: str) -> None:
         st.markdown(f"##### {change.sentence}")
         st.markdown(f"**Which value and why:** {change.sdd_reason}")
         if len(rated) >= 3:
-            first = compare(rated[0].result, after.result).change(leg if _per_leg(key) else "both", key)
+            first = compare(rated[0].readable_result, after.readable_result).change(leg if _per_leg(key) else "both",
+                                                                                    key)
             if first is not None:
                 st.markdown(f"**Since the first screening** ({format_date(rated[0].created)}): {first.sentence}")
         st.caption(NOT_RISK)
@@ -116,11 +118,11 @@ def page() -> None:
         st.info(f"No screenings are saved under {safe.md(profile.name)} yet. Screen your knees, then press *Save this "
                 "screening* on the results page.")
         return
-    tests = [t for t in TESTS if any(s.result.test == t for s in items)]
+    tests = [t for t in TESTS if any(s.readable_result.test == t for s in items)]
     c1, c2, c3 = st.columns([2, 1, 3])
-    test = c1.selectbox("Test", tests, format_func=TEST_LABELS.get, key="prog_test")
-    of_test = [s for s in items if s.result.test == test]
-    legs = [leg for leg in ("left", "right") if any(leg in s.result.legs for s in of_test)]
+    test = c1.selectbox("Test", tests, format_func=lambda t: TEST_LABELS.get(t, ""), key="prog_test")
+    of_test = [s for s in items if s.readable_result.test == test]
+    legs = [leg for leg in ("left", "right") if any(leg in s.readable_result.legs for s in of_test)]
     if not legs:
         st.info("None of these screenings rated a leg.")
         return
@@ -131,7 +133,7 @@ def page() -> None:
         return
     key = c3.selectbox("Measure", keys, format_func=_label, key="prog_measure")
     history = measure_history(of_test, test, leg, key)
-    sex = next((s.result.sex for s in reversed(of_test) if s.result.sex), None)
+    sex = next((s.readable_result.sex for s in reversed(of_test) if s.readable_result.sex), None)
     st.plotly_chart(chart(history, key, test, sex), key="progress_chart",
                     config={"displaylogo": False, "scrollZoom": False, "displayModeBar": False})
     norm = norm_for(key, test, sex)

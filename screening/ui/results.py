@@ -75,23 +75,23 @@ def _media(out: state.Outputs) -> None:
                 labels = [label for label, _ in out.keyframes]
                 pick = st.pills("Moment", labels, default=labels[0], key="still_pick", required=True, wrap=True,
                                 label_visibility="collapsed") if len(labels) > 1 else labels[0]
-                data = dict(out.keyframes).get(pick or labels[0])
+                data = dict(out.keyframes)[pick or labels[0]]
                 st.image(data, caption=pick or labels[0], width="stretch")
             else:
                 st.caption("No stills were made for this analysis.")
         return
     if r.events:
         text_col, fig_col = st.columns([3, 2], gap="medium")
-        labels = {f"{'Landing' if e.kind == 'landing' else 'Rep'} {e.index}": e for e in r.events}
+        moments = {f"{'Landing' if e.kind == 'landing' else 'Rep'} {e.index}": e for e in r.events}
         with text_col:
             st.markdown("**The tracked lines at the measured moments**")
             st.caption(("There is no video in the example: the stick figure shows the tracked points, each "
                         "leg coloured by its band. " if r.example else "No annotated video was made. ")
                        + "Seen as the camera sees you: your left leg is on the right of the picture.")
-            pick = st.pills("Moment", list(labels), default=next(iter(labels)), key="skeleton_pick",
-                            required=True, wrap=True, label_visibility="collapsed") or next(iter(labels))
+            pick = st.pills("Moment", list(moments), default=next(iter(moments)), key="skeleton_pick",
+                            required=True, wrap=True, label_visibility="collapsed") or next(iter(moments))
         with fig_col:
-            fig = charts.skeleton(r, labels[pick].key_frame)
+            fig = charts.skeleton(r, moments[pick].key_frame)
             if fig is not None:
                 st.plotly_chart(fig, config={"displayModeBar": False, "scrollZoom": False}, key="skeleton")
 

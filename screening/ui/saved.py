@@ -12,8 +12,8 @@ import streamlit as st
 from screening.outputs.group import result_row
 from screening.core.result import TEST_LABELS, Result
 from screening.core.vocab import BAND_COLOURS, BAND_WORD, BAND_WORDS, format_date
-from screening.store.db import SAVING_ENV, SAVING_OFF, Profile, SavedScreening, Store, StoreError, Workspace, default_db_path, \
-    saving_enabled
+from screening.store.db import SAVING_ENV, SAVING_OFF, Profile, SavedScreening, Store, StoreError, Workspace, \
+    default_db_path, saving_enabled
 from screening.ui import safe, state
 
 OFF_TEXT = (f"**{SAVING_OFF}.** This is a public demo link, so nothing can be saved here: no workspaces, "
@@ -157,8 +157,8 @@ def styled(rows: list[dict], band_columns: list[str]):
 
 def describe(s: SavedScreening | Result) -> str:
     """One line naming a saved screening: date, test, and each leg's band."""
-    r = getattr(s, "result", s)
-    created = getattr(s, "created", None) or r.created
+    r = s.result if isinstance(s, SavedScreening) else s
+    created = s.created or (r.created if r else "")
     if r is None:
         return f"{format_date(created)} · damaged record"
     legs = " / ".join(f"{leg[0].upper()} {BAND_WORDS[x.band].lower()}" for leg, x in r.legs.items())
@@ -185,10 +185,10 @@ def profile_picker(ws: Workspace, key: str, label: str = "Athlete profile") -> P
     profiles = ws.profiles()
     if not profiles:
         return None
-    ids = [p.id for p in profiles]
+    ids, names = [p.id for p in profiles], {p.id: p.name for p in profiles}
     current = st.session_state.get(state.PROFILE)
     pick = st.selectbox(label, ids, index=ids.index(current) if current in ids else 0, key=key,
-                        format_func={p.id: p.name for p in profiles}.get)
+                        format_func=lambda i: names.get(i, ""))
     st.session_state[state.PROFILE] = pick
     return next(p for p in profiles if p.id == pick)
 

@@ -59,7 +59,7 @@ def _start(ws: Workspace) -> None:
             return
         ids = [s.id for s in reversed(sessions)]
         names = {s.id: f"{s.title} ({format_date(s.created)[:10]})" for s in sessions}
-        pick = st.selectbox("Workshop", ids, format_func=names.get, key="wk_pick")
+        pick = st.selectbox("Workshop", ids, format_func=lambda i: names.get(i, ""), key="wk_pick")
         code = st.text_input("Leader passcode", type="password", key="wk_pass_open")
         if st.button("Open workshop", key="wk_open", icon=":material/lock_open:"):
             try:
@@ -98,7 +98,7 @@ def _add_participants(ws: Workspace, session_id: str) -> None:
 def _saved_items(ws: Workspace, sess: Session, folder: Path) -> list[BatchItem]:
     """The group as BatchItems rebuilt from the store (also for a workshop reopened later)."""
     files = st.session_state.get(state.WORKSHOP_FILES, {})
-    items = []
+    items: list[BatchItem] = []
     for p in ws.participants(sess.id):
         s = ws.get_screening(p.screening_id) if p.screening_id else None
         items.append(BatchItem(p.name, Path(files.get(p.id, "")), folder / f"p{len(items) + 1}", status=p.status,
@@ -151,7 +151,8 @@ def group(ws: Workspace, sess: Session) -> None:
                  column_config={"Participant": st.column_config.TextColumn(pinned=True)})
     for it in items:
         if it.status in ("failed", "interrupted", "cancelled"):
-            st.warning(f"**{safe.md(it.name)}:** {safe.md(it.message or 'the analysis failed.')}", icon=":material/error:")
+            st.warning(f"**{safe.md(it.name)}:** {safe.md(it.message or 'the analysis failed.')}",
+                       icon=":material/error:")
     _downloads(items, sess)
     st.caption("Each finished clip is saved in its participant's profile straight away (see My screenings): "
                "after a re-test, open Progress or Compare there.")

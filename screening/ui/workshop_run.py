@@ -9,6 +9,7 @@ import threading
 from pathlib import Path
 
 import streamlit as st
+from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 from screening import slots
 from screening import tempdirs
@@ -56,7 +57,7 @@ def running(session_id: str) -> bool:
         return session_id in _RUNNING
 
 
-def _assign(files: list, parts: list[Participant]) -> list[tuple[object, Participant | None]]:
+def _assign(files: list[UploadedFile], parts: list[Participant]) -> list[tuple[UploadedFile, Participant | None]]:
     """One selectbox per clip: its participant, matched by file name by default."""
     names = {p.id: p.name for p in parts}
     by_id = {p.id: p for p in parts}
@@ -75,9 +76,10 @@ def _assign(files: list, parts: list[Participant]) -> list[tuple[object, Partici
 
 def _options() -> dict:
     c1, c2, c3 = st.columns(3)
-    test = c1.selectbox("Test (the same for every clip)", TESTS, format_func=TEST_LABELS.get, key="wk_test")
-    sex = c2.selectbox("Sex, for the matching norms", list(SEXES), format_func=SEXES.get, key="wk_sex")
-    leg = c3.selectbox("Stance leg", list(LEGS), format_func=LEGS.get, key="wk_leg") \
+    test = c1.selectbox("Test (the same for every clip)", TESTS, format_func=lambda t: TEST_LABELS.get(t, ""),
+                        key="wk_test")
+    sex = c2.selectbox("Sex, for the matching norms", list(SEXES), format_func=lambda s: SEXES.get(s, ""), key="wk_sex")
+    leg = c3.selectbox("Stance leg", list(LEGS), format_func=lambda s: LEGS.get(s, ""), key="wk_leg") \
         if SPECS[test].single_leg else None
     norm = norm_for("fppa", test, sex or None)
     if norm is not None:

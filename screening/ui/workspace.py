@@ -99,7 +99,8 @@ def _profile(ws: Workspace, profile) -> None:
     if items:
         st.caption(f"{len(items)} saved screening{'s' if len(items) != 1 else ''}, newest first.")
         for bad in (s for s in items if s.result is None):
-            st.warning(f"{safe.md(saved.describe(bad))}: {safe.md(bad.damaged)} Delete it below.", icon=":material/report:")
+            st.warning(f"{safe.md(saved.describe(bad))}: {safe.md(bad.damaged)} Delete it below.",
+                       icon=":material/report:")
         st.dataframe(saved.styled(saved.screening_rows(items), ["Left", "Right"]), hide_index=True,
                      key=f"ws_table_{profile.id}")
         c1, c2 = st.columns(2)
@@ -116,7 +117,7 @@ def _profile(ws: Workspace, profile) -> None:
         with st.expander("Delete one screening", icon=":material/delete:"):
             ids = [s.id for s in reversed(items)]
             labels = {s.id: saved.describe(s) for s in items}
-            pick = st.selectbox("Screening", ids, format_func=labels.get, key="ws_del_pick")
+            pick = st.selectbox("Screening", ids, format_func=lambda i: labels.get(i, ""), key="ws_del_pick")
             if st.button("Delete this screening", key="ws_del_one", icon=":material/delete:"):
                 if _act(ws.delete_screening, pick)[1]:
                     saved.notice("success", f"Deleted the screening of {safe.md(labels[pick])}.")
@@ -169,7 +170,7 @@ def _open(ws: Workspace) -> None:
     with st.expander("Import a profile (zip)", icon=":material/upload:"):
         st.caption("A zip exported from KneeScreen becomes a new profile here.")
         f = st.file_uploader("Profile zip", type=["zip"], key="ws_import_file")
-        if st.button("Import", key="ws_import", disabled=f is None):
+        if st.button("Import", key="ws_import", disabled=f is None) and f is not None:
             pid, ok = _act(ws.import_profile, f.getvalue())
             if ok:
                 st.session_state[state.PROFILE] = pid

@@ -110,7 +110,8 @@ def test_one_copy_of_words_formatting_and_capture_limits():
                          r"(SHIFT_WORDS|BAND_WORDS?|BAND_ORDER|VIS_MIN|VISIBILITY_MIN|VIDEO_EXTS)\s*=)", re.M)
     words = re.compile(r"""["']typical["']\s*:\s*["'](Typical|TYPICAL)["']""")
     exts = "|".join(re.escape(e.lstrip(".")) for e in VIDEO_EXTS)
-    ext_list = re.compile(rf"""["']\.?({exts})["']\s*,\s*["']\.?({exts})["']\s*,\s*["']\.?({exts})["']\s*,\s*["']\.?({exts})""")
+    ext_list = re.compile(rf"""["']\.?({exts})["']\s*,\s*["']\.?({exts})["']\s*,\s*"""
+                          rf"""["']\.?({exts})["']\s*,\s*["']\.?({exts})""")
     for name, text in _sources().items():
         assert not defined.search(text), f"{name}: {defined.search(text).group(0)}"
         assert not words.search(text), name

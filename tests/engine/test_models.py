@@ -1,4 +1,4 @@
-"""Tests for screening.engine.models and the model door pose.load_model, against a local HTTP server (never the internet)."""
+"""screening.engine.models and the model door pose.load_model, against a local HTTP server (never the internet)."""
 
 from __future__ import annotations
 

@@ -64,7 +64,8 @@ def test_sdd_from_own_spread_and_when_it_is_unavailable():
     none, why = smallest_detectable_difference("mkd", a, rating("mkd", [3.0, None], "% leg"))
     assert none is None and "at least 2 repetitions" in why
     # FPPA: the published 8 deg unless the screenings' own spread gives more
-    noisy = smallest_detectable_difference("fppa", rating("fppa", [10.0, 30.0, 20.0]), rating("fppa", [5.0, 25.0, 15.0]))
+    noisy = smallest_detectable_difference("fppa", rating("fppa", [10.0, 30.0, 20.0]),
+                                           rating("fppa", [5.0, 25.0, 15.0]))
     assert noisy[0] == pytest.approx(1.96 * math.hypot(10 / math.sqrt(3), 10 / math.sqrt(3)))
     assert noisy[0] > FPPA_SDD_DEG and "more than the published 8 deg" in noisy[1]
     steady = smallest_detectable_difference("fppa", rating("fppa", [20.0, 20.5]), rating("fppa", [12.0]))

@@ -145,7 +145,9 @@ def test_separation_ratios_come_from_the_direct_view_and_angles_from_both():
     track.extra["direct"] = direct
     both = assess(track, "squat")
     f = plain.events[0].key_frame
-    ratio = lambda xy: abs(xy[f, knees[0], 0] - xy[f, knees[1], 0]) / abs(xy[f, ankles[0], 0] - xy[f, ankles[1], 0])
+
+    def ratio(xy):
+        return abs(xy[f, knees[0], 0] - xy[f, knees[1], 0]) / abs(xy[f, ankles[0], 0] - xy[f, ankles[1], 0])
     # by hand from the points: the ratio scales by 1.2, the angles are those of the combined view
     assert both.series.values["kasr"][f] == pytest.approx(1.2 * plain.series.values["kasr"][f], rel=0.01)
     assert plain.series.values["kasr"][f] == pytest.approx(ratio(track.xy), rel=0.02)

@@ -7,7 +7,6 @@ hip-ankle line is sqrt(315^2 + 8.4^2) = 315.1 px long there; a knee placed for a
 from __future__ import annotations
 
 import json
-import tempfile
 from fractions import Fraction
 
 import numpy as np

@@ -209,8 +209,9 @@ def test_saving_off_refuses_every_write(store, results, monkeypatch, tmp_path):
     sess = ws.create_session("Demo", "1234")
     monkeypatch.setenv("KNEESCREEN_SAVING", "off")
     assert not saving_enabled()
-    for write in (store.create_workspace, lambda: ws.create_profile("x"), lambda: ws.save_screening(prof.id, results[1]),
-                  lambda: ws.rename_profile(prof.id, "y"), lambda: ws.delete_screening(sid),
+    for write in (store.create_workspace, lambda: ws.create_profile("x"),
+                  lambda: ws.save_screening(prof.id, results[1]), lambda: ws.rename_profile(prof.id, "y"),
+                  lambda: ws.delete_screening(sid),
                   lambda: ws.delete_profile(prof.id), lambda: ws.import_profile(exported),
                   lambda: ws.create_session("s", "12345"), lambda: ws.add_participant(sess.id, "P1")):
         with pytest.raises(StoreError, match=SAVING_OFF):

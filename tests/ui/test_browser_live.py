@@ -1,4 +1,4 @@
-"""The Live page in headless Chromium with a fake camera fed from a real clip: coach, drawn lines, recording to results."""
+"""The Live page in headless Chromium, a fake camera fed from a real clip: coach, drawn lines, recording to results."""
 from __future__ import annotations
 
 import re
