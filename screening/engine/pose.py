@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import contextlib
-import importlib.util
+import importlib
 import os
 import sys
+import types
 from pathlib import Path
 
 import numpy as np
@@ -14,22 +15,26 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 
 
+class _Deferred(types.ModuleType):
+    """Stands in for a module in sys.modules until one of its attributes is used, then imports the real
+    module and hands that attribute over. Dunder names (__file__, __path__, ...) never trigger the import,
+    so tools that walk sys.modules do not load it."""
+
+    def __getattr__(self, attr: str):
+        if attr.startswith("__"):
+            raise AttributeError(attr)
+        if sys.modules.get(self.__name__) is self:
+            del sys.modules[self.__name__]
+        return getattr(importlib.import_module(self.__name__), attr)
+
+
 def _defer_import(name: str) -> None:
-    """Register `name` as a lazy module that loads on first attribute use (importlib.util.LazyLoader).
-    MediaPipe's drawing helpers import matplotlib.pyplot at start-up (0.3 s) and KneeScreen never draws
-    with them; anyone who does use pyplot gets the real module at that moment."""
-    if name in sys.modules:
-        return
-    try:
-        spec = importlib.util.find_spec(name)
-    except (ImportError, ValueError):
-        return
-    if spec is None or spec.loader is None:
-        return
-    spec.loader = importlib.util.LazyLoader(spec.loader)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
+    """MediaPipe's drawing helpers import matplotlib.pyplot at start-up (0.3 CPU-s) and KneeScreen never
+    draws with them; anyone who does use pyplot gets the real module at that moment. (An
+    importlib.util.LazyLoader module does not defer it: the import system reads its __spec__, which
+    loads it.)"""
+    if name not in sys.modules:
+        sys.modules[name] = _Deferred(name)
 
 
 _defer_import("matplotlib.pyplot")
