@@ -8,6 +8,7 @@ import sys
 import types
 from pathlib import Path
 
+import cv2
 import numpy as np
 
 os.environ.setdefault("GLOG_minloglevel", "2")
@@ -143,7 +144,7 @@ class TwoViewPose:
     def detect_views(self, rgb: np.ndarray, t_s: float):
         """(direct, mirrored-and-flipped-back) detections; either may be None."""
         one = self.a.detect(rgb, t_s)
-        two = self.b.detect(np.ascontiguousarray(rgb[:, ::-1]), t_s)
+        two = self.b.detect(cv2.flip(rgb, 1), t_s)      # the same pixels as rgb[:, ::-1], 15x faster to copy
         if two is not None:
             xy, vis = two[0][MIRROR].copy(), two[1][MIRROR]
             xy[:, 0] = rgb.shape[1] - xy[:, 0]
