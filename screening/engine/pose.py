@@ -31,15 +31,16 @@ class _Deferred(types.ModuleType):
 
 
 def _defer_import(name: str) -> None:
-    """MediaPipe's drawing helpers import matplotlib.pyplot at start-up (0.3 CPU-s) and KneeScreen never
-    draws with them; anyone who does use pyplot gets the real module at that moment. (An
-    importlib.util.LazyLoader module does not defer it: the import system reads its __spec__, which
-    loads it.)"""
+    """MediaPipe's drawing helpers import matplotlib.pyplot at start-up (0.3 CPU-s) and its audio tasks
+    sounddevice (0.12 s: it looks for PortAudio with ldconfig), and KneeScreen uses neither; anyone who
+    does gets the real module at that moment. (An importlib.util.LazyLoader module does not defer it:
+    the import system reads its __spec__, which loads it.)"""
     if name not in sys.modules:
         sys.modules[name] = _Deferred(name)
 
 
 _defer_import("matplotlib.pyplot")
+_defer_import("sounddevice")
 
 import mediapipe as mp  # noqa: E402
 from mediapipe.tasks.python import BaseOptions, vision  # noqa: E402
