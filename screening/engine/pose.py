@@ -2,12 +2,15 @@
 from __future__ import annotations
 
 import contextlib
-import importlib.util
+import importlib
 import os
 import sys
+import types
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import cv2
 import numpy as np
 
 os.environ.setdefault("GLOG_minloglevel", "2")
@@ -15,25 +18,30 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 
 
+class _Deferred(types.ModuleType):
+    """Stands in for a module in sys.modules until one of its attributes is used, then imports the real
+    module and hands that attribute over. Dunder names (__file__, __path__, ...) never trigger the import,
+    so tools that walk sys.modules do not load it."""
+
+    def __getattr__(self, attr: str):
+        if attr.startswith("__"):
+            raise AttributeError(attr)
+        if sys.modules.get(self.__name__) is self:
+            del sys.modules[self.__name__]
+        return getattr(importlib.import_module(self.__name__), attr)
+
+
 def _defer_import(name: str) -> None:
-    """Register `name` as a lazy module that loads on first attribute use (importlib.util.LazyLoader).
-    MediaPipe's drawing helpers import matplotlib.pyplot at start-up (0.3 s) and KneeScreen never draws
-    with them; anyone who does use pyplot gets the real module at that moment."""
-    if name in sys.modules:
-        return
-    try:
-        spec = importlib.util.find_spec(name)
-    except (ImportError, ValueError):
-        return
-    if spec is None or spec.loader is None:
-        return
-    spec.loader = importlib.util.LazyLoader(spec.loader)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
+    """MediaPipe's drawing helpers import matplotlib.pyplot at start-up (0.3 CPU-s) and its audio tasks
+    sounddevice (0.12 s: it looks for PortAudio with ldconfig), and KneeScreen uses neither; anyone who
+    does gets the real module at that moment. (An importlib.util.LazyLoader module does not defer it:
+    the import system reads its __spec__, which loads it.)"""
+    if name not in sys.modules:
+        sys.modules[name] = _Deferred(name)
 
 
 _defer_import("matplotlib.pyplot")
+_defer_import("sounddevice")
 
 import mediapipe as mp  # noqa: E402
 from mediapipe.tasks.python import BaseOptions, vision  # noqa: E402
@@ -158,13 +166,18 @@ class TwoViewPose:
     frame and the ratios drifted from the direct view's by 0.01-0.03.
     """
 
-    def __init__(self, model: bytes):
+    def __init__(self, model: bytes, parallel: bool = True):
         self.a, self.b = PoseEstimator(model), PoseEstimator(model)
+        # the mirrored view runs in a thread of its own beside the direct one (MediaPipe's C++ graph runs
+        # without the GIL); each landmarker still sees the same frames in the same order
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="mirrored-view") if parallel else None
 
     def detect_views(self, rgb: np.ndarray, t_s: float):
         """(direct, mirrored-and-flipped-back) detections; either may be None."""
+        flipped = cv2.flip(rgb, 1)          # the same pixels as rgb[:, ::-1], 15x faster to copy
+        later = self._pool.submit(self.b.detect, flipped, t_s) if self._pool else None
         one = self.a.detect(rgb, t_s)
-        two = self.b.detect(np.ascontiguousarray(rgb[:, ::-1]), t_s)
+        two = later.result() if later else self.b.detect(flipped, t_s)
         if two is not None:
             xy, vis = two[0][MIRROR].copy(), two[1][MIRROR]
             xy[:, 0] = rgb.shape[1] - xy[:, 0]
@@ -175,6 +188,8 @@ class TwoViewPose:
         return combine(*self.detect_views(rgb, t_s))
 
     def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True)
         self.a.close()
         self.b.close()
 

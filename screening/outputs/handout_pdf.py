@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Iterable
 
 from fpdf.enums import XPos, YPos
+from fpdf.util import Padding
 
 from screening.outputs import content
 from screening.outputs.formatting import primary_rating, recommendations
@@ -111,7 +112,7 @@ def _closing(pdf: ReportPDF, size: float, extra: str = "") -> None:
     pdf.font(size)
     words = extra if "physiotherapist" in extra else extra + PHYSIO
     text = f"**{md_escape(pdf.t(NOT_A_DIAGNOSIS))}** {md_escape(pdf.t(words.strip()))}"
-    pdf.multi_cell(0, size * 0.46, text, border=1, fill=True, padding=1.5, markdown=True,
+    pdf.multi_cell(0, size * 0.46, text, border=1, fill=True, padding=Padding.new(1.5), markdown=True,
                    new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
 

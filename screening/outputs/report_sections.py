@@ -15,7 +15,8 @@ from fpdf.fonts import FontFace
 from fpdf.util import Padding
 
 from screening.outputs.formatting import exercise, primary_rating, recommendations, sources_used
-from screening.outputs.pdf_base import BAND_STYLE, GREY, INK, NOT_A_DIAGNOSIS, WHITE, ReportPDF, band_word, image_size, \
+from screening.outputs.pdf_base import BAND_STYLE, GREY, INK, NOT_A_DIAGNOSIS, WHITE, ReportPDF, band_word, \
+    image_size, \
     md_escape
 from screening.core.result import TEST_LABELS, Result
 from screening.core.vocab import format_date, format_rating
@@ -99,7 +100,8 @@ def _verdicts(pdf: ReportPDF, result: Result, sc: Scale) -> None:
         p = primary_rating(leg)
         key = (f"Key measure: {p.label} {format_rating(p)} (reliability {p.reliability})" if p else "")
         blocks.append([
-            (f"{leg.leg.upper()} LEG \u2014 {band_word(leg.band)}", sc.body + 3, True, BAND_STYLE.get(leg.band, BAND_STYLE[None])[1]),
+            (f"{leg.leg.upper()} LEG \u2014 {band_word(leg.band)}", sc.body + 3, True,
+             BAND_STYLE.get(leg.band, BAND_STYLE[None])[1]),
             (leg.headline, sc.body + 1, True, INK),
             (key, sc.body, False, INK),
             (leg.what_it_means, sc.body, False, INK),
