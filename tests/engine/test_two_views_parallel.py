@@ -7,7 +7,7 @@ import pytest
 from conftest import clip
 from screening.engine.pose import TwoViewPose
 from screening.engine.video import decode, probe
-from screening.pipeline import load_model
+from screening.engine.pose import load_model
 
 pytestmark = pytest.mark.clips
 
@@ -15,7 +15,7 @@ pytestmark = pytest.mark.clips
 def test_parallel_views_equal_views_in_turn():
     info = probe(clip("front_ohsquat_shallow_mild_05.mov"))
     frames = [(f.rgb, f.t) for k, f in zip(range(24), decode(info, threads=False))]
-    _, model = load_model("lite")
+    model = load_model("lite").data
     runs = []
     for parallel in (False, True):
         with TwoViewPose(model, parallel=parallel) as est:
