@@ -9,6 +9,7 @@ import types
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 import cv2
 import numpy as np
@@ -17,29 +18,36 @@ os.environ.setdefault("GLOG_minloglevel", "2")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 
-
 class _Deferred(types.ModuleType):
     """Stands in for a module in sys.modules until one of its attributes is used, then imports the real
-    module and hands that attribute over. Dunder names (__file__, __path__, ...) never trigger the import,
-    so tools that walk sys.modules do not load it."""
+    module and hands that attribute over. Dunder names (__file__, __path__, ...) other than __version__
+    never trigger the import, so tools that walk sys.modules do not load it. A deferred package hands
+    out its deferred submodules (matplotlib.pyplot) without loading itself."""
 
     def __getattr__(self, attr: str):
-        if attr.startswith("__"):
+        child = sys.modules.get(f"{self.__name__}.{attr}")
+        if isinstance(child, _Deferred):
+            return child
+        if attr.startswith("__") and attr != "__version__":
             raise AttributeError(attr)
-        if sys.modules.get(self.__name__) is self:
-            del sys.modules[self.__name__]
+        parts = self.__name__.split(".")
+        for name in (".".join(parts[:i]) for i in range(1, len(parts) + 1)):    # the package first
+            if isinstance(sys.modules.get(name), _Deferred):
+                del sys.modules[name]
         return getattr(importlib.import_module(self.__name__), attr)
 
 
 def _defer_import(name: str) -> None:
-    """MediaPipe's drawing helpers import matplotlib.pyplot at start-up (0.3 CPU-s) and its audio tasks
-    sounddevice (0.12 s: it looks for PortAudio with ldconfig), and KneeScreen uses neither; anyone who
-    does gets the real module at that moment. (An importlib.util.LazyLoader module does not defer it:
-    the import system reads its __spec__, which loads it.)"""
+    """MediaPipe's drawing helpers import matplotlib.pyplot at start-up (0.3 CPU-s; `import
+    matplotlib.pyplot` loads the matplotlib package itself too, 0.09 s more) and its audio tasks
+    sounddevice (0.12 s: it looks for PortAudio with ldconfig), and KneeScreen uses none of them; anyone
+    who does gets the real module at that moment. (An importlib.util.LazyLoader module does not defer
+    it: the import system reads its __spec__, which loads it.)"""
     if name not in sys.modules:
         sys.modules[name] = _Deferred(name)
 
 
+_defer_import("matplotlib")
 _defer_import("matplotlib.pyplot")
 _defer_import("sounddevice")
 
@@ -51,6 +59,7 @@ from screening.core.landmarks import INDEX, MIRROR, N_LANDMARKS  # noqa: E402
 from screening.engine import models  # noqa: E402
 
 MEDIAPIPE_VERSION = getattr(mp, "__version__", "")
+Detection = tuple[np.ndarray, np.ndarray]      # (33, 2) pixel coordinates and (33,) visibility of one pose
 
 
 @contextlib.contextmanager
@@ -168,28 +177,34 @@ class TwoViewPose:
 
     def __init__(self, model: bytes, parallel: bool = True):
         self.a, self.b = PoseEstimator(model), PoseEstimator(model)
-        # the mirrored view runs in a thread of its own beside the direct one (MediaPipe's C++ graph runs
-        # without the GIL); each landmarker still sees the same frames in the same order
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="mirrored-view") if parallel else None
+        # each view runs in a thread of its own (MediaPipe's C++ graph runs without the GIL), so the caller
+        # can decode the next frame while both views work on this one; a one-thread pool per view keeps
+        # every landmarker seeing the same frames in the same order as when run in turn
+        self._pools = tuple(ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"{name}-view")
+                            for name in ("direct", "mirrored")) if parallel else ()
 
-    def detect_views(self, rgb: np.ndarray, t_s: float):
-        """(direct, mirrored-and-flipped-back) detections; either may be None."""
+    def submit(self, rgb: np.ndarray, t_s: float) -> Callable[[], tuple[Detection | None, Detection | None]]:
+        """Start both views of a frame and return a function that waits for them: (direct,
+        mirrored-and-flipped-back), either may be None. Frames must be submitted in time order."""
+        width = rgb.shape[1]
         flipped = cv2.flip(rgb, 1)          # the same pixels as rgb[:, ::-1], 15x faster to copy
-        later = self._pool.submit(self.b.detect, flipped, t_s) if self._pool else None
-        one = self.a.detect(rgb, t_s)
-        two = later.result() if later else self.b.detect(flipped, t_s)
-        if two is not None:
-            xy, vis = two[0][MIRROR].copy(), two[1][MIRROR]
-            xy[:, 0] = rgb.shape[1] - xy[:, 0]
-            two = (xy, vis)
-        return one, two
+        if not self._pools:
+            pair = self.a.detect(rgb, t_s), self.b.detect(flipped, t_s)
+            return lambda: (pair[0], _unflip(pair[1], width))
+        one = self._pools[0].submit(self.a.detect, rgb, t_s)
+        two = self._pools[1].submit(self.b.detect, flipped, t_s)
+        return lambda: (one.result(), _unflip(two.result(), width))
+
+    def detect_views(self, rgb: np.ndarray, t_s: float) -> tuple[Detection | None, Detection | None]:
+        """(direct, mirrored-and-flipped-back) detections of one frame; either may be None."""
+        return self.submit(rgb, t_s)()
 
     def detect(self, rgb: np.ndarray, t_s: float) -> tuple[np.ndarray, np.ndarray] | None:
         return combine(*self.detect_views(rgb, t_s))
 
     def close(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=True)
+        for pool in self._pools:
+            pool.shutdown(wait=True)
         self.a.close()
         self.b.close()
 
@@ -198,6 +213,15 @@ class TwoViewPose:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+def _unflip(det: Detection | None, width: int) -> Detection | None:
+    """A detection in a mirrored frame as points of the unmirrored frame: x flipped, left and right swapped."""
+    if det is None:
+        return None
+    xy, vis = det[0][MIRROR].copy(), det[1][MIRROR]
+    xy[:, 0] = width - xy[:, 0]
+    return xy, vis
 
 
 def combine(one, two):
