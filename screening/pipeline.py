@@ -21,7 +21,8 @@ from screening.engine.filtering import clean_track
 from screening.engine.orientation import turn_to_upright
 from screening.engine.pose import MEDIAPIPE_VERSION, PoseModel, count_people
 from screening.engine.quality import check_capture, people_note
-from screening.engine.tracking import PoseRun, frame_file, pose_stride, run_pose
+from screening.engine.framestore import FrameStore
+from screening.engine.tracking import PoseRun, pose_stride, run_pose
 from screening.engine.video import VideoInfo, probe
 from screening.outputs.annotate import render_stills, render_video
 from screening.outputs.export import frames_csv_text, write_frames_csv
@@ -147,8 +148,9 @@ def run_analysis(video_path: str | Path, model: PoseModel, options: AnalysisOpti
         draw = options.video or options.stills
         frames_dir = Path(tempfile.mkdtemp(prefix="kneescreen-frames-")) if draw else None
         busy = [tempdirs.hold(frames_dir), tempdirs.hold(out_dir) if in_memory else None]
+        frames = FrameStore(frames_dir) if frames_dir is not None else None
         try:
-            a = _analyse(Path(video_path), model, options, out_dir, frames_dir, watch,
+            a = _analyse(Path(video_path), model, options, out_dir, frames, watch,
                          progress or (lambda *a: None), should_cancel)
             if in_memory:
                 a.video = a.video_path.read_bytes() if a.video_path else None
@@ -157,6 +159,8 @@ def run_analysis(video_path: str | Path, model: PoseModel, options: AnalysisOpti
             else:
                 a.out_dir = out_dir
         finally:
+            if frames is not None:
+                frames.close()
             for fd in busy:
                 tempdirs.release(fd)
             if frames_dir is not None:
@@ -167,18 +171,18 @@ def run_analysis(video_path: str | Path, model: PoseModel, options: AnalysisOpti
     return a
 
 
-def _pose(info: VideoInfo, model: bytes, o: AnalysisOptions, frames_dir: Path | None, say: Progress,
+def _pose(info: VideoInfo, model: bytes, o: AnalysisOptions, frames: FrameStore | None, say: Progress,
           should_cancel: Callable[[], bool] | None) -> tuple[VideoInfo, PoseRun, int, int]:
     """The landmark track, turning a clip stored sideways or upside down upright first; returns the
     (maybe turned) clip, the pose run, the degrees turned and the pose stride."""
     stride = 1 if o.every_frame else pose_stride(o.test, info.fps)
-    run = run_pose(info, model, workers=o.workers, frames_dir=frames_dir, progress=say,
+    run = run_pose(info, model, workers=o.workers, frames=frames, progress=say,
                    should_cancel=should_cancel, stride=stride)
     turned = turn_to_upright(run.track)
     if turned:   # stored sideways or upside down without (or with a wrong) rotation tag
         info = turned_info(info, turned)
         say("pose", 0.0, "The video was stored turned: turning it upright and finding the body again")
-        run = run_pose(info, model, workers=o.workers, frames_dir=frames_dir, progress=say,
+        run = run_pose(info, model, workers=o.workers, frames=frames, progress=say,
                        should_cancel=should_cancel, stride=stride)
         if turn_to_upright(run.track):
             raise AnalysisError("The person does not stand upright in the video, whichever way it is "
@@ -186,12 +190,12 @@ def _pose(info: VideoInfo, model: bytes, o: AnalysisOptions, frames_dir: Path | 
     return info, run, turned, stride
 
 
-def _analyse(video_path: Path, model: PoseModel, o: AnalysisOptions, out_dir: Path, frames_dir: Path | None,
+def _analyse(video_path: Path, model: PoseModel, o: AnalysisOptions, out_dir: Path, frames: FrameStore | None,
              watch: Stopwatch, say: Progress, should_cancel: Callable[[], bool] | None) -> Analysis:
     with watch("probe"):
         info = probe(video_path)
     with watch("decode_and_pose"):
-        info, run, turned, stride = _pose(info, model.data, o, frames_dir, say, should_cancel)
+        info, run, turned, stride = _pose(info, model.data, o, frames, say, should_cancel)
     resolved = model.resolved
     with watch("measures"):
         notes = check_capture(run.track, test=o.test, duration_s=info.duration_s, luma=run.luma,
@@ -214,17 +218,18 @@ def _analyse(video_path: Path, model: PoseModel, o: AnalysisOptions, out_dir: Pa
         result = assess(run.track, o.test, leg=o.stance_leg, sex=o.sex, sport=o.sport, video=video, model=mmeta,
                         notes=notes)
     a = Analysis(result)
-    if frames_dir is not None:
+    if frames is not None:
         if should_cancel and should_cancel():
             raise Cancelled()
-        paths = [frame_file(frames_dir, p) if ran else None for p, ran in zip(run.pts, run.track.extra["pose_run"])]
+        kept = [int(p) if ran else None for p, ran in zip(run.pts, run.track.extra["pose_run"])]
         skeleton = clean_track(run.track, o.test).xy
         if o.stills:
             with watch("stills"):
-                a.keyframes = render_stills(result, paths, out_dir, skeleton)
+                a.keyframes = render_stills(result, frames, kept, out_dir, skeleton)
         if o.video:
             with watch("video"):
-                a.video_path = render_video(result, paths, out_dir / "annotated.mp4", skeleton, progress=say)
+                a.video_path = render_video(result, frames, kept, out_dir / "annotated.mp4", skeleton,
+                                            progress=say)
     note = people_note(people.result())
     counting.shutdown()
     if note is not None:

@@ -5,25 +5,25 @@ import os
 import queue
 import threading
 import time
+from collections import deque
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Callable
 
-import cv2
 import numpy as np
 
 from screening.core.errors import Cancelled
 from screening.core.landmarks import N_LANDMARKS
 from screening.core.specs import SPECS, STRIDE_MIN_FPS
 from screening.core.types import Progress
+from screening.engine.framestore import FrameStore
 from screening.engine.pose import PoseEstimator, TwoViewPose, combine
 from screening.core.track import Track
 from screening.engine.video import VideoInfo, decode, segments
 
-JPEG_QUALITY = 85
 SKIPPED = "skipped"         # a frame the pose model did not run on (see pose_stride)
 N_SAMPLES = 4              # frames kept to count people
 SKIP_DECODE_EXTS = (".mp4", ".mov", ".m4v")   # containers whose packet and frame time stamps agree
+AHEAD = 3                  # frames decoded ahead of the pose views (each kept twice, about 1 MB a copy)
 
 
 def default_workers() -> int:
@@ -45,20 +45,16 @@ class PoseRun:
     pts: np.ndarray                    # (T,) packet timestamps, frame order
     luma: np.ndarray                   # (T,) mean brightness 0..255
     samples: list[np.ndarray] = field(default_factory=list)   # a few frames, to count people in
-    frames_dir: Path | None = None     # JPEGs named <pts>.jpg, for the annotated video
-
-
-def frame_file(frames_dir: Path, pts: int) -> Path:
-    return frames_dir / f"{int(pts)}.jpg"
+    frames: FrameStore | None = None   # the measured frames, for the annotated video and stills
 
 
 class _Worker(threading.Thread):
     """Takes clip segments from a shared queue; each segment gets its own decoder and landmarker."""
 
-    def __init__(self, info: VideoInfo, model: bytes, todo: queue.Queue, frames_dir: Path | None,
+    def __init__(self, info: VideoInfo, model: bytes, todo: queue.Queue, frames: FrameStore | None,
                  stop: threading.Event, sample_pts: set[int], stride: int = 1, symmetric: bool = True) -> None:
         super().__init__(daemon=True)
-        self.info, self.model, self.todo, self.frames_dir = info, model, todo, frames_dir
+        self.info, self.model, self.todo, self.frames = info, model, todo, frames
         self.stop, self.sample_pts = stop, sample_pts
         self.stride, self.symmetric = stride, symmetric
         self.rows: list[tuple] = []
@@ -88,29 +84,44 @@ class _Worker(threading.Thread):
                           or (int(np.searchsorted(pts, p)) - first) % self.stride == 0)
 
     def _segment(self, seg: tuple[int | None, int | None]) -> None:
-        det: str | tuple[np.ndarray, np.ndarray] | None      # SKIPPED, the pose, or None (no person)
-        direct: str | tuple[np.ndarray, np.ndarray] | None
+        """Decode the segment and run pose on its measured frames. With two views, this thread decodes
+        (and keeps the frames for drawing) up to AHEAD frames ahead of the views' threads, so the decode,
+        the direct and the mirrored view of a clip segment keep both cores busy."""
+        pending: deque[tuple[int, float, Callable[[], tuple] | str, float]] = deque()
         with (TwoViewPose(self.model) if self.symmetric else PoseEstimator(self.model)) as est:
             for k, fr in enumerate(decode(self.info, *seg, threads=False, need=self._needed(seg[0]))):
                 if self.stop.is_set():
                     return
                 measured = k % self.stride == 0 and fr.decoded   # not decoded: only in a damaged clip
                 if not measured:
-                    det = direct = SKIPPED
+                    views: Callable[[], tuple] | str = SKIPPED
                 elif isinstance(est, TwoViewPose):      # self.symmetric
-                    direct, mirrored = est.detect_views(fr.rgb, fr.t)
-                    det = combine(direct, mirrored)
+                    views = est.submit(fr.rgb, fr.t)
                 else:
-                    det = direct = est.detect(fr.rgb, fr.t)
+                    views = _ready((est.detect(fr.rgb, fr.t), None))
                 luma = float(fr.rgb[::8, ::8].mean()) if measured else np.nan   # skipped: never converted
-                if self.frames_dir is not None and measured:     # only measured frames are drawn
-                    ok, buf = cv2.imencode(".jpg", cv2.cvtColor(fr.rgb, cv2.COLOR_RGB2BGR),
-                                           [cv2.IMWRITE_JPEG_QUALITY, JPEG_QUALITY])
-                    if ok:
-                        frame_file(self.frames_dir, fr.pts).write_bytes(buf.tobytes())
+                if self.frames is not None and measured:     # only measured frames are drawn
+                    self.frames.put(fr.pts, fr.rgb)
                 if fr.pts in self.sample_pts and fr.decoded:
                     self.samples.append(fr.rgb)
-                self.rows.append((fr.pts, fr.t, det, luma, direct))
+                pending.append((fr.pts, fr.t, views, luma))
+                while len(pending) > AHEAD:
+                    self._finish(*pending.popleft(), symmetric=isinstance(est, TwoViewPose))
+            while pending:
+                self._finish(*pending.popleft(), symmetric=isinstance(est, TwoViewPose))
+
+    def _finish(self, pts: int, t: float, views: Callable[[], tuple] | str, luma: float, symmetric: bool) -> None:
+        """Wait for a frame's views and keep its row: (pts, t, pose, luma, direct view)."""
+        if isinstance(views, str):     # SKIPPED
+            self.rows.append((pts, t, SKIPPED, luma, SKIPPED))
+            return
+        direct, mirrored = views()
+        self.rows.append((pts, t, combine(direct, mirrored) if symmetric else direct, luma, direct))
+
+
+def _ready(pair: tuple) -> Callable[[], tuple]:
+    """A finished pair of views in the form TwoViewPose.submit returns."""
+    return lambda: pair
 
 
 def _interpolate_skipped(t: np.ndarray, xy: np.ndarray, vis: np.ndarray, ran: np.ndarray) -> None:
@@ -128,14 +139,12 @@ def _interpolate_skipped(t: np.ndarray, xy: np.ndarray, vis: np.ndarray, ran: np
         vis[i] = np.minimum(vis[a], vis[b])
 
 
-def run_pose(info: VideoInfo, model: bytes, *, workers: int | None = None, frames_dir: Path | None = None,
+def run_pose(info: VideoInfo, model: bytes, *, workers: int | None = None, frames: FrameStore | None = None,
              progress: Progress | None = None, should_cancel: Callable[[], bool] | None = None,
              stride: int = 1, symmetric: bool = True) -> PoseRun:
     """Landmarks for every decoded frame. The clip's segments (see video.segments) run in parallel
     threads (MediaPipe and the decoder release the GIL), each with its own decoder and landmarker;
     the result does not depend on the number of threads (the caller times it: core.timing)."""
-    if frames_dir is not None:
-        frames_dir.mkdir(parents=True, exist_ok=True)
     segs = segments(info)
     todo: queue.Queue = queue.Queue()
     for seg in segs:
@@ -144,7 +153,7 @@ def run_pose(info: VideoInfo, model: bytes, *, workers: int | None = None, frame
     sample_pts = set(int(p) for p in info.pts[idx])
     stop = threading.Event()
     n_workers = max(1, min(workers or default_workers(), len(segs)))
-    ws = [_Worker(info, model, todo, frames_dir, stop, sample_pts, stride, symmetric) for _ in range(n_workers)]
+    ws = [_Worker(info, model, todo, frames, stop, sample_pts, stride, symmetric) for _ in range(n_workers)]
     for w in ws:
         w.start()
     total = max(1, info.n_packets)
@@ -186,4 +195,4 @@ def run_pose(info: VideoInfo, model: bytes, *, workers: int | None = None, frame
     if progress:
         progress("pose", 1.0, f"Body found in {int(track.present.sum())} of {n} frames")
     return PoseRun(track, np.array([r[0] for r in rows], dtype=np.int64),
-                   np.array([r[3] for r in rows]), samples, frames_dir)
+                   np.array([r[3] for r in rows]), samples, frames)

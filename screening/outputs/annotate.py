@@ -12,6 +12,7 @@ import cv2
 import numpy as np
 
 from screening.engine.assess import THIGH_FAIR
+from screening.engine.framestore import FrameStore
 from screening.core.landmarks import CONNECTIONS, EXPORT_POINTS, SIDES
 from screening.engine.norms import FPPA_IMPOSSIBLE_DEG, norm_for, plausible
 from screening.core.result import TEST_LABELS, Result
@@ -154,10 +155,11 @@ class H264Writer:
         self.c.close()
 
 
-def render_video(result: Result, frame_paths: list[Path | None], out_path: Path,
+def render_video(result: Result, frames: FrameStore, kept: list[int | None], out_path: Path,
                  all_points: np.ndarray | None = None,
                  progress: Callable[[str, float, str], None] | None = None) -> Path:
-    """Write the annotated video from the kept frames (one path per row of result.series).
+    """Write the annotated video from the kept frames (`kept`: one time stamp in `frames` per row of
+    result.series, None where no frame was kept).
 
     Frames the pose model skipped (squats: every second frame, see analyze.pose_stride) are left out:
     the video shows the frames that were measured, at their real time stamps.
@@ -166,11 +168,12 @@ def render_video(result: Result, frame_paths: list[Path | None], out_path: Path,
     s = result.series
     w, h = result.video.work_width, result.video.work_height
     ran = s.values.get("pose_run")
-    rows = [i for i in range(len(s.frame)) if frame_paths[i] is not None and (ran is None or ran[i] == 1)]
+    rows = [i for i in range(len(s.frame)) if kept[i] is not None and (ran is None or ran[i] == 1)]
     n = len(rows)
 
     def frame(i: int) -> np.ndarray:      # read + draw in a helper thread (OpenCV releases the GIL)
-        img = cv2.imread(str(frame_paths[i]))
+        pts = kept[i]
+        img = frames.get(pts) if pts is not None else None
         if img is None:
             img = np.zeros((h, w, 3), np.uint8)
         return painter.draw(img, s.frame[i], s.time_s[i])
@@ -191,16 +194,17 @@ def render_video(result: Result, frame_paths: list[Path | None], out_path: Path,
     return out_path
 
 
-def render_stills(result: Result, frame_paths: list[Path | None], out_dir: Path,
+def render_stills(result: Result, frames: FrameStore, kept: list[int | None], out_dir: Path,
                   all_points: np.ndarray | None = None, height: int = 720) -> list[tuple[str, Path]]:
     """One PNG per event at its key frame: cropped to the person, enlarged, both legs labelled."""
     painter = Painter(result, all_points)
     out = []
     for e in result.events:
         i = painter.row.get(e.key_frame)
-        if i is None or frame_paths[i] is None:
+        pts = kept[i] if i is not None else None
+        if i is None or pts is None:
             continue
-        img = cv2.imread(str(frame_paths[i]))
+        img = frames.get(pts)
         if img is None:
             continue
         x0, y0, x1, y1 = _person_box(painter, i, img.shape)
