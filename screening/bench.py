@@ -53,10 +53,12 @@ _LAUNCH = ("import json, os, sys\n"
            "    json.dump([use.ru_utime + use.ru_stime, use.ru_maxrss, os.waitstatus_to_exitcode(status)], f)\n")
 
 
-def measure(cmd: list[str], cwd: str | Path | None = None) -> dict:
-    """Run one command; its wall seconds, CPU seconds (user + system, children included), peak resident
-    memory (MB), exit code, the last line it wrote to stderr and its stdout."""
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(CODE)] + [p for p in [os.environ.get("PYTHONPATH")] if p]))
+def measure(cmd: list[str], cwd: str | Path | None = None, pythonpath: str | Path = CODE) -> dict:
+    """Run one command (its `screening` package from `pythonpath`: by default this copy); its wall seconds,
+    CPU seconds (user + system, children included), peak resident memory (MB), exit code, the last line it
+    wrote to stderr and its stdout."""
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(pythonpath)]
+                                                      + [p for p in [os.environ.get("PYTHONPATH")] if p]))
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err, \
             tempfile.NamedTemporaryFile(suffix=".json") as usage:
         t0 = time.perf_counter()
@@ -95,6 +97,7 @@ def vs_kinemotion(video: Path, test: str, repeat: int, make_video: bool, alone: 
     """Both tools on the same clip in turn (KneeScreen, kinemotion, KneeScreen, ...), whole CLI runs;
     with `alone`, KneeScreen only."""
     km = "kinemotion" if alone else kinemotion_command()
+    video = video.resolve()     # both tools run in a temporary folder
     if km is None:
         print("kinemotion is not installed here (pip install kinemotion), so there is nothing to compare with.",
               file=sys.stderr)
