@@ -108,8 +108,9 @@ def _import_measures() -> None:
 
 
 def warm_up() -> threading.Thread:
-    """Import SciPy's signal module (0.6 s, the biggest import) in a background thread, so it loads while
-    the pose model runs instead of before the measures; the measures' own import then finds it loaded."""
+    """Import SciPy's signal module (0.8 CPU-s, the biggest import) in a background thread, so it loads
+    while the pose model runs instead of before the measures; the measures' own import then finds it
+    loaded. Started after the probe: holding the GIL for most of its time, it doubled the probe's wall time."""
     th = threading.Thread(target=_import_measures, name="kneescreen-imports", daemon=True)
     th.start()
     return th
@@ -140,7 +141,6 @@ def run_analysis(video_path: str | Path, model: PoseModel, options: AnalysisOpti
     """
     watch = Stopwatch()
     with watch("total"):
-        warm_up()
         sweep_stale_temp()
         in_memory = options.out_dir is None
         out_dir = options.out_dir or Path(tempfile.mkdtemp(prefix="kneescreen-out-"))
@@ -194,6 +194,7 @@ def _analyse(video_path: Path, model: PoseModel, o: AnalysisOptions, out_dir: Pa
              watch: Stopwatch, say: Progress, should_cancel: Callable[[], bool] | None) -> Analysis:
     with watch("probe"):
         info = probe(video_path)
+    warm_up()       # after the probe, whose Python loop over the packets it would slow down
     with watch("decode_and_pose"):
         info, run, turned, stride = _pose(info, model.data, o, frames, say, should_cancel)
     resolved = model.resolved

@@ -1,6 +1,8 @@
 """Landmark clean-up: drop low-visibility points, fill short gaps, zero-lag low-pass filter."""
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from screening.core.specs import SPECS
@@ -45,6 +47,14 @@ def fill_gaps(x: np.ndarray, t: np.ndarray, max_gap_s: float = MAX_GAP_S) -> np.
     return x
 
 
+@functools.lru_cache(maxsize=16)
+def _butter_sos(wn: float) -> np.ndarray:
+    """The Butterworth design for a normalised cut-off (second-order sections); designed once per clip
+    rather than for each of the 66 coordinates of each clean-up (0.2 ms a design, a third of the clean-up)."""
+    from scipy.signal import butter  # imported on first use (see pipeline.warm_up)
+    return butter(ORDER // 2, wn, output="sos")
+
+
 def lowpass(x: np.ndarray, t: np.ndarray, cutoff_hz: float) -> np.ndarray:
     """Zero-lag Butterworth low-pass of a 1-D series with NaN gaps, sampled at times `t`.
 
@@ -68,8 +78,8 @@ def lowpass(x: np.ndarray, t: np.ndarray, cutoff_hz: float) -> np.ndarray:
         uniform = len(grid) == len(seg_t) and np.allclose(grid, seg_t, atol=dt * 0.05)
         y = seg if uniform else np.interp(grid, seg_t, seg)
         # imported on first use (see pipeline.warm_up)
-        from scipy.signal import butter, sosfiltfilt
-        sos = butter(ORDER // 2, wn, output="sos")
+        from scipy.signal import sosfiltfilt
+        sos = _butter_sos(float(wn)).copy()       # scipy's sosfilt wants a writeable array
         padlen = min(3 * (2 * len(sos) + 1), len(y) - 1)
         yf = sosfiltfilt(sos, y, padlen=padlen)
         out[a:b] = yf if uniform else np.interp(seg_t, grid, yf)
