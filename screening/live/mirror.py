@@ -8,7 +8,7 @@ import cv2
 import numpy as np
 
 from screening.engine.assess import THIGH_FAIR
-from screening.engine.events import BOTTOM_SHARE, MIN_REP_DEPTH, REP_EDGE_SHARE
+from screening.engine.events import BOTTOM_SHARE, MIN_REP_DEPTH, MIN_REP_SHARE, REP_EDGE_SHARE
 from screening.core.landmarks import LEG, OTHER, SIDES
 from screening.engine.metrics import compute_series
 from screening.engine.norms import norm_for
@@ -73,8 +73,11 @@ class RepCounter:
         return self._rep is not None
 
     def count_since(self, t: float) -> int:
-        """Repetitions that began at or after time t (a recording started then holds them whole)."""
-        return sum(1 for b in self.bottoms if b.start >= t)
+        """Repetitions that began at or after time t (a recording started then holds them whole), counted as
+        the offline rep finder will count them in that recording: those reaching MIN_REP_SHARE of the
+        deepest one (a shallow bob between squats is no repetition)."""
+        depths = [b.depth for b in self.bottoms if b.start >= t]
+        return sum(1 for d in depths if d >= MIN_REP_SHARE * max(depths)) if depths else 0
 
     def knee_inside(self, mkd_pct: float | None) -> bool:
         """The knee has moved toward the midline, over the foot, by more than is typical (norms 'mkd')."""
