@@ -4,11 +4,14 @@
 
 Each run is a fresh `python -m screening analyze` process measured by screening.bench.measure (wall
 seconds, CPU seconds of the process, peak memory). The two codes take turns (ref, new, ref, new, ...), so
-other work on the machine slows both alike; the table gives medians and the ratio new/ref.
+other work on the machine slows both alike; the table gives medians and the ratio new/ref. Both codes are
+compiled to bytecode first (a development shell may set PYTHONDONTWRITEBYTECODE, so that every run would
+otherwise compile the package again, about 40 ms).
 """
 from __future__ import annotations
 
 import argparse
+import compileall
 import statistics
 import subprocess
 import sys
@@ -40,6 +43,8 @@ def main(argv: list[str] | None = None) -> int:
         rev = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", args.ref], capture_output=True,
                              text=True, check=True).stdout.strip()
         codes = {f"ref {rev}": export(args.ref, Path(tmp)), "this tree": ROOT}
+        for code in codes.values():     # both start from compiled modules, as after a first run
+            compileall.compile_dir(code / "screening", quiet=1)
         print(f"{'clip':34} {'code':13} {'wall s':>7} {'RTF':>5} {'CPU s':>6} {'peak MB':>8}")
         for spec in args.clips:
             name, test = spec.split(":")[:2]
