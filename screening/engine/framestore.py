@@ -32,11 +32,7 @@ class FrameStore:
         ok, buf = cv2.imencode(".jpg", cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, JPEG_QUALITY])
         if not ok:
             return False
-        data = buf.tobytes()
-        with self._lock:
-            self._file.write(data)
-            self._index[int(pts)] = (self._size, len(data))
-            self._size += len(data)
+        self.put_jpeg(pts, buf.tobytes())
         return True
 
     def put_jpeg(self, pts: int, data: bytes) -> None:
