@@ -106,17 +106,18 @@ class _Worker(threading.Thread):
                     self.samples.append(fr.rgb)
                 pending.append((fr.pts, fr.t, views, luma))
                 while len(pending) > AHEAD:
-                    self._finish(*pending.popleft(), symmetric=isinstance(est, TwoViewPose))
+                    self._finish(*pending.popleft())
             while pending:
-                self._finish(*pending.popleft(), symmetric=isinstance(est, TwoViewPose))
+                self._finish(*pending.popleft())
 
-    def _finish(self, pts: int, t: float, views: Callable[[], tuple] | str, luma: float, symmetric: bool) -> None:
-        """Wait for a frame's views and keep its row: (pts, t, pose, luma, direct view)."""
+    def _finish(self, pts: int, t: float, views: Callable[[], tuple] | str, luma: float) -> None:
+        """Wait for a frame's views and keep its row: (pts, t, pose, luma, direct view); with one view
+        (no mirrored detection) the pose is the direct view itself."""
         if isinstance(views, str):     # SKIPPED
             self.rows.append((pts, t, SKIPPED, luma, SKIPPED))
             return
         direct, mirrored = views()
-        self.rows.append((pts, t, combine(direct, mirrored) if symmetric else direct, luma, direct))
+        self.rows.append((pts, t, combine(direct, mirrored), luma, direct))
 
 
 def _ready(pair: tuple) -> Callable[[], tuple]:
