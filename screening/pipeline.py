@@ -148,8 +148,9 @@ def run_analysis(video_path: str | Path, model: PoseModel, options: AnalysisOpti
         draw = options.video or options.stills
         frames_dir = Path(tempfile.mkdtemp(prefix="kneescreen-frames-")) if draw else None
         busy = [tempdirs.hold(frames_dir), tempdirs.hold(out_dir) if in_memory else None]
-        frames = FrameStore(frames_dir) if frames_dir is not None else None
+        frames: FrameStore | None = None
         try:
+            frames = FrameStore(frames_dir) if frames_dir is not None else None
             a = _analyse(Path(video_path), model, options, out_dir, frames, watch,
                          progress or (lambda *a: None), should_cancel)
             if in_memory:

@@ -61,6 +61,18 @@ def test_without_out_dir_the_outputs_come_back_in_memory_and_nothing_stays(clip,
     assert list((tmp_path / "tmp").iterdir()) == []                    # frames and outputs deleted
 
 
+def test_a_frame_store_that_cannot_be_made_leaves_no_temporary_folder(clip, tmp_path, monkeypatch):
+    """The frames' file cannot be created (disk full, a planted file): the error goes up, nothing is left behind."""
+    from screening import pipeline
+
+    def refuse(folder):
+        raise OSError(28, "No space left on device")
+    monkeypatch.setattr(pipeline, "FrameStore", refuse)
+    with pytest.raises(OSError):
+        run_analysis(clip, load_model("lite"), AnalysisOptions("squat"))
+    assert list((tmp_path / "tmp").iterdir()) == []
+
+
 def test_with_out_dir_the_outputs_are_files(clip, tmp_path):
     a = run_analysis(clip, load_model("lite"), AnalysisOptions("squat", out_dir=tmp_path / "out"))
     assert a.out_dir == tmp_path / "out" and Result.load(a.json_path) == a.result
