@@ -6,15 +6,10 @@ from dataclasses import dataclass, field
 from typing import Iterable
 
 from screening.engine.norms import FPPA_SDD_DEG, norm_for
-from screening.engine.ratings import MEASURES
+from screening.engine.ratings import MEASURES, SHORT_NAMES
 from screening.core.result import Rating, Result
 from screening.core.vocab import SHIFT_WORDS, format_shift, shown_value
 
-#: Short names used in sentences ("Your left knee angle fell ...").
-SHORT_NAMES = {"fppa": "knee angle", "mkd": "knee shift over the foot",
-               "kasr": "knee-to-ankle separation ratio", "khsr": "knee-to-hip separation ratio",
-               "arch": "arch-collapse indicator (experimental)", "pelvic_drop": "pelvic drop",
-               "trunk_lean": "trunk lean"}
 NOT_RISK = ("A change in these numbers is a change in how you moved on the day; it does not say that your "
             "injury risk has changed.")
 Z95 = 1.96

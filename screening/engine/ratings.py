@@ -4,8 +4,8 @@ from __future__ import annotations
 import numpy as np
 
 from screening.engine.norms import cite, norm_for
-from screening.core.result import Event, LegSummary, Rating
-from screening.core.vocab import BAND_ORDER, SHIFT_WORDS, format_shift, format_value
+from screening.core.result import Event, Lead, LegSummary, Rating, Result
+from screening.core.vocab import BAND_ORDER, SHIFT_WORDS, format_rating, format_shift, format_value
 from screening.core.specs import SPECS
 from screening.core.types import Band, Leg, Reliability
 
@@ -19,7 +19,11 @@ MEASURES = {
     "pelvic_drop": ("Pelvic drop", "deg", False, False),
     "trunk_lean": ("Trunk lean", "deg", False, False),
 }
-KNEE_MEASURES = ("fppa", "mkd")
+#: Short names used in sentences ("the knee angle ...").
+SHORT_NAMES = {"fppa": "knee angle", "mkd": "knee shift over the foot",
+               "kasr": "knee-to-ankle separation ratio", "khsr": "knee-to-hip separation ratio",
+               "arch": "arch-collapse indicator (experimental)", "pelvic_drop": "pelvic drop",
+               "trunk_lean": "trunk lean"}
 RELIABILITY_ORDER = {"good": 0, "fair": 1, "poor": 2}
 SPREAD_LIMIT = {"fppa": 5.0, "mkd": 4.0, "kasr": 0.15, "khsr": 0.15, "arch": 3.0,
                 "pelvic_drop": 4.0, "trunk_lean": 4.0}
@@ -123,57 +127,110 @@ def rate_measure(events: list[Event], leg: str, key: str, test: str, sex: str | 
                   per_event=vals)
 
 
-def _worst(bands: list[Band | None]) -> Band | None:
-    real = [b for b in bands if b]
-    if not real:
-        return None
-    worst: Band = max(real, key=BAND_ORDER.__getitem__)
-    return worst
+def _preferred(by_key: dict[str, Rating], test: str) -> Rating | None:
+    """The lead candidate valid at this test and depth (used on a tie, and when no candidate is rated)."""
+    spec = SPECS[test]
+    lead, fallback = by_key.get(spec.lead_measure), by_key.get(spec.lead_fallback)
+    if lead and lead.reliability != "poor" and \
+            (not fallback or RELIABILITY_ORDER[lead.reliability] <= RELIABILITY_ORDER[spec.lead_from]):
+        return lead
+    if fallback and fallback.reliability != "poor":
+        return fallback
+    return lead or fallback
+
+
+def lead_rating(ratings: list[Rating], test: str) -> Rating | None:
+    """The measure a leg's verdict rests on: of the test's lead candidates (the knee angle and the knee
+    shift), the one furthest from typical sets the leg's band and leads; on a tie, or when neither is
+    rated, the one valid at this test and depth (TestSpec.lead_from). None when neither was measured."""
+    by_key = {r.key: r for r in ratings}
+    preferred = _preferred(by_key, test)
+    rated = [r for k in lead_keys(test) if (r := by_key.get(k)) is not None and r.band is not None]
+    if not rated:
+        return preferred
+    worst = max(BAND_ORDER[r.band] for r in rated if r.band)
+    tied = [r for r in rated if r.band and BAND_ORDER[r.band] == worst]
+    return preferred if preferred in tied else tied[0]
+
+
+def lead_keys(test: str) -> tuple[str, ...]:
+    """The measures that can set a leg's band in this test, the preferred first."""
+    spec = SPECS[test]
+    return (spec.lead_measure, spec.lead_fallback)
+
+
+def _why(lead: Rating, ratings: list[Rating], test: str) -> str:
+    """Why the verdict rests on `lead`, naming what the other candidate reads."""
+    name = SHORT_NAMES.get(lead.key, lead.key)
+    if lead.band is None:
+        return f"Not rated: {lead.reliability_reason}." if lead.reliability == "poor" else \
+            f"Not rated: the {name} has no typical range for this test."
+    others = [r for r in ratings if r.key in lead_keys(test) and r.key != lead.key]
+    if not others:
+        return f"The band comes from the {name} ({format_rating(lead)})."
+    other = others[0]
+    other_name = SHORT_NAMES.get(other.key, other.key)
+    if other.band is None:
+        return (f"The band comes from the {name} ({format_rating(lead)}); the {other_name} could not be rated "
+                f"here ({other.reliability_reason}).")
+    if other.band == lead.band:
+        return (f"The {name} ({format_rating(lead)}) and the {other_name} ({format_rating(other)}) both read "
+                f"{lead.band}.")
+    return (f"The band comes from the {name} ({format_rating(lead)}, {lead.band}), the knee measure furthest "
+            f"from typical; the {other_name} reads {format_rating(other)}, {other.band}.")
+
+
+MEANING: dict[Band | None, str] = {
+    "typical": "Your knee tracks within the range seen in healthy active people. Keep training hip and "
+               "trunk strength to keep it that way.",
+    "watch": "Your knee drifts inward a little more than typical. This is common and trainable: hip "
+             "(glute) strength and control work usually helps. Re-test in 4 to 6 weeks.",
+    "marked": "Your knee moves clearly inward. This is a movement pattern, not an injury, and it is "
+              "trainable: start the glute and clamshell programme and re-test in 4 to 6 weeks. If you "
+              "have knee pain or instability, see a physiotherapist.",
+    None: "Film again following the guide (front view, whole body and feet in frame) to get a rating.",
+}
+
+
+def decide(summary: LegSummary, test: str) -> LegSummary:
+    """Set a leg's verdict from its ratings, once: the lead measure (flagged primary), the band it set,
+    the headline from its sentence, and what that means. Also completes results saved before the lead."""
+    lead = lead_rating(summary.ratings, test)
+    for r in summary.ratings:
+        r.primary = r is lead
+    band = lead.band if lead is not None else None
+    side = summary.leg.capitalize()
+    if lead is None or band is None:
+        headline = f"{side} leg: the knee could not be rated reliably from this video."
+    else:
+        headline = f"{side} leg: {lead.reason[0].lower()}{lead.reason[1:]}"
+    summary.band, summary.headline, summary.what_it_means = band, headline, MEANING[band]
+    summary.key_measure = lead.key if lead is not None else ""
+    summary.lead = None if lead is None else Lead(lead.key, lead.label, format_rating(lead),
+                                                  _why(lead, summary.ratings, test))
+    return summary
+
+
+def complete(result: Result) -> Result:
+    """A result saved before LegSummary.lead existed, with each leg's verdict decided as the engine does now
+    (the same rule as a new analysis, so every output agrees)."""
+    for summary in result.legs.values():
+        if summary.lead is None:
+            decide(summary, result.test)
+    return result
 
 
 def summarise_leg(events: list[Event], leg: Leg, test: str, sex: str | None) -> LegSummary:
     """All ratings of one leg, the measure to lead with, the leg's band, and what to do next."""
-    keys = list(MEASURES)
-    ratings = [r for k in keys if (r := rate_measure(events, leg, k, test, sex)) is not None]
-    primary: Rating | None          # the measure to lead with
-    by_key = {r.key: r for r in ratings}
+    ratings = [r for k in MEASURES if (r := rate_measure(events, leg, k, test, sex)) is not None]
+    summary = decide(LegSummary(leg=leg, band=None, headline="", what_it_means="", key_measure="",
+                                ratings=ratings, recommendations=[]), test)
     spec = SPECS[test]
-    lead, fallback = by_key.get(spec.lead_measure), by_key.get(spec.lead_fallback)
-    # Lead with the knee measure that is valid at this test and depth.
-    if lead and lead.reliability != "poor" and \
-            (not fallback or RELIABILITY_ORDER[lead.reliability] <= RELIABILITY_ORDER[spec.lead_from]):
-        primary = lead
-    elif fallback and fallback.reliability != "poor":
-        primary = fallback
-    else:
-        primary = by_key.get("kasr") or lead or fallback
-    if primary is not None:
-        primary.primary = True
-    knee_band = _worst([by_key[k].band for k in KNEE_MEASURES if k in by_key])
-    arch = by_key.get("arch")
+    arch = summary.rating("arch")
     recs: list[str] = []
-    if knee_band in ("watch", "marked"):
+    if summary.band in ("watch", "marked"):
         recs += ["glute-programme", "clamshell", *spec.recommendations]
     if arch and arch.band in ("watch", "marked"):
         recs.append("short-foot")
-    if not recs:
-        recs = ["glute-programme", *spec.recommendations]
-    side = leg.capitalize()
-    if knee_band is None:
-        headline = f"{side} leg: the knee could not be rated reliably from this video."
-    elif primary is not None:
-        headline = f"{side} leg: {primary.reason[0].lower()}{primary.reason[1:]}"
-    else:
-        headline = f"{side} leg: {knee_band}."
-    meaning = {
-        "typical": "Your knee tracks within the range seen in healthy active people. Keep training hip and "
-                   "trunk strength to keep it that way.",
-        "watch": "Your knee drifts inward a little more than typical. This is common and trainable: hip "
-                 "(glute) strength and control work usually helps. Re-test in 4 to 6 weeks.",
-        "marked": "Your knee moves clearly inward. This is a movement pattern, not an injury, and it is "
-                  "trainable: start the glute and clamshell programme and re-test in 4 to 6 weeks. If you "
-                  "have knee pain or instability, see a physiotherapist.",
-        None: "Film again following the guide (front view, whole body and feet in frame) to get a rating.",
-    }[knee_band]
-    return LegSummary(leg=leg, band=knee_band, headline=headline, what_it_means=meaning,
-                      key_measure=primary.key if primary else "", ratings=ratings, recommendations=recs)
+    summary.recommendations = recs or ["glute-programme", *spec.recommendations]
+    return summary

@@ -6,8 +6,8 @@ import re
 from dataclasses import MISSING, fields, is_dataclass
 from typing import Any, Literal, get_args, get_origin, get_type_hints
 
-from screening.engine.ratings import MEASURES
-from screening.core.result import SCHEMA_VERSION, Event, LegSummary, MeasureValue, Note, Rating, Result, Series
+from screening.engine.ratings import MEASURES, complete
+from screening.core.result import SCHEMA_VERSION, Event, Lead, LegSummary, MeasureValue, Note, Rating, Result, Series
 from screening.core.types import BANDS, EVENT_KINDS, LEGS, LEVELS, RELIABILITY, TESTS
 
 UNITS = tuple(sorted({unit for _, unit, _, _ in MEASURES.values()}))
@@ -21,6 +21,7 @@ ALLOWED: dict[tuple[type, str], tuple] = {
     (Result, "test"): TESTS, (Result, "leg"): (None, *LEGS), (Result, "sex"): (None, "female", "male"),
     (Result, "schema_version"): (SCHEMA_VERSION,),
     (LegSummary, "leg"): LEGS, (LegSummary, "band"): (None, *BANDS), (LegSummary, "key_measure"): ("", *MEASURES),
+    (Lead, "key"): tuple(MEASURES),
     (Rating, "key"): tuple(MEASURES), (Rating, "band"): (None, *BANDS), (Rating, "reliability"): RELIABILITY,
     (Rating, "unit"): UNITS,
     (MeasureValue, "key"): tuple(MEASURES), (MeasureValue, "reliability"): RELIABILITY,
@@ -36,11 +37,16 @@ class ResultInvalid(ValueError):
     """The data is not a valid KneeScreen Result; `str(e)` names the first problem and where it is."""
 
 
+def readable(data: dict[str, Any]) -> Result:
+    """A Result from checked data, with each leg's verdict derived if it was saved before LegSummary.lead."""
+    return complete(Result.from_dict(data))
+
+
 def check_result(data: Any) -> Result:
     """Validate `data` strictly (types, allowed values, finite numbers, known measure keys, sizes) and
     build the Result. Raises ResultInvalid naming the first problem."""
     _check(Result, data, "result")
-    result = Result.from_dict(data)
+    result = readable(data)
     for leg, summary in result.legs.items():
         if summary.leg != leg:
             raise ResultInvalid(f"result.legs.{leg}.leg says '{summary.leg}'")
