@@ -17,9 +17,10 @@ from screening.core.result import (SCHEMA_VERSION, Event, LegSummary, MeasureVal
 from screening.core.specs import SPECS
 from screening.core.types import LEGS, Leg, Reliability
 from screening.core.track import Track
-from screening.core.vocab import VIS_MIN, format_value
+from screening.core.vocab import VIS_MIN, count, format_value
 
 THIGH_GOOD, THIGH_FAIR = 0.75, 0.6     # thigh length seen / standing: FPPA validity limits
+MIN_EVENTS = 3                          # the filming guide asks for 3-5 repetitions or 3 landings
 
 
 def detect_stance(track: Track) -> Leg:
@@ -183,6 +184,13 @@ def assess(track: Track, test: str, *, leg: Leg | None = None, sex: str | None =
     if not events:
         notes.append(Note("no_events", "error", f"No {spec.event_noun} was found in the clip.",
                           "Film 3-5 full repetitions (or 3 landings) with a still camera, whole body in frame."))
+    elif len(events) < MIN_EVENTS:       # e.g. a 1-second clip: rated, but say how little it rests on
+        seconds = float(track.t[-1] - track.t[0]) if len(track) else 0.0
+        notes.append(Note("few_events", "warning", f"Only {count(len(events), spec.event_noun)} "
+                          f"{'was' if len(events) == 1 else 'were'} found in this {seconds:.1f}-second clip, so "
+                          f"the result rests on {'it' if len(events) == 1 else 'them'} alone and may not show "
+                          "how you usually move.",
+                          f"Film {MIN_EVENTS}-5 {spec.event_noun}s (about 10-20 seconds) in one clip."))
     legs: tuple[Leg, ...] = (stance,) if stance else LEGS
     angled = any(n.code == "oblique" for n in notes)
     for e, sp in found:

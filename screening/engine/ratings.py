@@ -5,7 +5,7 @@ import numpy as np
 
 from screening.engine.norms import cite, norm_for
 from screening.core.result import Event, Lead, LegSummary, Rating, Result
-from screening.core.vocab import BAND_ORDER, SHIFT_WORDS, format_rating, format_shift, format_value
+from screening.core.vocab import BAND_ORDER, SHIFT_WORDS, count, format_rating, format_shift, format_value
 from screening.core.specs import SPECS
 from screening.core.types import Band, Leg, Reliability
 
@@ -95,6 +95,7 @@ def rate_measure(events: list[Event], leg: str, key: str, test: str, sex: str | 
         return None
     usable = [v for v, r in zip(vals, rels) if v is not None and r != "poor"]
     finite = [v for v in vals if v is not None]
+    noun = SPECS[test].event_noun
     value = float(np.median(usable)) if usable else (float(np.median(finite)) if finite else None)
     spread = float(np.std(usable, ddof=1)) if len(usable) >= 2 else None
     worst = max(rels, key=RELIABILITY_ORDER.__getitem__)
@@ -103,14 +104,14 @@ def rate_measure(events: list[Event], leg: str, key: str, test: str, sex: str | 
         reliability = "good" if all(r == "good" for r in rels if r != "poor") else "fair"
         reason_rel = next((m for m, r in zip(reasons, rels) if r == "fair"), "clear view, moderate depth")
         if len(usable) < len(vals):
-            reason_rel = f"{len(vals) - len(usable)} of {len(vals)} repetitions left out: " + \
+            reason_rel = f"{len(vals) - len(usable)} of {count(len(vals), noun)} left out: " + \
                 next(m for m, r in zip(reasons, rels) if r == "poor")
             reliability = "fair"
     else:
         reliability, reason_rel = "poor", next(m for m, r in zip(reasons, rels) if r == worst)
     if spread is not None and spread > SPREAD_LIMIT[key]:
         reliability = "fair" if reliability == "good" else reliability
-        reason_rel += f"; values vary from repetition to repetition (SD {spread:.1f})"
+        reason_rel += f"; values vary from {noun} to {noun} (SD {spread:.1f})"
     if experimental and reliability == "good":
         reliability, reason_rel = "fair", "experimental proxy: no validated video measure of the arch exists"
     norm = norm_for(key, test, sex)
@@ -160,24 +161,21 @@ def lead_keys(test: str) -> tuple[str, ...]:
 
 
 def _why(lead: Rating, ratings: list[Rating], test: str) -> str:
-    """Why the verdict rests on `lead`, naming what the other candidate reads."""
+    """Why the verdict rests on `lead` (whose value is shown next to it), naming what the other reads."""
     name = SHORT_NAMES.get(lead.key, lead.key)
     if lead.band is None:
         return f"Not rated: {lead.reliability_reason}." if lead.reliability == "poor" else \
             f"Not rated: the {name} has no typical range for this test."
-    others = [r for r in ratings if r.key in lead_keys(test) and r.key != lead.key]
-    if not others:
-        return f"The band comes from the {name} ({format_rating(lead)})."
-    other = others[0]
+    other = next((r for r in ratings if r.key in lead_keys(test) and r.key != lead.key), None)
+    if other is None:
+        return f"The band comes from the {name}."
     other_name = SHORT_NAMES.get(other.key, other.key)
     if other.band is None:
-        return (f"The band comes from the {name} ({format_rating(lead)}); the {other_name} could not be rated "
-                f"here ({other.reliability_reason}).")
+        return f"The band comes from the {name}; the {other_name} could not be rated ({other.reliability_reason})."
     if other.band == lead.band:
-        return (f"The {name} ({format_rating(lead)}) and the {other_name} ({format_rating(other)}) both read "
-                f"{lead.band}.")
-    return (f"The band comes from the {name} ({format_rating(lead)}, {lead.band}), the knee measure furthest "
-            f"from typical; the {other_name} reads {format_rating(other)}, {other.band}.")
+        return f"The {name} and the {other_name} ({format_rating(other)}) both read {lead.band}."
+    return (f"The band comes from the {name}, the knee measure furthest from typical; the {other_name} reads "
+            f"{format_rating(other)}, {other.band}.")
 
 
 MEANING: dict[Band | None, str] = {
@@ -234,3 +232,29 @@ def summarise_leg(events: list[Event], leg: Leg, test: str, sex: str | None) -> 
         recs.append("short-foot")
     summary.recommendations = recs or ["glute-programme", *spec.recommendations]
     return summary
+
+
+def rated_moments(result: Result) -> list[Event]:
+    """The events in the order to show them: first the moment that best shows the rating (its lead values
+    usable for the most legs, then closest to the rated value of the leg furthest from typical), then the
+    other events where a lead value was usable, in time order, and last those where none was (an 'n/a')."""
+    legs = sorted(result.legs.values(), key=lambda s: BAND_ORDER.get(s.band, -1) if s.band else -1, reverse=True)
+
+    def usable(e: Event, s: LegSummary) -> float | None:
+        key = s.lead.key if s.lead else ""
+        mv = next((m for m in e.values.get(s.leg, []) + e.values.get("both", []) if m.key == key), None)
+        return mv.value if mv is not None and mv.value is not None and mv.reliability != "poor" else None
+
+    def n_usable(e: Event) -> int:
+        return sum(usable(e, s) is not None for s in legs)
+
+    def distance(e: Event) -> float:
+        rated = legs[0].rating(legs[0].lead.key) if legs and legs[0].lead else None
+        v = usable(e, legs[0]) if legs else None
+        return abs(v - rated.value) if v is not None and rated is not None and rated.value is not None else np.inf
+
+    if not result.events:
+        return []
+    best = min(result.events, key=lambda e: (-n_usable(e), distance(e), e.index))
+    rest = [e for e in result.events if e is not best]
+    return [best] + [e for e in rest if n_usable(e)] + [e for e in rest if not n_usable(e)]
