@@ -9,9 +9,10 @@ from pathlib import Path
 
 from screening.batch import list_videos, run_batch
 from screening.core.errors import AnalysisError, Cancelled
-from screening.core.vocab import BAND_WORDS, format_rating
+from screening.core.vocab import BAND_WORDS, count, format_rating
 from screening.engine.models import TIERS
 from screening.engine.pose import load_model
+from screening.outputs.formatting import verdict_words
 from screening.outputs.group import group_pdf
 from screening.pipeline import AnalysisOptions, run_analysis
 from screening.core.result import TEST_LABELS, TESTS, Result
@@ -44,13 +45,14 @@ def summary(result: Result) -> str:
     lines = [f"KneeScreen - {TEST_LABELS.get(result.test, result.test)}"
              + (f" ({result.leg} leg)" if result.leg else ""),
              f"Clip: {result.video.file_name}, {result.video.duration_s:.1f} s at {result.video.fps:.0f} fps; "
-             f"model: {result.model.tier}; {len(result.events)} "
-             + f"{result.event_noun}(s) found",
+             f"model: {result.model.tier}; {count(len(result.events), result.event_noun)} found",
              f"Norms: {result.norms_used}" if result.norms_used else ""]
     for leg, s in result.legs.items():
         lines.append(f"  {leg.upper():5} [{BAND_WORDS[s.band]}] {s.headline}")
+        if s.lead is not None:
+            lines.append(f"        Key measure: {s.lead.label}: {s.lead.value}. {s.lead.why}")
         for r in s.ratings:
-            if r.value is None:
+            if r.value is None or (s.lead is not None and r.key == s.lead.key):
                 continue
             flag = " (experimental)" if r.experimental else ""
             shown = format_rating(r)
@@ -98,7 +100,7 @@ def cmd_batch(args) -> int:
 
     def report(done: int, total: int, item) -> None:
         if item.status == "ok":
-            legs = ", ".join(f"{leg} {BAND_WORDS[s.band]}" for leg, s in item.result.legs.items())
+            legs = ", ".join(f"{leg} {verdict_words(s)}" for leg, s in item.result.legs.items())
             line = f"ok      {item.name}: {legs}"
         else:
             line = f"FAILED  {item.name}: {item.message}" + (f" What to do: {item.fix}" if item.fix else "")

@@ -62,7 +62,7 @@ def test_analyze_writes_every_output_and_exits_0(tmp_path, monkeypatch, capsys):
     assert len(rows) == 1 + n                       # header + one row per frame
     drawn = probe(out_dir / "annotated.mp4")
     assert (drawn.width, drawn.height) == (360, 640) and drawn.n_packets == (n + 1) // 2   # the measured frames
-    assert "KneeScreen - Squat" in out and "3 repetition(s) found" in out
+    assert "KneeScreen - Squat" in out and "3 repetitions found" in out
     assert "Wrote: " + str(out_dir / "result.json") + ", " + str(out_dir / "frames.csv") in out
     assert str(out_dir / "keyframe_rep3.png") in out and err == ""            # --quiet: no progress bar
 
@@ -90,7 +90,7 @@ def test_nothing_to_rate_exits_3(tmp_path, monkeypatch, capsys):
     video = make_clip(tmp_path / "clip.mp4", n)
     rc, out, _ = run(["analyze", str(video), "--test", "squat", "--out", str(tmp_path / "o"), "--quiet"], capsys)
     assert rc == 3
-    assert "0 repetition(s) found" in out and "NOTE: No repetition was found in the clip." in out
+    assert "0 repetitions found" in out and "NOTE: No repetition was found in the clip." in out
     assert (tmp_path / "o" / "result.json").is_file()
 
 

@@ -13,7 +13,7 @@ from screening.core.landmarks import LEG, OTHER, SIDES
 from screening.engine.metrics import compute_series
 from screening.engine.norms import norm_for
 from screening.core.track import Track
-from screening.core.vocab import BAND_COLOURS, bgr
+from screening.core.vocab import BAND_COLOURS, bgr, signed
 
 KEYS = ("depth",) + tuple(f"{m}_{s}_{u}" for m, u in (("fppa", "deg"), ("mkd", "pct")) for s in SIDES) + \
     tuple(f"thigh_{s}" for s in SIDES)
@@ -146,7 +146,7 @@ def draw_legs(img: np.ndarray, xy: np.ndarray, values: dict[str, float], counter
         for q in P:
             cv2.circle(img, q, th + 1, (255, 255, 255), -1, cv2.LINE_AA)
         v = values.get(f"fppa_{side}_deg")
-        label = f"{side[0].upper()} {v:+.0f}" if band is not None else f"{side[0].upper()} --"
+        label = f"{side[0].upper()} {signed(v)}" if band is not None else f"{side[0].upper()} --"
         scale = max(0.4, img.shape[0] / 900)
         x = P[1][0] + (10 if hip[0] >= xy[LEG[OTHER[side]]["hip"]][0] else -60)
         cv2.putText(img, label, (x, P[1][1]), cv2.FONT_HERSHEY_SIMPLEX, scale, (0, 0, 0), 4, cv2.LINE_AA)

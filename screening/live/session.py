@@ -15,6 +15,7 @@ from screening.engine.events import MIN_REP_DEPTH
 from screening.live.framing import Advice, coach
 from screening.core.landmarks import N_LANDMARKS
 from screening.core.specs import SPECS
+from screening.core.vocab import signed
 from screening.live.mirror import Bottom, RepCounter, draw_legs, live_values
 from screening.engine.pose import PoseEstimator
 from screening.core.track import Track
@@ -257,7 +258,7 @@ class LiveSession:
         if self.mirror and s.bottoms:
             b = s.bottoms[-1]
             lines.append(f"Rep {b.index} bottom: " + "  ".join(
-                f"{sd[0].upper()} {b.fppa[sd]:+.0f} deg" if b.fppa.get(sd) is not None else f"{sd[0].upper()} --"
+                f"{sd[0].upper()} {signed(b.fppa[sd])} deg" if b.fppa.get(sd) is not None else f"{sd[0].upper()} --"
                 for sd in self.counter.legs))
         for i, text in enumerate(reversed(lines)):
             y = h - 12 - int(i * 26 * scale)

@@ -15,8 +15,10 @@ from screening.engine.assess import THIGH_FAIR
 from screening.engine.framestore import FrameStore
 from screening.core.landmarks import CONNECTIONS, EXPORT_POINTS, SIDES
 from screening.engine.norms import FPPA_IMPOSSIBLE_DEG, norm_for, plausible
+from screening.engine.ratings import rated_moments
 from screening.core.result import TEST_LABELS, Result
-from screening.core.vocab import BAND_COLOURS, bgr, format_shift
+from screening.core.vocab import BAND_COLOURS, bgr, format_shift, signed
+from screening.outputs.formatting import moment_label
 
 PREFETCH = 6                # frames read and drawn ahead of the encoder
 
@@ -52,7 +54,7 @@ class Painter:
     def _leg_text(self, i: int, side: str, v: float | None, valid: bool) -> tuple[str, str | None]:
         """The angle where the FPPA is valid; otherwise the knee's shift over the foot."""
         if valid and v is not None:
-            return f"{side[0].upper()} {v:+.0f} deg", None
+            return f"{side[0].upper()} {signed(v)} deg", None
         mkd = self.vals.get(f"mkd_{side}_pct", np.array([np.nan]))[i]
         thigh = self.vals.get(f"thigh_{side}", np.array([np.nan]))[i]
         points_wrong = v is not None and abs(v) > FPPA_IMPOSSIBLE_DEG and np.isfinite(thigh) and thigh >= THIGH_FAIR
@@ -199,7 +201,7 @@ def render_stills(result: Result, frames: FrameStore, kept: list[int | None], ou
     """One PNG per event at its key frame: cropped to the person, enlarged, both legs labelled."""
     painter = Painter(result, all_points)
     out = []
-    for e in result.events:
+    for e in rated_moments(result):         # the moment that best shows the rating first
         i = painter.row.get(e.key_frame)
         pts = kept[i] if i is not None else None
         if i is None or pts is None:
@@ -215,8 +217,7 @@ def render_stills(result: Result, frames: FrameStore, kept: list[int | None], ou
         name = ("rep" if e.kind == "rep" else "landing") + f"{e.index}"
         path = out_dir / f"keyframe_{name}.png"
         cv2.imwrite(str(path), crop)
-        label = f"{'Rep' if e.kind == 'rep' else 'Landing'} {e.index} ({e.key_s:.1f} s)"
-        out.append((label, path))
+        out.append((moment_label(e, with_time=True), path))
     return out
 
 

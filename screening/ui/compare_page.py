@@ -3,10 +3,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from screening.engine.progress import compare, fmt
-from screening.outputs.formatting import primary_rating
+from screening.engine.progress import SHORT_NAMES, compare, fmt
 from screening.core.result import TEST_LABELS
-from screening.core.vocab import BAND_WORDS, SHIFT_WORDS, format_date, format_rating
+from screening.core.vocab import BAND_WORDS, SHIFT_WORDS, count, format_date
 from screening.store.db import SavedScreening
 from screening.ui import safe, saved, state
 
@@ -25,23 +24,24 @@ PHONE_CSS = """<style>
 </style>"""
 
 
-def _column(i: int, s: SavedScreening) -> None:
+def _column(i: int, s: SavedScreening, same_day: bool) -> None:
     r = s.readable_result
     with st.container(border=True, key=f"cmp-col-{i}"):
-        st.markdown(f"#### {SIDES[i]}: {format_date(s.created)[:10]}")
+        # two screenings of one day are told apart by their time
+        when = format_date(s.created)[:16 if same_day else 10].replace(" ", ", ")
+        st.markdown(f"#### {SIDES[i]}: {safe.md(when)}")
         st.caption(f"{TEST_LABELS.get(r.test, r.test)}" + (f", standing on the {r.leg} leg" if r.leg else "")
-                   + f" · {len(r.events)} {r.event_noun}s · "
+                   + f" · {count(len(r.events), r.event_noun)} · "
                    f"pose model {r.model.tier}")
         for leg, summary in r.legs.items():
-            key = primary_rating(summary)
-            number = (f"  \n{safe.md(key.label)}: **{format_rating(key)}**"
-                      if key is not None and key.value is not None else "")
+            lead = summary.lead
+            number = f"  \n{safe.md(lead.label)}: **{safe.md(lead.value)}**" if lead is not None else ""
             st.markdown(f"**{safe.md(leg.capitalize())} leg** &nbsp; {saved.pill(summary.band)}{number}",
                         unsafe_allow_html=True)
-        if s.keyframes:
+        if s.keyframes:         # a drop-down, not a row of buttons: half a phone's width has room for one
             labels = [label for label, _ in s.keyframes]
-            pick = st.pills("Moment", labels, default=labels[0], key=f"cmp_still_{i}", required=True,
-                            label_visibility="collapsed") if len(labels) > 1 else labels[0]
+            pick = st.selectbox("Moment", labels, index=0, key=f"cmp_still_{i}",
+                                label_visibility="collapsed") if len(labels) > 1 else labels[0]
             st.image(str(dict(s.keyframes).get(pick or labels[0])), caption=pick or labels[0], width="stretch")
         else:
             st.caption("No stills were saved with this screening.")
@@ -51,13 +51,15 @@ def _column(i: int, s: SavedScreening) -> None:
 
 
 def _rows(comparison) -> list[dict]:
+    """One row per measure and leg; the answer first (a phone shows the first three columns)."""
     rows = []
     for c in comparison.changes:
-        rows.append({"Measure": c.label, "Leg": c.leg.capitalize(), "Before": fmt(c.key, c.before),
-                     "After": fmt(c.key, c.after),
-                     "Change": ("+" if (c.change or 0) > 0 and c.key not in SHIFT_WORDS else "")
-                     + fmt(c.key, c.change) if c.change is not None else "n/a",
+        name = SHORT_NAMES.get(c.key, c.label)
+        rows.append({"Measure": name[0].upper() + name[1:] + ("" if c.leg == "both" else f", {c.leg}"),
                      "Real change?": {True: "yes", False: "no clear change", None: "cannot tell"}[c.real],
+                     "Change": ("+" if (c.change or 0) > 0 and c.key not in SHIFT_WORDS else "")
+                     + fmt(c.key, c.change, c.key not in SHIFT_WORDS) if c.change is not None else "n/a",
+                     "Before": fmt(c.key, c.before), "After": fmt(c.key, c.after),
                      "Band before": BAND_WORDS[c.band_before], "Band after": BAND_WORDS[c.band_after],
                      "Re-test varies by": fmt(c.key, c.sdd, size=True) if c.sdd is not None else "unknown"})
     return rows
@@ -87,9 +89,10 @@ def page() -> None:
     st.html(PHONE_CSS)
     with st.container(key="cmp-cols"):
         cols = st.columns(2, gap="medium")
+        same_day = sa.created[:10] == sb.created[:10]
         for i, (col, s) in enumerate(zip(cols, (sa, sb))):
             with col:
-                _column(i, s)
+                _column(i, s, same_day)
     comparison = compare(sa.readable_result, sb.readable_result)
     st.subheader("What changed")
     for c in comparison.changes:
@@ -100,9 +103,9 @@ def page() -> None:
     rows = _rows(comparison)
     if rows:
         st.dataframe(saved.styled(rows, ["Band before", "Band after"]), hide_index=True, key="cmp_table",
-                     column_config={"Measure": st.column_config.TextColumn(pinned=True, width=215),
-                                    "Leg": st.column_config.TextColumn(width=55),
-                                    "Real change?": st.column_config.TextColumn(width=115),
+                     column_config={"Measure": st.column_config.TextColumn(pinned=True, width=150),
+                                    "Real change?": st.column_config.TextColumn(width=110),
+                                    "Change": st.column_config.TextColumn(width=80),
                                     "Band before": st.column_config.TextColumn(width=95),
                                     "Band after": st.column_config.TextColumn(width=95)})
     else:

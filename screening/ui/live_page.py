@@ -19,6 +19,7 @@ from screening.engine.pose import load_model
 from screening.live.session import Clock, LiveSession, Plan
 from screening.core.result import TEST_LABELS, TESTS
 from screening.core.specs import SPECS
+from screening.core.vocab import signed
 from screening.ui import screen, state
 
 log = logging.getLogger(__name__)
@@ -166,7 +167,8 @@ def _panel(live: LiveSession) -> None:
             live.stop()
     if live.mirror and s.bottoms:
         st.table([{"Rep": b.index, "At (s)": f"{b.t:.1f}",
-                   **{f"Knee angle {sd}": "n/a" if b.fppa[sd] is None else f"{b.fppa[sd]:+.0f} deg" for sd in b.fppa},
+                   **{f"Knee angle {sd}": "n/a" if b.fppa[sd] is None else f"{signed(b.fppa[sd])} deg"
+                      for sd in b.fppa},
                    **{f"Knee over foot {sd}": "n/a" if v is None else
                       f"{abs(v):.0f}% {'in' if v > 0 else 'out'}" + (" (inside)" if b.inside[sd] else "")
                       for sd, v in b.mkd.items()}} for b in s.bottoms[-5:]])

@@ -23,6 +23,17 @@ PRIVACY = ("Your video is analysed on this machine and is not sent anywhere. It 
            "analysis is done, and nothing is kept unless you download it or save it to your workspace.")
 
 
+def sex_note(test: str) -> str:
+    """Why the app asks for sex, in plain words, with the typical knee angles it changes (from engine.norms)."""
+    women, men = (norm_for("fppa", test, sex) for sex in ("female", "male"))
+    if women is None or men is None or women.watch == men.watch:
+        return ("Why we ask: for this test the typical knee angle is the same for women and men, so this only "
+                "changes the result of the drop-jump landing.")
+    return (f"Why we ask: when landing, a knee angle of up to {women.watch:.0f}° is typical for women and up to "
+            f"{men.watch:.0f}° for men, so your result is compared with your group. Not given: the women's "
+            "(wider) range is used.")
+
+
 def _show_example() -> None:
     state.put(state.OUTPUTS, example_outputs(state.get(state.SEX), state.get(state.SPORT)))
     st.switch_page(state.page(state.RESULTS_PAGE) or "app.py")
@@ -82,12 +93,10 @@ def choose() -> None:
         st.caption("Screen one leg per video; do the other leg in a second video.")
     st.subheader("About you (optional)")
     sexes = ["female", "male", None]
-    sex = st.radio("Sex, to pick the matching published norms", sexes, index=sexes.index(state.get(state.SEX)),
-                   format_func=SEX_LABELS.get, key="w_sex", horizontal=True)
+    sex = st.radio("Sex", sexes, index=sexes.index(state.get(state.SEX)), format_func=SEX_LABELS.get,
+                   key="w_sex", horizontal=True)
     state.put(state.SEX, sex)
-    norm = norm_for("fppa", test, sex)
-    if norm is not None:
-        st.caption(f"Norms used for the knee angle: {norm.text}.")
+    st.caption(sex_note(test))
     sports = [None] + list(SPORTS)
     current = state.get(state.SPORT)
     sport = st.selectbox("Your sport, to tailor the examples", sports,

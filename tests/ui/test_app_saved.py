@@ -211,8 +211,8 @@ def test_compare_shows_both_columns(db):
     _two_screenings(at, db)
     goto(at, "compare")
     no_errors(at)
-    before = "\n".join(m.value for m in at.container("cmp-col-0").markdown)
-    after = "\n".join(m.value for m in at.container("cmp-col-1").markdown)
+    before = "\n".join(m.value for m in at.container("cmp-col-0").markdown).replace("\\", "")   # Markdown escapes
+    after = "\n".join(m.value for m in at.container("cmp-col-1").markdown).replace("\\", "")
     assert "2026-01-05" in before and "MARKED" in before
     assert "2026-02-16" in after and "TYPICAL" in after
     assert len(at.get("image")) >= 2
