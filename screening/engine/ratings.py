@@ -171,7 +171,7 @@ def _why(lead: Rating, ratings: list[Rating], test: str) -> str:
         return f"The band comes from the {name}."
     other_name = SHORT_NAMES.get(other.key, other.key)
     if other.band is None:
-        return f"The band comes from the {name}; the {other_name} could not be rated ({other.reliability_reason})."
+        return f"The band comes from the {name}; the {other_name} could not be rated from this video."
     if other.band == lead.band:
         return f"The {name} and the {other_name} ({format_rating(other)}) both read {lead.band}."
     return (f"The band comes from the {name}, the knee measure furthest from typical; the {other_name} reads "

@@ -14,7 +14,7 @@ LEG_COLOURS = {"left": "#2f7fd0", "right": "#c2569f"}
 BAND_FILL = {band: rgba(colour, 0.15) for band, colour in BAND_COLOURS.items()}
 EVENT_LINE = "rgba(120,130,145,0.85)"
 LABEL_GAP = 0.06            # event numbers on the timeline: at least this share of the time axis apart
-ZONE_LABEL_MIN = 0.08       # a band zone is named on the chart when it fills at least this share of the axis
+ZONE_LABEL_MIN = 0.12       # a band zone is named on the chart when it fills at least this share of the axis
 
 
 def _legs(result: Result) -> list[str]:
@@ -123,9 +123,9 @@ def timeline(result: Result) -> go.Figure:
                               exclude_empty_subplots=False)
     span = (t[-1] - t[0]) if len(t) > 1 else 1.0
     for e in _labelled(result.events, span):   # the number only: the caption says what the lines are
-        fig.add_annotation(x=e.key_s, y=0.99, yref="y domain", text=str(e.index), showarrow=False,
-                           yanchor="top", xanchor="left", xshift=2, font=dict(size=10), align="left",
-                           row=1, col=1)
+        fig.add_annotation(x=e.key_s, y=0.01, yref="y domain", text=str(e.index), showarrow=False,
+                           yanchor="bottom", xanchor="left", xshift=2, font=dict(size=10), align="left",
+                           row=1, col=1)      # at the foot of the plot: the band names sit at the top
     fig.update_yaxes(range=[lo, hi], row=1, col=1, title_text="deg")
     fig.update_yaxes(range=[lo2, hi2], row=2, col=1, title_text=lower_unit or "ratio")
     fig.update_xaxes(title_text="time in the video (s)", row=2, col=1)

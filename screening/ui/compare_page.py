@@ -1,6 +1,8 @@
 """The Compare page: two saved screenings of a profile side by side, stills, bands, numbers and what changed."""
 from __future__ import annotations
 
+import html
+
 import streamlit as st
 
 from screening.engine.progress import SHORT_NAMES, compare, fmt
@@ -8,6 +10,7 @@ from screening.core.result import TEST_LABELS
 from screening.core.vocab import BAND_WORDS, SHIFT_WORDS, count, format_date
 from screening.store.db import SavedScreening
 from screening.ui import safe, saved, state
+from screening.ui.measures import TABLE_CSS, band_cell, table
 
 TITLE = "Compare two screenings"
 INTRO = "Before and after, side by side: for example before and after six weeks of exercises."
@@ -50,18 +53,21 @@ def _column(i: int, s: SavedScreening, same_day: bool) -> None:
                 st.video(str(s.video))
 
 
-def _rows(comparison) -> list[dict]:
-    """One row per measure and leg; the answer first (a phone shows the first three columns)."""
+def _rows(comparison) -> list[str]:
+    """One table row per measure and leg: before and after in their bands' colours, then the change and
+    whether it is more than a re-test varies by (the margin itself is explained below the table)."""
     rows = []
     for c in comparison.changes:
         name = SHORT_NAMES.get(c.key, c.label)
-        rows.append({"Measure": name[0].upper() + name[1:] + ("" if c.leg == "both" else f", {c.leg}"),
-                     "Real change?": {True: "yes", False: "no clear change", None: "cannot tell"}[c.real],
-                     "Change": ("+" if (c.change or 0) > 0 and c.key not in SHIFT_WORDS else "")
-                     + fmt(c.key, c.change, c.key not in SHIFT_WORDS) if c.change is not None else "n/a",
-                     "Before": fmt(c.key, c.before), "After": fmt(c.key, c.after),
-                     "Band before": BAND_WORDS[c.band_before], "Band after": BAND_WORDS[c.band_after],
-                     "Re-test varies by": fmt(c.key, c.sdd, size=True) if c.sdd is not None else "unknown"})
+        who = "" if c.leg == "both" else f' <span class="ks-sub">{c.leg} leg</span>'
+        unit = c.key not in SHIFT_WORDS       # '22 deg', but '16.9% outward' (the caption says of what)
+        change = ("+" if (c.change or 0) > 0 and unit else "") + fmt(c.key, c.change, unit) \
+            if c.change is not None else "n/a"
+        real = {True: "a real change", False: "no clear change", None: "cannot tell"}[c.real]
+        rows.append(f"<td>{html.escape(name[0].upper() + name[1:])}{who}</td>"
+                    + band_cell(fmt(c.key, c.before, unit), c.band_before, BAND_WORDS[c.band_before])
+                    + band_cell(fmt(c.key, c.after, unit), c.band_after, BAND_WORDS[c.band_after])
+                    + f'<td>{html.escape(change)}<span class="ks-sub">{real}</span></td>')
     return rows
 
 
@@ -101,13 +107,12 @@ def page() -> None:
         st.caption(note)
     st.subheader("Every measure")
     rows = _rows(comparison)
-    if rows:
-        st.dataframe(saved.styled(rows, ["Band before", "Band after"]), hide_index=True, key="cmp_table",
-                     column_config={"Measure": st.column_config.TextColumn(pinned=True, width=150),
-                                    "Real change?": st.column_config.TextColumn(width=110),
-                                    "Change": st.column_config.TextColumn(width=80),
-                                    "Band before": st.column_config.TextColumn(width=95),
-                                    "Band after": st.column_config.TextColumn(width=95)})
+    if rows:        # an HTML table that wraps: a phone sees every column
+        st.html(TABLE_CSS)
+        with st.container(key="cmp-table"):
+            st.markdown(table(["Measure", "Before", "After", "Change"], rows), unsafe_allow_html=True)
+        st.caption("Coloured by band: green typical, amber watch, red marked, grey not rated. Shifts are a share "
+                   "of leg length.")
     else:
         st.caption("These two screenings have no measure in common.")
     with st.expander("How big must a change be to count?", icon=":material/straighten:"):

@@ -30,13 +30,26 @@ TABLE_CSS = """<style>
 </style>"""
 
 
+def band_cell(value: str, band: str | None, sub: str, bold: bool = False, span: int = 1) -> str:
+    """One table cell in its band's colour: the value (bold for a verdict's lead), then a small line."""
+    style = f"--ks-band:{BAND_COLOURS[band]};background:{BAND_TINTS[band]}"
+    return (f'<td class="ks-band" colspan="{span}" style="{style}"><span class="{"ks-lead" if bold else ""}">'
+            f'{html.escape(value)}</span><span class="ks-sub">{html.escape(sub)}</span></td>')
+
+
 def _cell(x: Rating, lead: bool, span: int = 1) -> str:
-    """One value cell: the value (bold where the leg's verdict rests on it), its band, how sure when not good."""
-    value = html.escape(format_rating(x, short=True))
+    """A rating's cell: its value, its band and how sure when not good."""
     sub = BAND_WORDS[x.band] + ("" if x.reliability == "good" else f" · how sure: {x.reliability}")
-    style = f"--ks-band:{BAND_COLOURS[x.band]};background:{BAND_TINTS[x.band]}"
-    return (f'<td class="ks-band" colspan="{span}" style="{style}"><span class="{"ks-lead" if lead else ""}">'
-            f'{value}</span><span class="ks-sub">{html.escape(sub)}</span></td>')
+    return band_cell(format_rating(x, short=True), x.band, sub, lead, span)
+
+
+def table(head: list[str], rows: list[str]) -> str:
+    """A table of the phone-width style: `rows` are '<td>...' cells strings, one per row."""
+    cols = "".join("<col>" for _ in head[1:])
+    ths = "".join(f"<th>{html.escape(h)}</th>" for h in head)
+    body = "".join(f"<tr>{r}</tr>" for r in rows)
+    return (f'<table class="ks-measures"><colgroup><col class="ks-name">{cols}</colgroup><thead><tr>{ths}</tr>'
+            f"</thead><tbody>{body}</tbody></table>")
 
 
 def table_html(r: Result) -> str:
@@ -47,7 +60,6 @@ def table_html(r: Result) -> str:
     order: list[str] = []
     for leg in legs:
         order += [x.key for x in r.legs[leg].ratings if x.key not in order]
-    head = "".join(f"<th>{leg.capitalize()}</th>" for leg in legs)
     rows = []
     for key in order:
         ratings = {leg: by_leg[leg][key] for leg in legs if key in by_leg[leg]}
@@ -61,9 +73,8 @@ def table_html(r: Result) -> str:
         else:
             cells = "".join(_cell(ratings[leg], _is_lead(r, leg, key)) if leg in ratings else "<td>-</td>"
                             for leg in legs)
-        rows.append(f"<tr><td>{label}</td>{cells}</tr>")
-    return (f'<table class="ks-measures"><colgroup><col class="ks-name">{"<col>" * len(legs)}</colgroup>'
-            f'<thead><tr><th>Measure</th>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>')
+        rows.append(f"<td>{label}</td>{cells}")
+    return table(["Measure", *(leg.capitalize() for leg in legs)], rows)
 
 
 def _is_lead(r: Result, leg: str, key: str) -> bool:

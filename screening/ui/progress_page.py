@@ -38,10 +38,10 @@ def _rated(items: list[SavedScreening], test: str, leg: str, key: str) -> list[S
 
 
 def _ticks(created: list[str]) -> list[str]:
-    """One axis label per screening, in order: its date, and its time of day where another screening was
-    on the same day (so same-day screenings are told apart, never drawn on top of each other); at most
-    MAX_TICKS labels, the others left blank."""
-    days, out = [c[:10] for c in created], []
+    """One short axis label per screening, in order: day and month, then on a second line its time of day
+    where another screening was on the same day (so same-day screenings are told apart, never drawn on top
+    of each other), else the year where it changes; at most MAX_TICKS labels, the others left blank."""
+    days, out, year = [c[:10] for c in created], [], ""
     step = max(1, -(-len(created) // MAX_TICKS))
     for i, c in enumerate(created):
         try:
@@ -49,7 +49,12 @@ def _ticks(created: list[str]) -> list[str]:
         except (TypeError, ValueError):
             out.append(str(c)[:10])
             continue
-        text = d.strftime("%d %b %Y").lstrip("0") + (d.strftime("<br>%H:%M") if days.count(days[i]) > 1 else "")
+        if days.count(days[i]) > 1:
+            second = d.strftime("%H:%M")
+        else:
+            second = d.strftime("%Y") if d.strftime("%Y") != year else ""
+        year = d.strftime("%Y")
+        text = d.strftime("%d %b").lstrip("0") + (f"<br>{second}" if second else "")
         out.append(text if i % step == 0 or i == len(created) - 1 else "")
     return out
 
@@ -148,8 +153,8 @@ def page() -> None:
                        key="prog_measure")
     if summary.lead is not None:    # the verdict as every page says it: LegSummary.lead
         st.markdown(f"Latest screening ({safe.md(format_date(latest.created))}): {leg} leg "
-                    f"{saved.pill(summary.band)}, resting on the {safe.md(summary.lead.label)} "
-                    f"(**{safe.md(summary.lead.value)}**)", unsafe_allow_html=True)
+                    f"{saved.pill(summary.band)} · {safe.md(summary.lead.label)}: **{safe.md(summary.lead.value)}**",
+                    unsafe_allow_html=True)
     history = measure_history(of_test, test, leg, key)
     sex = next((s.readable_result.sex for s in reversed(of_test) if s.readable_result.sex), None)
     st.plotly_chart(chart(history, key, test, sex), key="progress_chart",
