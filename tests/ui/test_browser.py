@@ -172,7 +172,7 @@ def test_phone_width_shows_the_verdict_and_every_measure_whole(server, browser, 
         wide = page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollWidth")
         assert wide <= 390, f"the page is {wide} px wide"
         boxes = [b for b in (a.bounding_box() for a in page.locator(".js-plotly-plot .annotation-text").all()
-                             if a.inner_text().strip().isdigit()) if b]
+                             if (a.text_content() or "").strip().isdigit()) if b]
         assert len(boxes) >= 3
         for i, a in enumerate(boxes):
             for b in boxes[i + 1:]:
