@@ -160,8 +160,9 @@ def page() -> None:
     st.plotly_chart(chart(history, key, test, sex), key="progress_chart",
                     config={"displaylogo": False, "scrollZoom": False, "displayModeBar": False})
     norm = norm_for(key, test, sex)
-    st.caption("Each point is one saved screening, coloured by its band (green typical, amber watch, red marked, "
-               "grey not rated); the bar is the repetition-to-repetition spread (± 1 SD). "
+    noun = SPECS[test].event_noun
+    st.caption("Each point is one saved screening, in date order, coloured by its band (green typical, amber watch, "
+               f"red marked, grey not rated); the bar is the {noun}-to-{noun} spread (± 1 SD). "
                + (f"Shaded: the typical range, {norm.text}." if norm else "This measure has no typical range "
                   "for this test, so nothing is shaded."))
     _sentence(_rated(of_test, test, leg, key), leg, key)

@@ -70,3 +70,18 @@ def test_a_result_saved_before_the_lead_gets_the_lead_that_set_its_band():
     assert left.why.startswith("The band comes from the knee angle") and "knee shift over the foot reads" in left.why
     assert right is not None and right.key == "fppa" and "both read typical" in right.why
     assert Result.from_json(OLD.read_text(encoding="utf-8")).legs["left"].lead is None   # core does not guess
+
+
+def test_an_imported_lead_that_contradicts_its_leg_is_refused():
+    import pytest
+
+    from screening.store.result_check import ResultInvalid
+    data = json.loads(check_result(json.loads(OLD.read_text(encoding="utf-8"))).to_json())
+    data["legs"]["right"]["lead"]["key"] = "mkd"          # right leg 'typical' everywhere, but not its lead
+    with pytest.raises(ResultInvalid, match="lead does not match"):
+        check_result(data)
+    data["legs"]["right"]["key_measure"] = "mkd"          # consistent again: the knee shift is typical too
+    assert check_result(data).legs["right"].lead.key == "mkd"
+    data["legs"]["left"]["band"] = "typical"              # the left lead (24 deg) is 'marked'
+    with pytest.raises(ResultInvalid, match="lead does not match"):
+        check_result(data)
