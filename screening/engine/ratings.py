@@ -234,10 +234,11 @@ def summarise_leg(events: list[Event], leg: Leg, test: str, sex: str | None) -> 
     return summary
 
 
-def rated_moments(result: Result) -> list[Event]:
+def rated_moments(result: Result, usable_only: bool = False) -> list[Event]:
     """The events in the order to show them: first the moment that best shows the rating (its lead values
     usable for the most legs, then closest to the rated value of the leg furthest from typical), then the
-    other events where a lead value was usable, in time order, and last those where none was (an 'n/a')."""
+    other events where a lead value was usable, in time order, and last those where none was (an 'n/a'),
+    unless `usable_only` (then the first is kept even if no value was usable)."""
     legs = sorted(result.legs.values(), key=lambda s: BAND_ORDER.get(s.band, -1) if s.band else -1, reverse=True)
 
     def usable(e: Event, s: LegSummary) -> float | None:
@@ -257,4 +258,4 @@ def rated_moments(result: Result) -> list[Event]:
         return []
     best = min(result.events, key=lambda e: (-n_usable(e), distance(e), e.index))
     rest = [e for e in result.events if e is not best]
-    return [best] + [e for e in rest if n_usable(e)] + [e for e in rest if not n_usable(e)]
+    return [best] + [e for e in rest if n_usable(e)] + ([] if usable_only else [e for e in rest if not n_usable(e)])

@@ -14,7 +14,8 @@ from fpdf.enums import MethodReturnValue, XPos, YPos
 from fpdf.fonts import FontFace
 from fpdf.util import Padding
 
-from screening.outputs.formatting import exercise, lead_rating, recommendations, sources_used
+from screening.engine.ratings import rated_moments
+from screening.outputs.formatting import exercise, lead_rating, moment_label, recommendations, sources_used
 from screening.outputs.pdf_base import BAND_STYLE, GREY, INK, NOT_A_DIAGNOSIS, WHITE, ReportPDF, band_word, \
     image_size, \
     md_escape
@@ -142,6 +143,14 @@ def _verdicts(pdf: ReportPDF, result: Result, sc: Scale) -> None:
             y = pdf.get_y() + 1.0
     pdf.set_line_width(0.2)
     pdf.set_xy(pdf.l_margin, top + box_h + 2)
+
+
+def _moments(result: Result, keyframes: Sequence[tuple[str, str | Path]]) -> list[tuple[str, str | Path]]:
+    """The stills to print, the rated moment first (also for stills saved in time order), leaving out those
+    where no leg's lead measure could be read (an 'n/a' on a wrong skeleton) whenever others exist."""
+    order = [moment_label(e, with_time=True) for e in rated_moments(result, usable_only=True)]
+    ranked = sorted(keyframes or [], key=lambda k: order.index(k[0]) if k[0] in order else len(order))
+    return [k for k in ranked if k[0] in order] or ranked
 
 
 def _stills(pdf: ReportPDF, keyframes: Sequence[tuple[str, str | Path]], sc: Scale, noun: str) -> None:
@@ -282,7 +291,7 @@ def draw_page(pdf: ReportPDF, result: Result, keyframes: Sequence[tuple[str, str
     pdf.start_page(12, 11, 12, 10)
     _header(pdf, result, sc)
     _verdicts(pdf, result, sc)
-    _stills(pdf, keyframes, sc, result.event_noun)
+    _stills(pdf, _moments(result, keyframes), sc, result.event_noun)
     _table(pdf, result, sc)
     _notes(pdf, result, sc)
     _exercises(pdf, result, sc)
