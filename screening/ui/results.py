@@ -34,7 +34,7 @@ def _card_css(legs: dict[str, LegSummary]) -> None:
         f".st-key-verdict-{leg} {{border-left: 8px solid {BAND_COLOURS[s.band]} !important;"
         f" background: {BAND_TINT[s.band]}; border-radius: 0.6rem;}}"
         for leg, s in legs.items())
-    css += (".ks-lead-value {font-size: 1.9rem; font-weight: 600; line-height: 1.2; overflow-wrap: anywhere;}"
+    css += (".ks-lead-value {font-size: 1.6rem; font-weight: 600; line-height: 1.2; overflow-wrap: anywhere;}"
             "[class*='st-key-lead-'] {gap: 0 !important;}")
     st.html(f"<style>{css}</style>")
 
