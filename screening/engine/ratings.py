@@ -209,11 +209,20 @@ def decide(summary: LegSummary, test: str) -> LegSummary:
     return summary
 
 
+def _agrees(summary: LegSummary) -> bool:
+    """The saved lead says what its ratings say: the key measure, its name and value, the leg's band."""
+    lead = summary.lead
+    r = summary.rating(lead.key) if lead is not None else None
+    return lead is not None and r is not None and lead.key == summary.key_measure and r.band == summary.band \
+        and (lead.label, lead.value) == (r.label, format_rating(r))
+
+
 def complete(result: Result) -> Result:
-    """A result saved before LegSummary.lead existed, with each leg's verdict decided as the engine does now
-    (the same rule as a new analysis, so every output agrees)."""
+    """A saved result with each leg's verdict decided as the engine does now where it was saved before
+    LegSummary.lead existed, or where its lead disagrees with its ratings (an edited or imported file): the
+    ratings are the record, the lead follows from them, so every output agrees."""
     for summary in result.legs.values():
-        if summary.lead is None:
+        if not _agrees(summary) and summary.ratings:
             decide(summary, result.test)
     return result
 

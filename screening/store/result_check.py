@@ -38,7 +38,8 @@ class ResultInvalid(ValueError):
 
 
 def readable(data: dict[str, Any]) -> Result:
-    """A Result from checked data, with each leg's verdict derived if it was saved before LegSummary.lead."""
+    """A Result from checked data, each leg's verdict derived from its ratings where it was saved before
+    LegSummary.lead, or where the saved one does not agree with them (edited or imported)."""
     return complete(Result.from_dict(data))
 
 
@@ -58,10 +59,6 @@ def check_result(data: Any) -> Result:
             if rating.unit != MEASURES[rating.key][1]:
                 raise ResultInvalid(f"result.legs.{summary.leg}: the unit of {rating.key} should be "
                                     f"'{MEASURES[rating.key][1]}'")
-        lead = summary.lead
-        if lead is not None and (lead.key != summary.key_measure or (r := summary.rating(lead.key)) is None
-                                 or r.band != summary.band):
-            raise ResultInvalid(f"result.legs.{summary.leg}.lead does not match the leg's band and ratings")
         if not all(isinstance(s, str) and _SLUG.match(s) for s in summary.recommendations):
             raise ResultInvalid(f"result.legs.{summary.leg}.recommendations has a name that is not a page slug")
     return result

@@ -72,16 +72,12 @@ def test_a_result_saved_before_the_lead_gets_the_lead_that_set_its_band():
     assert Result.from_json(OLD.read_text(encoding="utf-8")).legs["left"].lead is None   # core does not guess
 
 
-def test_an_imported_lead_that_contradicts_its_leg_is_refused():
-    import pytest
-
-    from screening.store.result_check import ResultInvalid
+def test_an_imported_lead_that_contradicts_its_ratings_is_decided_again_from_them():
     data = json.loads(check_result(json.loads(OLD.read_text(encoding="utf-8"))).to_json())
-    data["legs"]["right"]["lead"]["key"] = "mkd"          # right leg 'typical' everywhere, but not its lead
-    with pytest.raises(ResultInvalid, match="lead does not match"):
-        check_result(data)
-    data["legs"]["right"]["key_measure"] = "mkd"          # consistent again: the knee shift is typical too
-    assert check_result(data).legs["right"].lead.key == "mkd"
-    data["legs"]["left"]["band"] = "typical"              # the left lead (24 deg) is 'marked'
-    with pytest.raises(ResultInvalid, match="lead does not match"):
-        check_result(data)
+    data["legs"]["right"]["lead"].update(key="mkd", value="0.0% of leg length inward")   # not what it rated
+    data["legs"]["left"]["band"] = "typical"              # the left knee angle (24 deg) is 'marked'
+    data["legs"]["left"]["ratings"][0]["label"] = "<b>renamed</b>"
+    r = check_result(data)
+    assert (r.legs["right"].lead.key, r.legs["right"].lead.value, r.legs["right"].band) == ("fppa", "5°", "typical")
+    assert (r.legs["left"].band, r.legs["left"].lead.value, r.legs["left"].lead.label) == ("marked", "24°",
+                                                                                          "<b>renamed</b>")
