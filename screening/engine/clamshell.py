@@ -4,11 +4,12 @@ Every measure is a small function of the cleaned 2D landmarks of a person lying 
 front of the body at floor level (the long axis of the body runs across the picture, the top hip above the
 bottom one). They are computed once per clip here; the events and the ratings read them.
 
-Measures (per frame; each repetition takes them at its start and at the top of its opening):
+Measures (per frame; each repetition takes them in the closed position before it and at the top of its opening):
 
-- ``opening_deg``: the angle at the hips between the two thighs (top hip to top knee against bottom hip to
-  bottom knee), in the picture. Closed, the knees together, it reads a few degrees; it grows as the top knee
-  opens.
+- ``opening_deg``: the angle at the hips between the two thighs (from bottom hip to bottom knee, to top hip
+  to top knee), in the picture, positive as the top knee turns away from the bottom leg. Closed, the knees
+  together, it reads a few degrees below zero (the hips are further apart than the knees); it grows as the top
+  knee opens.
 - ``hip_stack_pct``: how much shorter the hip-to-hip segment is than in the closed (stacked) position, in %
   of the stacked length. A pelvis turned back by r degrees about the body's long axis shortens it by
   1 - cos(r) (15 deg: 3.4%, 30 deg: 13.4%) in a camera at hip height; the repetition's pelvis roll-back is
@@ -56,6 +57,7 @@ class Opening:
     t_top_end: float           # ... 90% on the way down (the hold ends)
     t_end: float               # ... 10% on the way down
     rise_deg: float            # opening at the top minus the closed position before it
+    rest: tuple[int, ...] = () # the closed frames before the start (at or below 10% of the rise): the reference
 
     @property
     def up_s(self) -> float:
@@ -93,12 +95,15 @@ def body_axis(xy: np.ndarray) -> np.ndarray:
 
 
 def opening_angle(xy: np.ndarray, top: str) -> np.ndarray:
-    """Angle in degrees between the top thigh (hip to knee) and the bottom thigh, per frame."""
+    """Angle in degrees from the bottom thigh (hip to knee) to the top thigh, per frame: positive when the top
+    knee is turned away from the bottom leg (toward the top hip's side), negative while the thighs converge
+    (knees together, the hips further apart than the knees)."""
     a = _pt(xy, top, "knee") - _pt(xy, top, "hip")
     b = _pt(xy, OTHER[top], "knee") - _pt(xy, OTHER[top], "hip")
-    with np.errstate(invalid="ignore", divide="ignore"):
-        cos = np.sum(a * b, axis=1) / (np.linalg.norm(a, axis=1) * np.linalg.norm(b, axis=1))
-    return np.degrees(np.arccos(np.clip(cos, -1.0, 1.0)))
+    up = _pt(xy, top, "hip") - _pt(xy, OTHER[top], "hip")
+    ang = np.degrees(np.arctan2(b[:, 0] * a[:, 1] - b[:, 1] * a[:, 0], np.sum(a * b, axis=1)))
+    side = np.sign(b[:, 0] * up[:, 1] - b[:, 1] * up[:, 0])      # which turn of the bottom thigh points up
+    return ang * np.where(side == 0, 1.0, side)
 
 
 def stack_length(xy: np.ndarray, part: str) -> np.ndarray:
@@ -153,7 +158,8 @@ def find_openings(opening: np.ndarray, t: np.ndarray, measured: np.ndarray | Non
     the opening last passed EDGE_SHARE of its rise before the peak and ends where it first falls back below
     it (measured from the closed position after the peak); it is at the top, held, while the opening stays
     above TOP_SHARE of its rise. Crossing times are interpolated between frames. The key frame is the middle
-    of the hold (with `measured`, the nearest frame the pose model ran on)."""
+    of the hold (with `measured`, the nearest frame the pose model ran on); the closed frames before the start
+    are the repetition's reference position (`rest`)."""
     valid = np.isfinite(opening)
     if valid.sum() < 4 or len(t) < 4:
         return []
@@ -191,5 +197,6 @@ def find_openings(opening: np.ndarray, t: np.ndarray, measured: np.ndarray | Non
             cand = cand[measured[s:e + 1]]
         cand = cand[valid[cand]] if valid[cand].any() else cand
         key = int(cand[np.argmin(np.abs(t[cand] - mid))])
-        out.append(Opening(int(s), key, int(e), t_start, t_top, t_top_end, t_end, rise))
+        rest = tuple(int(i) for i in lo + np.flatnonzero(x[lo:s + 1] <= up_edge)) or (int(s),)
+        out.append(Opening(int(s), key, int(e), t_start, t_top, t_top_end, t_end, rise, rest))
     return out

@@ -47,14 +47,21 @@ def _value(key: str, v: float, seen: bool, why: str = "") -> MeasureValue:
     return MeasureValue(key, float(v) if np.isfinite(v) else None, *rel)
 
 
+def _before(s: dict[str, np.ndarray], key: str, o: Opening) -> float:
+    """The value in the closed position before the repetition (median over its frames)."""
+    v = s[key][list(o.rest)]
+    v = v[np.isfinite(v)]
+    return float(np.median(v)) if len(v) else float("nan")
+
+
 def _change(s: dict[str, np.ndarray], key: str, o: Opening) -> float:
-    return float(s[key][o.key] - s[key][o.start])
+    return float(s[key][o.key] - _before(s, key, o))
 
 
 def _shortening(s: dict[str, np.ndarray], key: str, o: Opening) -> float:
-    """How much shorter the stack is at the top than at the start, in % of its length at the start (the series
-    is the shortening against the closed reference, 1 - L / L_ref)."""
-    a, b = s[key][o.start], s[key][o.key]
+    """How much shorter the stack is at the top than closed before the repetition, in % of its length then
+    (the series is the shortening against the clip's closed reference, 1 - L / L_ref)."""
+    a, b = _before(s, key, o), s[key][o.key]
     return float(100 * (b - a) / (100 - a))
 
 
