@@ -98,7 +98,7 @@ def synthetic_clamshell(spec: ClamshellSpec | None = None) -> tuple[Track, dict]
     spec = spec or ClamshellSpec()
     t, share = profile(spec)
     top, bottom = ("left", "right") if spec.mirrored else ("right", "left")   # facing the camera
-    xy = np.full((len(t), N_LANDMARKS, 2), np.nan)
+    xy: np.ndarray = np.full((len(t), N_LANDMARKS, 2), np.nan)
     rng = np.random.default_rng(spec.seed)
     points = []
     for f, sh in enumerate(share):
