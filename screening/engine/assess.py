@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 import numpy as np
 
 from screening.engine import events as ev
-from screening.engine.clamshell_rating import assess_clamshell
+from screening.engine.clamshell_rating import DISCLAIMER as CLAMSHELL_DISCLAIMER, assess_clamshell
 from screening.engine.lying import views_agree
 from screening.core.errors import AnalysisError
 from screening.engine.filtering import clean_track
@@ -168,7 +168,7 @@ def assess(track: Track, test: str, *, leg: Leg | None = None, sex: str | None =
         lying = clean_track(track, test)
         c = assess_clamshell(lying, track, notes, sex)
         return _result(track, lying, c.series, test, c.top, sex, sport, video, model, notes,
-                       c.events, c.legs, c.norms_used, example)
+                       c.events, c.legs, c.norms_used, example, CLAMSHELL_DISCLAIMER)
     cleaned = clean_track(track, test)
     stance: Leg | None = None
     if spec.single_leg:
@@ -206,7 +206,8 @@ def assess(track: Track, test: str, *, leg: Leg | None = None, sex: str | None =
 
 def _result(track: Track, cleaned: Track, s: dict[str, np.ndarray], test: str, leg: Leg | None, sex: str | None,
             sport: str | None, video: VideoMeta | None, model: ModelMeta | None, notes: list[Note],
-            events: list[Event], summaries: dict[str, LegSummary], norms_used: str, example: bool) -> Result:
+            events: list[Event], summaries: dict[str, LegSummary], norms_used: str, example: bool,
+            disclaimer: str = DISCLAIMER) -> Result:
     """The Result of an analysis: the per-frame series and points of the track, and everything measured."""
     assert track.frame is not None      # Track.__post_init__ numbers the frames
     series = Series(
@@ -223,5 +224,5 @@ def _result(track: Track, cleaned: Track, s: dict[str, np.ndarray], test: str, l
                                  float(track.t[-1] - track.t[0]) if len(track) else 0.0, len(track),
                                  False, "synthetic", track.width, track.height),
         model=model or ModelMeta("synthetic", "", "synthetic", "synthetic"),
-        notes=notes, events=events, legs=summaries, series=series, disclaimer=DISCLAIMER,
+        notes=notes, events=events, legs=summaries, series=series, disclaimer=disclaimer,
         example=example)

@@ -22,6 +22,12 @@ FIX_CLAMSHELL = "Film again following the clamshell guide: phone at floor level 
                 "body in the picture, 3-5 slow openings."
 
 
+DISCLAIMER = ("KneeScreen gives movement-quality feedback from a 2D video. It is not a diagnosis. The clamshell "
+              "check is experimental: no validated video measure or norm of the pelvis roll exists, and a camera "
+              "above hip height hides part of a roll. See a physiotherapist for pain, instability or after an "
+              "injury.")
+
+
 @dataclass
 class Clamshell:
     """What the side-lying analysis gives assess(): the series, events, the top leg's summary and the norm text."""

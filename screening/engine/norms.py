@@ -114,11 +114,11 @@ def _fppa_norm(test: str, sex: str | None) -> Norm:
 # Correct repetitions of the real clip read within +/- 5% (the hip points shift a little as the knee opens).
 CLAMSHELL_NORMS = {
     "pelvis_roll": (6.0, 12.0, "EXPERIMENTAL, no validated norm exists: the hip-to-hip line shortening by less than "
-                               "6% from the start of the repetition is typical (about 20 deg of roll back); 12% "
-                               "or more (about 28 deg) is marked (KneeScreen rule of thumb)",
+                               "6% from the closed position before the repetition is typical (about 20 deg of "
+                               "roll back); 12% or more (about 28 deg) is marked (KneeScreen rule of thumb)",
                     ("willcox2013", "kneescreen")),
     "trunk_roll": (6.0, 12.0, "EXPERIMENTAL, no validated norm exists: the shoulder line shortening by less than 6% "
-                              "from the start of the repetition is typical; 12% or more is marked (KneeScreen "
+                              "from the closed position is typical; 12% or more is marked (KneeScreen "
                               "rule of thumb)", ("kneescreen",)),
     "heels_apart": (10.0, 20.0, "EXPERIMENTAL, no validated norm exists: the heels parting by less than 10% of "
                                 "thigh length is typical (they should stay together); 20% or more is marked "
