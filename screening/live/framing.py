@@ -22,6 +22,13 @@ ADVICE = {
     "body": ("Step back: shoulders not in view", "Your whole body, head to feet, must be in the picture."),
     "level": ("Phone not level", "Prop the phone upright, not tilted sideways."),
     "ready": ("Ready", "Whole body in view, from the front."),
+    # lying on one side (the clamshell: screening/live/clamshell.py)
+    "lie_no_person": ("Lie down in the picture", "Lie on your side 1.5-3 m in front of the phone, whole body in "
+                                                 "view."),
+    "lie_body": ("Whole body in view", "Hips, knees and shoulders must all be in the picture."),
+    "lie_across": ("Lie across the picture", "Lie on your side with the phone in front of your body, at floor "
+                                            "level; hold a phone sideways (landscape)."),
+    "lie_square": ("Turn the phone to your body", "The phone faces your front, not your head or your feet."),
 }
 SHOULDERS = (INDEX["left_shoulder"], INDEX["right_shoulder"])
 
