@@ -51,7 +51,8 @@ def home() -> None:
     st.markdown("##### Do your knees cave in when you squat or land?")
     st.markdown("Film a squat, a single-leg squat or a drop-jump landing with your phone. KneeScreen measures "
                 "whether your knees move inward (dynamic knee valgus) and your arches collapse, and tells you "
-                "which exercises to start with.")
+                "which exercises to start with. Or film a clamshell: does your pelvis roll back as the knee "
+                "opens? (experimental)")
     c1, c2 = st.columns(2)
     c1.button("Start screening", type="primary", key="start", on_click=state.go, args=("choose",),
               icon=":material/videocam:", width="stretch")
