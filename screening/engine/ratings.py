@@ -47,8 +47,6 @@ def value_text(key: str, v: float | None) -> str:
     direction."""
     if key in SHIFT_WORDS:
         return format_shift(key, v)
-    if key in ("pelvis_roll", "trunk_roll") and v is not None and v == v:    # the stack's change in length
-        return f"{abs(v):.1f}% {'shorter' if v >= 0 else 'longer'}"
     return format_value(v, MEASURES[key][1]).replace("% leg", "% of leg length").replace("% thigh",
                                                                                         "% of thigh length")
 
