@@ -146,30 +146,33 @@ def light_and_clothes() -> str:
 
 
 def _lying(x: float, y: float, open_deg: float, colour: str = "currentColor") -> str:
-    """A side-lying figure seen from the front, head to the right, floor at y; the top knee opened by open_deg."""
-    hip_b, hip_t = (x, y - 10), (x, y - 34)
-    knee_b = (x - 40, y - 8)
-    a = math.radians(-10 + open_deg)
-    knee_t = (hip_t[0] - 42 * math.cos(a), hip_t[1] - 42 * math.sin(a))
-    feet = (x - 58, y - 14)
-    pts = lambda *p: " ".join(f"{u:.1f},{v:.1f}" for u, v in p)   # noqa: E731 - local shorthand
+    """A side-lying stick figure seen from the front, head to the right, floor at y; the top knee opened by
+    open_deg (the hip stack drawn as a short upright line)."""
+    hip_b, hip_t, shoulder = (x, y - 8), (x, y - 30), (x + 82, y - 22)
+    knee_b, foot = (x - 40, y - 6), (x - 62, y - 16)
+    a = math.radians(open_deg)
+    dx, dy = -40.0, 16.0                                   # the closed top thigh, turned up by open_deg
+    knee_t = (x + dx * math.cos(a) - dy * math.sin(a), y - 30 + dx * math.sin(a) + dy * math.cos(a))
+
+    def pts(*p: tuple[float, float]) -> str:
+        return " ".join(f"{u:.1f},{v:.1f}" for u, v in p)
     return (f'<g stroke="{colour}" stroke-width="3" stroke-linecap="round" stroke-linejoin="round" fill="none">'
-            f'<circle cx="{x + 92}" cy="{y - 22}" r="9"/><polyline points="{pts(hip_b, (x + 78, y - 8))}"/>'
-            f'<polyline points="{pts(hip_t, (x + 76, y - 40), (x + 80, y - 8))}"/>'
-            f'<polyline points="{pts(hip_b, hip_t)}"/><polyline points="{pts(hip_b, knee_b, feet)}"/>'
-            f'<polyline points="{pts(hip_t, knee_t, feet)}"/></g>')
+            f'<circle cx="{x + 102}" cy="{y - 24}" r="9"/><polyline points="{pts((x, y - 19), shoulder)}"/>'
+            f'<polyline points="{pts(shoulder, (x + 92, y - 4), (x + 112, y - 6))}"/>'
+            f'<polyline points="{pts(hip_b, hip_t)}"/><polyline points="{pts(hip_b, knee_b, foot)}"/>'
+            f'<polyline points="{pts(hip_t, knee_t, (foot[0], foot[1] - 4))}"/></g>')
 
 
 def movement(test: str, leg: str | None = None) -> str:
     """What to do on camera for the chosen test."""
     if SPECS[test].posture == "side-lying":
         return _svg(
-            f'<line x1="10" y1="130" x2="230" y2="130" {_style(2)} opacity="0.5"/>' + _lying(95, 130, 0, MUTED)
-            + _lying(95, 130, 40) + f'<path d="M40,96 Q30,70 44,58" stroke="{ACCENT}" stroke-width="2" '
+            f'<line x1="10" y1="130" x2="230" y2="130" {_style(2)} opacity="0.5"/>' + _lying(85, 130, 0, MUTED)
+            + _lying(85, 130, 40) + f'<path d="M34,100 Q24,78 40,64" stroke="{ACCENT}" stroke-width="2" '
             'fill="none" marker-end="url(#ksg-b)"/><defs><marker id="ksg-b" viewBox="0 0 10 10" refX="5" refY="5" '
             f'markerWidth="6" markerHeight="6" orient="auto"><path d="M0,0 L10,5 L0,10 z" fill="{ACCENT}"/></marker>'
             '</defs>' + _text(120, 30, "knee opens, pelvis still", 12, ACCENT, weight="bold")
-            + _text(212, 118, "× 3–5", 20, ACCENT, weight="bold"),
+            + _text(212, 60, "× 3–5", 20, ACCENT, weight="bold"),
             label="Lie on your side, knees bent, heels together; open the top knee 3 to 5 times, pelvis still")
     if test == "drop-jump":
         return _svg(
@@ -233,7 +236,7 @@ def whole_body_lying() -> str:
     """A landscape phone screen with the lying figure inside, a little space around."""
     return _svg(
         f'<rect x="20" y="40" width="200" height="100" rx="12" stroke="{ACCENT}" stroke-width="3" fill="none"/>'
-        + _lying(100, 125, 20) + f'<line x1="30" y1="125" x2="210" y2="125" stroke="{OK}" stroke-width="2"/>'
+        + _lying(88, 125, 20) + f'<line x1="30" y1="125" x2="210" y2="125" stroke="{OK}" stroke-width="2"/>'
         + _tick(215, 30), label="Whole body, head to feet, across the picture")
 
 
