@@ -80,3 +80,14 @@ def test_a_live_session_counts_the_real_clip_looped_and_flags_no_roll(tmp_path):
     assert out.shape == (540, 540, 3)
     assert s.reps >= 2 and s.cues == 0                              # loops 2 and 3 (loop 1 is the warm-up)
     assert all(not b.rolled and b.opening > 15 for b in s.bottoms)
+
+
+def test_the_live_page_offers_the_clamshell_without_a_stance_leg():
+    from apptest import goto, no_errors, start, texts
+    at = goto(start(), "live")
+    at.radio(key="live_test").set_value("clamshell").run()
+    no_errors(at)
+    assert "live_leg" not in [r.key for r in at.radio]               # the top leg is found from the video
+    assert not at.toggle(key="live_mirror").disabled                  # openings are counted
+    assert "live_reps" in [n.key for n in at.number_input]
+    assert "could not start here" in texts(at)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 
-import numpy as np
 import pytest
 
 from conftest import clip, ffmpeg
@@ -52,10 +51,11 @@ def test_live_clamshell_counts_openings_and_opens_its_result(camera_file, shots)
             page.wait_for_timeout(2500)
             page.screenshot(path=str(shots / "live-clamshell-ready-1280.png"))
             w, h, n = cam.locator("video").evaluate(COUNT_JS, list(THIGH_RGB))
-            print("thigh-coloured pixels", n)
             assert (w, h) == (640, 360) and n > 100                  # the thighs and the gauge, drawn live
+            if not page.get_by_text(re.compile(r"Recording: \d of 2 reps")).count():    # auto-start needs the
+                page.get_by_role("button", name="Start recording now").click()           # knee closed as well
             expect(page.get_by_text(re.compile(r"Recording: \d of 2 reps"))).to_be_visible(timeout=30_000)
-            expect(page.get_by_text("Hip line").first).to_be_visible(timeout=40_000)     # a top in the table
+            expect(page.get_by_text("Hip line").first).to_be_visible(timeout=60_000)     # a top in the table
             page.screenshot(path=str(shots / "live-clamshell-recording-1280.png"))
             expect(page.get_by_role("heading", name="Your result")).to_be_visible(timeout=150_000)
             expect(page.get_by_text(re.compile(r"[2-9] repetitions measured"))).to_be_visible(timeout=20_000)
@@ -66,4 +66,3 @@ def test_live_clamshell_counts_openings_and_opens_its_result(camera_file, shots)
             page.screenshot(path=str(shots / "live-clamshell-result-1280.png"), full_page=True)
         finally:
             b.close()
-    assert np.isfinite(n)
