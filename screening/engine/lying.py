@@ -8,7 +8,7 @@ from screening.core.landmarks import INDEX, LEG, OTHER, SIDES
 from screening.core.result import Note
 from screening.core.track import Track
 from screening.core.vocab import VIS_MIN
-from screening.engine.quality import DARK_LUMA, FIX_LIGHT
+from screening.engine.quality import DARK_LUMA, FIX_LIGHT, dark_note, file_notes
 
 MIN_FRAMES = 8               # a clamshell clip needs this many frames (the real 3.3 fps clip has 14) ...
 MIN_DURATION_S = 2.0         # ... and this long: one opening and closing takes 2-5 s
@@ -167,18 +167,12 @@ def check_lying(track: Track, *, duration_s: float, luma: np.ndarray | None = No
     if present.mean() < 0.8:
         notes.append(Note("person_missing", "info", f"No person was found in {1 - present.mean():.0%} of the "
                           "frames; those frames were skipped."))
-    if dark:
-        notes.append(Note("dark", "warning", f"The video is dark (brightness {mean_luma:.0f} of 255): "
-                          "landmarks are less precise.", FIX_LIGHT))
+    if dark and mean_luma is not None:
+        notes.append(dark_note(mean_luma))
     rate = fps if fps is not None else track.fps
     if low_fps_below is not None and rate < low_fps_below:
         notes.append(Note("low_fps", "warning", f"Filmed at {rate:.0f} frames per second: a repetition spans "
                           "only a few frames, so its start, hold and tempo are rough.",
                           "Film at 30 fps (any phone's normal video setting)."))
-    if truncated:
-        notes.append(Note("truncated", "warning", "The video file ends early (damaged or incomplete); the "
-                          "readable part was analysed.", "Export or copy the video again."))
-    if vfr:
-        notes.append(Note("vfr", "info", "Variable frame rate: the real time stamp of every frame was used."))
-    return notes
+    return notes + file_notes(truncated, vfr)
 

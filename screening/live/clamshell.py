@@ -14,8 +14,7 @@ from screening.engine.clamshell import (EDGE_SHARE, MIN_OPENING_DEG, MIN_OPENING
                                         stack_length, top_side)
 from screening.engine.lying import AXIS_TILT_MAX_DEG, TOWARD_RATIO, lying_geometry
 from screening.engine.norms import norm_for
-from screening.engine.quality import DARK_LUMA
-from screening.live.framing import Advice
+from screening.live.framing import Advice, first_checks
 from screening.outputs.annotate_lying import THIGH_BGR
 
 REST_S = 1.0                # the hip length at rest: the median over the last second before a repetition
@@ -25,13 +24,9 @@ CUE_TEXT = "PELVIS ROLLED BACK"
 
 def coach_lying(track: Track, luma: float | None = None, people: int | None = None) -> Advice:
     """The first thing to fix before filming a clamshell, or 'ready' (limits of engine.lying's checks)."""
-    if luma is not None and luma < DARK_LUMA:
-        return Advice("dark", f"brightness {luma:.0f} of 255, needs {DARK_LUMA:.0f}")
+    if (first := first_checks(track, luma, people, absent="lie_no_person")) is not None:
+        return first
     present = track.present
-    if len(track) == 0 or present.mean() < 0.5:
-        return Advice("lie_no_person")
-    if people is not None and people >= 2:
-        return Advice("people", f"{people} people in view")
     idx = [LEG[s][p] for s in ("left", "right") for p in ("hip", "knee", "shoulder")]
     seen = (track.vis[:, idx] >= VIS_MIN).all(axis=1) & present
     if seen.mean() < 0.5:

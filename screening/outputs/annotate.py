@@ -237,7 +237,7 @@ def _person_box(painter: Painter, i: int, shape) -> tuple[int, int, int, int]:
     bh = (y1 - y0) * 1.25 + 20
     bw = max((x1 - x0) * 1.8 + 20, 0.75 * bh)
     if painter.lying is not None:      # lying across the picture: room above for the opening knee's label
-        bw = (x1 - x0) * 1.2 + 20
+        bw = (x1 - x0) * 1.4 + 20
         bh = max((y1 - y0) * 2.2 + 20, 0.5 * bw)
     cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
     x0, x1 = int(max(0, cx - bw / 2)), int(min(w, cx + bw / 2))
