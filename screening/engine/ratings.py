@@ -25,7 +25,7 @@ MEASURES = {
     "up_s": ("Time to open", "s", True, False),
     "hold_s": ("Hold at the top", "s", True, False),
     "down_s": ("Time to close", "s", True, False),
-    "heels_apart": ("Heels parting, from the start", "% thigh", True, True),
+    "heels_apart": ("Heels parting at the top", "% thigh", True, True),
     "knee_drift": ("Top knee drifting toward head or feet", "% thigh", True, True),
 }
 KNEE_MEASURES = ("fppa", "mkd")
