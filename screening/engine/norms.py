@@ -111,7 +111,8 @@ def _fppa_norm(test: str, sex: str | None) -> Norm:
 # thumb, set from geometry and from the noise of the pose model on correct repetitions (see README, "The
 # clamshell"): a stacked pelvis turned back by an angle r about the body's long axis shows its hip-to-hip
 # segment shortened by 1 - cos(r) in a camera at hip height: 6% is about 20 deg of roll, 12% about 28 deg.
-# Correct repetitions of the real clip read within +/- 5% (the hip points shift a little as the knee opens).
+# The real correct-form clip reads its hip line 2.6-3.2% longer at the top (the hip points shift a little as
+# the knee opens; benchmarks/validation/validation.md).
 CLAMSHELL_NORMS = {
     "pelvis_roll": (6.0, 12.0, "EXPERIMENTAL, no validated norm exists: the hip-to-hip line shortening by less than "
                                "6% from the closed position before the repetition is typical (about 20 deg of "
