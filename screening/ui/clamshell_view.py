@@ -5,7 +5,6 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from screening.core.result import Result
-from screening.engine.clamshell import SERIES_INFO
 from screening.ui.charts import EVENT_LINE, _range, _shade
 
 CAPTION = ("Top: the opening, the angle between your thighs seen from the front (below zero while the knees "
@@ -21,8 +20,8 @@ def timeline(result: Result) -> go.Figure:
     vals = result.series.values
     opening, hips, shoulders = (vals.get(k, []) for k in ("opening_deg", "hip_stack_pct", "shoulder_stack_pct"))
     fig = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.09, row_heights=[0.5, 0.5],
-                        subplot_titles=(f"{SERIES_INFO['opening_deg'][0]}, deg · higher = knee more open",
-                                        "Stack shortening, % of the closed length · higher = rolled back"))
+                        subplot_titles=("Opening, deg · higher = knee more open",
+                                        "Hip line, % shorter than closed · higher = rolled back"))
     fig.add_scatter(x=t, y=opening, name="Opening", mode="lines", row=1, col=1,
                     line=dict(color="#2f7fd0", width=2.4),
                     hovertemplate="opening %{y:.0f} deg at %{x:.2f} s<extra></extra>")

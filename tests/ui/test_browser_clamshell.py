@@ -48,9 +48,15 @@ def test_clamshell_from_the_home_page_to_its_result(server, browser, shots, widt
         expect(card).to_contain_text("stayed stacked")
         expect(page.get_by_text("1 repetition measured")).to_be_visible()
         page.wait_for_selector(".js-plotly-plot", timeout=30_000)
-        expect(page.get_by_text("Hip stack shortening").first).to_be_visible(timeout=20_000)   # the chart
+        expect(page.get_by_text("% shorter than closed").first).to_be_visible(timeout=20_000)   # the chart
         page.wait_for_timeout(1500)
         page.screenshot(path=str(out / f"result-{width}.png"), full_page=True)
+        for name, target in (("media", page.get_by_text("The measured moments")),
+                             ("chart", page.locator(".js-plotly-plot").last),
+                             ("measures", page.get_by_role("heading", name="Every measure"))):
+            target.first.scroll_into_view_if_needed()
+            page.wait_for_timeout(700)
+            page.screenshot(path=str(out / f"result-{name}-{width}.png"))
         with page.expect_download(timeout=60_000) as dl:
             page.get_by_role("button", name="PDF report").click()
         pdf = out / f"report-{width}.pdf"
