@@ -31,13 +31,6 @@ from screening.core.track import Track
 from screening.core.types import Leg
 from screening.engine.events import _interp_nans
 
-SERIES_INFO = {
-    "opening_deg": ("Opening (angle between the thighs)", "deg"),
-    "hip_stack_pct": ("Hip stack shortening", "% stacked"),
-    "shoulder_stack_pct": ("Shoulder stack shortening", "% stacked"),
-    "heels_apart_pct": ("Heels apart", "% thigh"),
-    "knee_drift_pct": ("Top knee along the body", "% thigh"),
-}
 MIN_OPENING_DEG = 8.0      # an opening must rise this far above the closed position to count
 MIN_OPENING_SHARE = 0.4    # ... and reach this share of the largest opening of the clip
 MIN_GAP_S = 0.8            # two openings' tops are at least this far apart
