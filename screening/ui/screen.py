@@ -16,7 +16,7 @@ from screening.ui.results import example_outputs
 TEST_BLURB = {"squat": "Both legs at once: 3–5 slow squats.",
               "single-leg-squat": "One leg at a time: 5 slow squats on each leg.",
               "drop-jump": "Drop off a low box, land, jump straight up: 3 landings.",
-              "clamshell": "Lying on your side: 3–5 slow clamshells. Does your pelvis roll back? (experimental)"}
+              "clamshell": "Lying on your side: 3–5 slow clamshells. Does your pelvis roll back as the knee opens?"}
 COUNT_WORDS = {3: "Three", 4: "Four", 5: "Five"}
 SEX_LABELS = {"female": "Female", "male": "Male", None: "Prefer not to say"}
 LEG_LABELS = {"left": "Left leg", "right": "Right leg", None: "Work it out from the video"}
