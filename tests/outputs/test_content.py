@@ -12,7 +12,7 @@ from screening.outputs import content
 from screening.ui.timer import RepTimer, TimerConfig, phase_at
 
 SLUGS = ["knee-valgus", "why-it-matters", "your-sport", "am-i-affected",
-         "clamshell", "glute-programme", "short-foot", "landing", "workshop-guide"]
+         "clamshell", "glute-programme", "short-foot", "landing", "team-warm-up", "workshop-guide"]
 PAGES = content.list_pages()
 
 
