@@ -167,13 +167,15 @@ def side_figure(svg, x, gy, s=1.0, knee=0.0, lean=0.0, facing=-1, arms="forward"
     limb(svg, (ank[0] - facing * 8 * s, gy - 4 * s), (ank[0] + facing * 26 * s, gy - 4 * s), width=10 * s)
     hand = (sh[0] + facing * 40 * s, sh[1] + 34 * s) if arms == "forward" else (sh[0] + facing * 4 * s, sh[1] + 70 * s)
     limb(svg, sh, lerp(sh, hand, 0.55), hand, width=10 * s, color="#2F4356")
-    return {"ankle": ank, "knee": kn, "hip": hip, "shoulder": sh, "head": head, "nose": nose,
+    return {"ankle": ank, "knee": kn, "hip": hip, "shoulder": sh, "head": head, "nose": nose, "hand": hand,
             "toe": (ank[0] + facing * 26 * s, gy - 4 * s)}
 
 
 LANDINGS = (  # (centre x, ok, knee_in px, front depth, side-view knee bend deg, trunk lean deg, title, note)
     (150, True, 0, 0.7, 70, 30, "Do", "knees over toes,\nsoft and bent"),
-    (450, False, 30, 0.3, 14, 4, "Don't", "knees knock in,\nlegs stiff"))
+    (450, False, 26, 0.3, 14, 4, "Don't", "knees knock in,\nlegs stiff"))
+LANDING_FRONT = dict(dx=-50, gy=410, s=0.8, stance=30)   # the front views (feet hip-width), from each panel's centre
+LANDING_SIDE_DX = 98                                      # the side views, well clear of the front views' arms
 
 
 def fig_landing_do_dont() -> Svg:
@@ -183,16 +185,16 @@ def fig_landing_do_dont() -> Svg:
         svg.mark(cx - 40, 40, ok)
         svg.text(cx - 18, 50, title, 26, color, "start", "bold")
         svg.line((cx - 135, 410), (cx + 135, 410), MUTED, 2)
-        fig = front_figure(svg, cx - 50, 410, 0.8, depth=depth, knee_in=knee_in, stance=44,
-                           arms="forward" if ok else "down")
+        fig = front_figure(svg, cx + LANDING_FRONT["dx"], LANDING_FRONT["gy"], LANDING_FRONT["s"], depth=depth,
+                           knee_in=knee_in, stance=LANDING_FRONT["stance"], arms="forward" if ok else "down")
         hka_overlay(svg, fig, color, angle=False)
         if not ok:  # the knees knock together: arrows point the fault out
             for side_, knee in zip((-1, 1), fig["knees"]):
                 svg.line((knee[0] + side_ * 46, knee[1]), (knee[0] + side_ * 16, knee[1]), BAD, 4, arrow="bad")
-        side = side_figure(svg, cx + 98, 410, 0.78, knee=bend, lean=lean, facing=-1)
+        side = side_figure(svg, cx + LANDING_SIDE_DX, 410, 0.78, knee=bend, lean=lean, facing=-1)
         svg.poly([side["hip"], side["knee"], side["ankle"]], color, 3)
-        svg.text(cx - 50, 432, "front", 17, MUTED)
-        svg.text(cx + 98, 432, "side", 17, MUTED)
+        svg.text(cx + LANDING_FRONT["dx"], 432, "front", 17, MUTED)
+        svg.text(cx + LANDING_SIDE_DX, 432, "side", 17, MUTED)
         svg.text(cx, 462, note, 19)
     svg.line((300, 24), (300, 506), EDGE, 2)
     return svg

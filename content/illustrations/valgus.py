@@ -8,6 +8,7 @@ from .feet import foot_outline
 from .svg import ACCENT, BAD, BAND, EDGE, INK, LIMB, MUTED, Svg, f, limb
 
 GHOST = "#B8C4D0"
+INSIDE_VIEW = dict(mirror=True)  # the inside of a RIGHT foot, seen from the midline: toes to the viewer's left
 
 
 def _ring(svg, c, rx, ry, toward: int) -> None:
@@ -70,7 +71,7 @@ def fig_valgus_components() -> Svg:
             svg.path(f"M{cx - 44},{232} Q{cx - 6},{212} {cx + 30},{250}", BAD, 4, arrow="bad")
             svg.text(cx - 50, 228, "rolls in", 16, BAD, "end", "bold")
             # the inside of a RIGHT foot: seen from the midline, its toes point to the viewer's left
-            foot_outline(svg, cx + 88, 420, 0.62, arch=0.0, color="#8FA6BC", mirror=True)
+            foot_outline(svg, cx + 88, 420, 0.62, arch=0.0, color="#8FA6BC", **INSIDE_VIEW)
             svg.path(f"M{f(cx + 70)},{420} Q{f(cx + 22)},{376} {f(cx - 30)},{420}", BAND, 3.5, dash="5 4")
             svg.text(cx - 50, 380, "normal\narch", 16, BAND, weight="bold")
             svg.text(cx, 446, "inside view: arch drops", 16, MUTED)

@@ -214,7 +214,9 @@ def link_texts(text: str) -> list[tuple[str, str]]:
 
 
 def strip_links(text: str) -> str:
-    """Markdown with internal ``[text](slug.md)`` links turned into bold text."""
+    """Markdown with internal ``[text](slug.md)`` links turned into bold text (a link already in bold stays
+    bold once, not ``****text****``)."""
+    text = re.sub(r"\*\*(" + _LINK_RE.pattern + r")\*\*", r"\1", text)
     return _LINK_RE.sub(lambda m: f"**{m.group(1)}**", text)
 
 

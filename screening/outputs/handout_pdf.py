@@ -94,6 +94,8 @@ def markdown(pdf: ReportPDF, text: str, size: float) -> None:
 
 
 def _heading(pdf: ReportPDF, text: str, size: float) -> None:
+    if pdf.get_y() + 4 * size > pdf.page_break_trigger:   # keep a heading with the lines that follow it
+        pdf.add_page()
     pdf.ln(1.2)
     pdf.font(size + 1.6, True, (23, 120, 74))
     pdf.cell(0, (size + 1.6) * 0.5, pdf.t(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
@@ -120,14 +122,15 @@ def _closing(pdf: ReportPDF, size: float, extra: str = "") -> None:
 
 
 def _fit(title: str, render, max_pages: int = 1) -> tuple[ReportPDF, tuple[float, float]]:
-    """Try the sizes from large to small, each in a document of its own. One page wins at once (when two are
-    allowed, only down to ONE_PAGE_MIN); otherwise the largest size that fits on ``max_pages``. That document
-    and its (size, picture size)."""
+    """Lay the sheet out at sizes from large to small, each in a document of its own, and keep the first that
+    fits on one page. When two pages are allowed, only sizes down to ONE_PAGE_MIN are tried for one page (each
+    try costs a document), else the largest size on two pages. That document and its (size, picture size)."""
+    sizes = SIZES if max_pages == 1 else tuple(s for s in SIZES if s[0] >= ONE_PAGE_MIN)[::2]
     fallback = None
-    for size, image_w in SIZES:
+    for size, image_w in sizes:
         pdf = document(title)
         render(pdf, size, image_w)
-        if pdf.pages_count == 1 and (max_pages == 1 or size >= ONE_PAGE_MIN or fallback is None):
+        if pdf.pages_count == 1:
             return pdf, (size, image_w)
         if fallback is None and pdf.pages_count <= max_pages:
             fallback = (pdf, (size, image_w))
@@ -204,8 +207,8 @@ def handout_pdf(slug: str) -> bytes:
         _start(pdf, title, kicker)
         _write(pdf, page.summary, size + 0.5)
         pdf.ln(1)
-        for part in parts:
-            _part(pdf, part, size, image_w)
+        for i, part in enumerate(parts):   # the first picture (the big fault, the landing do/don't) is larger
+            _part(pdf, part, size, image_w * (1.5 if i == 0 else 1.0))
         evidence_box(pdf, proof, size)
         pdf.ln(1)
         pdf.para("Sources: " + "; ".join(refs), size - 1.5, color=(95, 95, 95))

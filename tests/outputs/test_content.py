@@ -285,3 +285,22 @@ def test_clamshell_checklist_and_timer_start():
     assert not at.session_state["clamshell-timer"].running
     at.button(key="clamshell-timer-reset").click().run()
     assert not at.session_state["clamshell-timer"].state().started
+
+
+@pytest.mark.parametrize("slug", ["landing", "your-sport"])
+def test_evidence_for_coaches_is_a_collapsed_expander(slug):
+    at = _run(slug)
+    (box,) = [e for e in at.expander if e.label == content.EVIDENCE]
+    inside = "\n".join(m.value for m in box.markdown)
+    assert content.evidence(content.get_page(slug)).splitlines()[0][:40] in inside
+    assert box.proto.expanded is False, "collapsed until a coach opens it"
+    outside = "\n".join(m.value for m in at.markdown if m not in box.markdown)
+    assert "confidence interval" not in outside and "odds ratio" not in outside.lower()
+
+
+def test_a_timer_can_take_another_pages_settings():
+    blocks = content.page_blocks(content.get_page("workshop-guide"))
+    clam = next(b for b in blocks if b.kind == "widget" and b.params.get("from") == "clamshell")
+    assert clam.params["sets"] == "1" and clam.params["reps"] == "12" and clam.params["hold"] == "2"
+    with pytest.raises(ValueError, match="no timer"):
+        content._timer_params("knee-valgus", "workshop-guide")
