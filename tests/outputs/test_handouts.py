@@ -133,7 +133,8 @@ def test_workshop_guide_covers_the_kit():
 def _plan() -> list[tuple[int, int, str, str]]:
     """The session plan table: (start, end, block, what happens) per row."""
     section = dict(content._sections(content.get_page("workshop-guide").body, 2))["Session plan (30 minutes)"]
-    rows = re.findall(r"^\| (\d+)-(\d+) min \| ([^|]+) \| ([^|]+) \|$", section, re.MULTILINE)
+    assert "| Minutes | Block | What happens |" in section
+    rows = re.findall(r"^\| (\d+)-(\d+) \| ([^|]+) \| ([^|]+) \|$", section, re.MULTILINE)
     return [(int(a), int(b), block.strip(), what.strip()) for a, b, block, what in rows]
 
 
