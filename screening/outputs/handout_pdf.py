@@ -125,9 +125,11 @@ def _fit(title: str, render, max_pages: int = 1) -> tuple[ReportPDF, tuple[float
     """Lay the sheet out at sizes from large to small, each in a document of its own, and keep the first that
     fits on one page. When two pages are allowed, only sizes down to ONE_PAGE_MIN are tried for one page (each
     try costs a document), else the largest size on two pages. That document and its (size, picture size)."""
-    sizes = SIZES if max_pages == 1 else tuple(s for s in SIZES if s[0] >= ONE_PAGE_MIN)[::2]
+    tries = SIZES if max_pages == 1 else tuple(s for s in SIZES if s[0] >= ONE_PAGE_MIN)[::2]
     fallback = None
-    for size, image_w in sizes:
+    for size, image_w in tries + tuple(s for s in SIZES if s not in tries and s[0] < tries[-1][0]):
+        if fallback is not None and (size, image_w) not in tries:
+            break                 # two pages at a readable size beat one page in small print
         pdf = document(title)
         render(pdf, size, image_w)
         if pdf.pages_count == 1:
