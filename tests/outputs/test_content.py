@@ -236,7 +236,7 @@ def _urls_app() -> None:
 
 
 def test_make_pages_sections_and_url_paths():
-    at = AppTest.from_function(_urls_app)
+    at = AppTest.from_function(_urls_app, default_timeout=20)   # 3 s is too short on a loaded 2-core machine
     at.run()
     assert at.session_state["urls"] == {"Learn": SLUGS[:4], "Exercises": SLUGS[4:]}
     assert at.session_state["titles"] == [content.get_page(s).title for s in SLUGS]
