@@ -23,7 +23,8 @@ from apptest import create_workspace, goto, no_errors, start
 from screening.cli import summary
 from screening.core.result import MeasureValue, Result
 from screening.engine.example import example_result
-from screening.engine.ratings import _preferred, summarise_leg
+from screening.engine.ratings import summarise_leg
+from screening.engine.verdict import _preferred
 from screening.outputs.group import group_pdf, write_group_csv
 from screening.outputs.handout_pdf import take_home_pdf
 from screening.outputs.report_pdf import pdf_bytes

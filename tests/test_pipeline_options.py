@@ -14,7 +14,7 @@ from stub_pose import make_clip, stub_pose
 from screening.core.errors import AnalysisError
 from screening.core.result import Result
 from screening.engine.pose import load_model
-from screening.engine.ratings import rated_moments
+from screening.engine.verdict import rated_moments
 from screening.pipeline import AnalysisOptions, run_analysis
 
 STAGES = ["probe_s", "decode_and_pose_s", "measures_s", "stills_s", "video_s", "files_s", "total_s"]
@@ -31,7 +31,7 @@ def test_defaults_are_the_documented_ones():
 
 
 @pytest.mark.parametrize("kw, message", [
-    (dict(test="lunge"), "Unknown test 'lunge'. Choose one of: squat, single-leg-squat, drop-jump."),
+    (dict(test="lunge"), "Unknown test 'lunge'. Choose one of: squat, single-leg-squat, drop-jump, clamshell."),
     (dict(test="single-leg-squat", leg="both"), "Leg must be 'left' or 'right', not 'both'."),
     (dict(test="squat", sex="f"), "Sex must be 'female' or 'male' (or left out), not 'f'."),
 ])

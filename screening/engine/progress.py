@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 from typing import Iterable
 
 from screening.engine.norms import FPPA_SDD_DEG, norm_for
-from screening.engine.ratings import MEASURES, SHORT_NAMES
+from screening.engine.ratings import MEASURES
+from screening.engine.verdict import SHORT_NAMES
 from screening.core.result import Rating, Result
 from screening.core.specs import SPECS
 from screening.core.vocab import SHIFT_WORDS, count, format_shift, shown_value

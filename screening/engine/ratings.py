@@ -1,11 +1,13 @@
-"""Bands, plain-language reasons and sources for each leg and measure, and the per-leg summary."""
+"""Bands, plain-language reasons and sources for each leg and measure, and the per-leg summary (its verdict:
+engine.verdict)."""
 from __future__ import annotations
 
 import numpy as np
 
 from screening.engine.norms import cite, norm_for
-from screening.core.result import Event, Lead, LegSummary, Rating, Result
-from screening.core.vocab import BAND_ORDER, SHIFT_WORDS, count, format_rating, format_shift, format_value
+from screening.engine.verdict import RELIABILITY_ORDER, SHORT_NAMES, decide  # noqa: F401 (SHORT_NAMES re-exported)
+from screening.core.result import Event, LegSummary, Rating
+from screening.core.vocab import SHIFT_WORDS, count, format_shift, format_value
 from screening.core.specs import SPECS
 from screening.core.types import Band, Leg, Reliability
 
@@ -18,15 +20,21 @@ MEASURES = {
     "arch": ("Arch-collapse indicator", "% leg", True, True),
     "pelvic_drop": ("Pelvic drop", "deg", False, False),
     "trunk_lean": ("Trunk lean", "deg", False, False),
+    # the clamshell (engine/clamshell.py): no validated norm exists for any of them
+    "pelvis_roll": ("Pelvis roll-back (hip stack shortening)", "% hip stack", False, True),
+    "trunk_roll": ("Trunk roll-back (shoulder stack shortening)", "% shoulder stack", False, True),
+    "opening": ("Opening (angle between the thighs at the top)", "deg", True, True),
+    "up_s": ("Time to open", "s", True, False),
+    "hold_s": ("Hold at the top", "s", True, False),
+    "down_s": ("Time to close", "s", True, False),
+    "heels_apart": ("Heels parting at the top", "% thigh", True, True),
+    "knee_drift": ("Top knee drifting toward head or feet", "% thigh", True, True),
 }
-#: Short names used in sentences ("the knee angle ...").
-SHORT_NAMES = {"fppa": "knee angle", "mkd": "knee shift over the foot",
-               "kasr": "knee-to-ankle separation ratio", "khsr": "knee-to-hip separation ratio",
-               "arch": "arch-collapse indicator (experimental)", "pelvic_drop": "pelvic drop",
-               "trunk_lean": "trunk lean"}
-RELIABILITY_ORDER = {"good": 0, "fair": 1, "poor": 2}
 SPREAD_LIMIT = {"fppa": 5.0, "mkd": 4.0, "kasr": 0.15, "khsr": 0.15, "arch": 3.0,
-                "pelvic_drop": 4.0, "trunk_lean": 4.0}
+                "pelvic_drop": 4.0, "trunk_lean": 4.0, "pelvis_roll": 4.0, "trunk_roll": 4.0, "opening": 8.0,
+                "up_s": 0.5, "hold_s": 0.7, "down_s": 0.5, "heels_apart": 8.0, "knee_drift": 8.0}
+EXPERIMENTAL_WHY = {"arch": "experimental proxy: no validated video measure of the arch exists"}
+NO_NORM_WHY = "experimental: no validated video measure or norm of the clamshell exists"
 
 DISCLAIMER = ("KneeScreen gives movement-quality feedback from a 2D video. It is not a diagnosis and it "
               "cannot predict injury: in large studies of elite athletes, inward knee motion seen on video "
@@ -39,7 +47,8 @@ def value_text(key: str, v: float | None) -> str:
     direction."""
     if key in SHIFT_WORDS:
         return format_shift(key, v)
-    return format_value(v, MEASURES[key][1]).replace("% leg", "% of leg length")
+    return format_value(v, MEASURES[key][1]).replace("% leg", "% of leg length").replace("% thigh",
+                                                                                        "% of thigh length")
 
 
 def _reason(key: str, band: str | None, value: float | None, leg: str, test: str) -> str:
@@ -71,6 +80,21 @@ def _reason(key: str, band: str | None, value: float | None, leg: str, test: str
         "trunk_lean": {"typical": f"The trunk stays upright ({val}).",
                        "watch": f"The trunk leans somewhat sideways ({val}).",
                        "marked": f"The trunk leans clearly sideways ({val})."},
+        "pelvis_roll": {"typical": f"Your pelvis stayed stacked as the knee opened (hip line {val}).",
+                        "watch": f"Your pelvis rolled back a little as the knee opened (hip line {val}): "
+                                 "keep the top hip stacked over the bottom one and open less.",
+                        "marked": f"Your pelvis rolled back as the knee opened (hip line {val}): keep "
+                                  "the top hip stacked over the bottom one and open less."},
+        "trunk_roll": {"typical": f"Your trunk stayed stacked (shoulder line {val}).",
+                       "watch": f"Your trunk rolled back a little with the knee (shoulder line {val}).",
+                       "marked": f"Your trunk rolled back with the knee (shoulder line {val})."},
+        "heels_apart": {"typical": f"Your heels stayed together ({val} apart).",
+                        "watch": f"Your heels came apart a little ({val}): keep the feet together.",
+                        "marked": f"Your heels came clearly apart ({val}): keep the feet together."},
+        "knee_drift": {"typical": f"The top knee rose straight up (it moved {val} along the body).",
+                       "watch": f"The top knee drifted along the body ({val}): keep the hip bend the same.",
+                       "marked": f"The top knee drifted clearly along the body ({val}): keep the hip bend "
+                                 "the same and open less."},
     }
     return text[key][band]
 
@@ -102,7 +126,8 @@ def rate_measure(events: list[Event], leg: str, key: str, test: str, sex: str | 
     reliability: Reliability
     if usable:
         reliability = "good" if all(r == "good" for r in rels if r != "poor") else "fair"
-        reason_rel = next((m for m, r in zip(reasons, rels) if r == "fair"), "clear view, moderate depth")
+        reason_rel = next((m for m, r in zip(reasons, rels) if r == "fair"),
+                          "clear view" + (", moderate depth" if SPECS[test].posture == "standing" else ""))
         if len(usable) < len(vals):
             reason_rel = f"{len(vals) - len(usable)} of {count(len(vals), noun)} left out: " + \
                 next(m for m, r in zip(reasons, rels) if r == "poor")
@@ -113,7 +138,7 @@ def rate_measure(events: list[Event], leg: str, key: str, test: str, sex: str | 
         reliability = "fair" if reliability == "good" else reliability
         reason_rel += f"; values vary from {noun} to {noun} (SD {spread:.1f})"
     if experimental and reliability == "good":
-        reliability, reason_rel = "fair", "experimental proxy: no validated video measure of the arch exists"
+        reliability, reason_rel = "fair", EXPERIMENTAL_WHY.get(key, NO_NORM_WHY)
     norm = norm_for(key, test, sex)
     band: Band | None = None
     if norm is not None and value is not None and reliability != "poor":
@@ -126,105 +151,6 @@ def rate_measure(events: list[Event], leg: str, key: str, test: str, sex: str | 
                   norm=norm.text if norm else "no published norm for this measure in this test",
                   sources=cite(norm.sources) if norm else [], experimental=experimental,
                   per_event=vals)
-
-
-def _preferred(by_key: dict[str, Rating], test: str) -> Rating | None:
-    """The lead candidate valid at this test and depth (used on a tie, and when no candidate is rated)."""
-    spec = SPECS[test]
-    lead, fallback = by_key.get(spec.lead_measure), by_key.get(spec.lead_fallback)
-    if lead and lead.reliability != "poor" and \
-            (not fallback or RELIABILITY_ORDER[lead.reliability] <= RELIABILITY_ORDER[spec.lead_from]):
-        return lead
-    if fallback and fallback.reliability != "poor":
-        return fallback
-    return lead or fallback
-
-
-def lead_rating(ratings: list[Rating], test: str) -> Rating | None:
-    """The measure a leg's verdict rests on: of the test's lead candidates (the knee angle and the knee
-    shift), the one furthest from typical sets the leg's band and leads; on a tie, or when neither is
-    rated, the one valid at this test and depth (TestSpec.lead_from). None when neither was measured."""
-    by_key = {r.key: r for r in ratings}
-    preferred = _preferred(by_key, test)
-    rated = [r for k in lead_keys(test) if (r := by_key.get(k)) is not None and r.band is not None]
-    if not rated:
-        return preferred
-    worst = max(BAND_ORDER[r.band] for r in rated if r.band)
-    tied = [r for r in rated if r.band and BAND_ORDER[r.band] == worst]
-    return preferred if preferred in tied else tied[0]
-
-
-def lead_keys(test: str) -> tuple[str, ...]:
-    """The measures that can set a leg's band in this test, the preferred first."""
-    spec = SPECS[test]
-    return (spec.lead_measure, spec.lead_fallback)
-
-
-def _why(lead: Rating, ratings: list[Rating], test: str) -> str:
-    """Why the verdict rests on `lead` (whose value is shown next to it), naming what the other reads."""
-    name = SHORT_NAMES.get(lead.key, lead.key)
-    if lead.band is None:
-        return f"Not rated: {lead.reliability_reason}." if lead.reliability == "poor" else \
-            f"Not rated: the {name} has no typical range for this test."
-    other = next((r for r in ratings if r.key in lead_keys(test) and r.key != lead.key), None)
-    if other is None:
-        return f"The band comes from the {name}."
-    other_name = SHORT_NAMES.get(other.key, other.key)
-    if other.band is None:
-        return f"The band comes from the {name}; the {other_name} could not be rated from this video."
-    if other.band == lead.band:
-        return f"The {name} and the {other_name} ({format_rating(other)}) both read {lead.band}."
-    return (f"The band comes from the {name}, the knee measure furthest from typical; the {other_name} reads "
-            f"{format_rating(other)}, {other.band}.")
-
-
-MEANING: dict[Band | None, str] = {
-    "typical": "Your knee tracks within the range seen in healthy active people. Keep training hip and "
-               "trunk strength to keep it that way.",
-    "watch": "Your knee drifts inward a little more than typical. This is common and trainable: hip "
-             "(glute) strength and control work usually helps. Re-test in 4 to 6 weeks.",
-    "marked": "Your knee moves clearly inward. This is a movement pattern, not an injury, and it is "
-              "trainable: start the glute and clamshell programme and re-test in 4 to 6 weeks. If you "
-              "have knee pain or instability, see a physiotherapist.",
-    None: "Film again following the guide (front view, whole body and feet in frame) to get a rating.",
-}
-
-
-def decide(summary: LegSummary, test: str) -> LegSummary:
-    """Set a leg's verdict from its ratings, once: the lead measure (flagged primary), the band it set,
-    the headline from its sentence, and what that means. Also completes results saved before the lead."""
-    lead = lead_rating(summary.ratings, test)
-    for r in summary.ratings:
-        r.primary = r is lead
-    band = lead.band if lead is not None else None
-    side = summary.leg.capitalize()
-    if lead is None or band is None:
-        headline = f"{side} leg: the knee could not be rated reliably from this video."
-    else:
-        headline = f"{side} leg: {lead.reason[0].lower()}{lead.reason[1:]}"
-    summary.band, summary.headline, summary.what_it_means = band, headline, MEANING[band]
-    summary.key_measure = lead.key if lead is not None else ""
-    summary.lead = None if lead is None else Lead(lead.key, lead.label, format_rating(lead),
-                                                  _why(lead, summary.ratings, test))
-    return summary
-
-
-def _agrees(summary: LegSummary) -> bool:
-    """The saved lead says what its ratings say: the key measure, its name and value, the leg's band."""
-    lead = summary.lead
-    r = summary.rating(lead.key) if lead is not None else None
-    return lead is not None and r is not None and lead.key == summary.key_measure and r.band == summary.band \
-        and (lead.label, lead.value) == (r.label, format_rating(r))
-
-
-def complete(result: Result) -> Result:
-    """A saved result with each leg's verdict decided as the engine does now where it was saved before
-    LegSummary.lead existed, or where its lead disagrees with its ratings (an edited or imported file): the
-    ratings are the record, the lead follows from them, so every output agrees."""
-    for summary in result.legs.values():
-        if not _agrees(summary) and summary.ratings:
-            decide(summary, result.test)
-    return result
 
 
 def summarise_leg(events: list[Event], leg: Leg, test: str, sex: str | None) -> LegSummary:
@@ -241,30 +167,3 @@ def summarise_leg(events: list[Event], leg: Leg, test: str, sex: str | None) -> 
         recs.append("short-foot")
     summary.recommendations = recs or ["glute-programme", *spec.recommendations]
     return summary
-
-
-def rated_moments(result: Result, usable_only: bool = False) -> list[Event]:
-    """The events in the order to show them: first the moment that best shows the rating (its lead values
-    usable for the most legs, then closest to the rated value of the leg furthest from typical), then the
-    other events where a lead value was usable, in time order, and last those where none was (an 'n/a'),
-    unless `usable_only` (then the first is kept even if no value was usable)."""
-    legs = sorted(result.legs.values(), key=lambda s: BAND_ORDER.get(s.band, -1) if s.band else -1, reverse=True)
-
-    def usable(e: Event, s: LegSummary) -> float | None:
-        key = s.lead.key if s.lead else ""
-        mv = next((m for m in e.values.get(s.leg, []) + e.values.get("both", []) if m.key == key), None)
-        return mv.value if mv is not None and mv.value is not None and mv.reliability != "poor" else None
-
-    def n_usable(e: Event) -> int:
-        return sum(usable(e, s) is not None for s in legs)
-
-    def distance(e: Event) -> float:
-        rated = legs[0].rating(legs[0].lead.key) if legs and legs[0].lead else None
-        v = usable(e, legs[0]) if legs else None
-        return abs(v - rated.value) if v is not None and rated is not None and rated.value is not None else np.inf
-
-    if not result.events:
-        return []
-    best = min(result.events, key=lambda e: (-n_usable(e), distance(e), e.index))
-    rest = [e for e in result.events if e is not best]
-    return [best] + [e for e in rest if n_usable(e)] + ([] if usable_only else [e for e in rest if not n_usable(e)])

@@ -1,8 +1,12 @@
 """What a Result recommends and cites, for the app, PDF, CLI and batch table (values and dates: core.vocab)."""
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Sequence
+
 from screening.core.result import Event, LegSummary, Rating, Result
 from screening.core.vocab import BAND_WORDS
+from screening.engine.verdict import rated_moments
 from screening.outputs.content import get_page
 
 
@@ -20,7 +24,15 @@ def verdict_words(leg: LegSummary) -> str:
 
 def moment_label(e: Event, with_time: bool = False) -> str:
     """'Rep 2' or 'Landing 3' (with its time: 'Rep 2 (4.1 s)'), as stills, pickers and the video name a moment."""
-    return f"{'Rep' if e.kind == 'rep' else 'Landing'} {e.index}" + (f" ({e.key_s:.1f} s)" if with_time else "")
+    return f"{'Landing' if e.kind == 'landing' else 'Rep'} {e.index}" + (f" ({e.key_s:.1f} s)" if with_time else "")
+
+
+def key_moments(result: Result, keyframes: Sequence[tuple[str, str | Path]]) -> list[tuple[str, str | Path]]:
+    """The stills to print, the rated moment first (also for stills saved in time order), leaving out those
+    where no leg's lead measure could be read (an 'n/a' on a wrong skeleton) whenever others exist."""
+    order = [moment_label(e, with_time=True) for e in rated_moments(result, usable_only=True)]
+    ranked = sorted(keyframes or [], key=lambda k: order.index(k[0]) if k[0] in order else len(order))
+    return [k for k in ranked if k[0] in order] or ranked
 
 
 def sources_used(result: Result) -> list[str]:

@@ -14,12 +14,12 @@ from fpdf.enums import MethodReturnValue, XPos, YPos
 from fpdf.fonts import FontFace
 from fpdf.util import Padding
 
-from screening.engine.ratings import rated_moments
-from screening.outputs.formatting import exercise, lead_rating, moment_label, recommendations, sources_used
+from screening.outputs.formatting import exercise, key_moments, lead_rating, recommendations, sources_used
 from screening.outputs.pdf_base import BAND_STYLE, GREY, INK, NOT_A_DIAGNOSIS, WHITE, ReportPDF, band_word, \
     image_size, \
     md_escape
 from screening.core.result import TEST_LABELS, Result
+from screening.core.specs import SPECS
 from screening.core.vocab import format_date, format_rating
 
 TITLE = "KneeScreen movement screening report"
@@ -59,7 +59,7 @@ def _header(pdf: ReportPDF, result: Result, sc: Scale) -> None:
     pdf.cell(0, 8, pdf.t(TITLE), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     test = TEST_LABELS.get(result.test, result.test)
     if result.leg:
-        test += f" (stance leg: {result.leg})"
+        test += f" ({SPECS[result.test].leg_role}: {result.leg})"
     line1 = [f"Test: {test}", f"Date: {format_date(result.created)}"]
     if result.sport:
         line1.append(f"Sport: {result.sport}")
@@ -97,12 +97,14 @@ def _verdicts(pdf: ReportPDF, result: Result, sc: Scale) -> None:
     width = (pdf.epw - gap * (len(legs) - 1)) / len(legs)
     inner = width - 2 * pad
     blocks = []
+    lying = SPECS[result.test].posture == "side-lying"
+    role = f" ({SPECS[result.test].leg_role.split()[0].upper()})" if lying else ""
     for leg in legs:
         lead, p = leg.lead, lead_rating(leg)
         key = f"Key measure: {lead.label}: {lead.value}" if lead else ""
         key += f" (reliability {p.reliability})" if p else ""
         blocks.append([
-            (f"{leg.leg.upper()} LEG \u2014 {band_word(leg.band)}", sc.body + 3, True,
+            (f"{leg.leg.upper()} LEG{role} \u2014 {band_word(leg.band)}", sc.body + 3, True,
              BAND_STYLE.get(leg.band, BAND_STYLE[None])[1]),
             (leg.headline, sc.body + 1, True, INK),
             (key, sc.body, False, INK),
@@ -143,14 +145,6 @@ def _verdicts(pdf: ReportPDF, result: Result, sc: Scale) -> None:
             y = pdf.get_y() + 1.0
     pdf.set_line_width(0.2)
     pdf.set_xy(pdf.l_margin, top + box_h + 2)
-
-
-def _moments(result: Result, keyframes: Sequence[tuple[str, str | Path]]) -> list[tuple[str, str | Path]]:
-    """The stills to print, the rated moment first (also for stills saved in time order), leaving out those
-    where no leg's lead measure could be read (an 'n/a' on a wrong skeleton) whenever others exist."""
-    order = [moment_label(e, with_time=True) for e in rated_moments(result, usable_only=True)]
-    ranked = sorted(keyframes or [], key=lambda k: order.index(k[0]) if k[0] in order else len(order))
-    return [k for k in ranked if k[0] in order] or ranked
 
 
 def _stills(pdf: ReportPDF, keyframes: Sequence[tuple[str, str | Path]], sc: Scale, noun: str) -> None:
@@ -291,7 +285,7 @@ def draw_page(pdf: ReportPDF, result: Result, keyframes: Sequence[tuple[str, str
     pdf.start_page(12, 11, 12, 10)
     _header(pdf, result, sc)
     _verdicts(pdf, result, sc)
-    _stills(pdf, _moments(result, keyframes), sc, result.event_noun)
+    _stills(pdf, key_moments(result, keyframes), sc, result.event_noun)
     _table(pdf, result, sc)
     _notes(pdf, result, sc)
     _exercises(pdf, result, sc)

@@ -6,7 +6,8 @@ import re
 from dataclasses import MISSING, fields, is_dataclass
 from typing import Any, Literal, get_args, get_origin, get_type_hints
 
-from screening.engine.ratings import MEASURES, complete
+from screening.engine.ratings import MEASURES
+from screening.engine.verdict import complete
 from screening.core.result import SCHEMA_VERSION, Event, Lead, LegSummary, MeasureValue, Note, Rating, Result, Series
 from screening.core.types import BANDS, EVENT_KINDS, LEGS, LEVELS, RELIABILITY, TESTS
 

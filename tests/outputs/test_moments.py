@@ -13,7 +13,8 @@ from screening.core.vocab import count, signed
 from screening.engine.assess import assess
 from screening.engine.example import example_result
 from screening.engine.framestore import FrameStore
-from screening.engine.ratings import rated_moments, summarise_leg
+from screening.engine.ratings import summarise_leg
+from screening.engine.verdict import rated_moments
 from screening.engine.synthetic import SquatSpec, synthetic_squat
 from screening.outputs.annotate import Painter, render_stills
 from screening.outputs.report_pdf import pdf_bytes

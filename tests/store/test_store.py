@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from screening.engine.example import example_result
-from screening.engine.ratings import decide
+from screening.engine.verdict import decide
 from screening.core.result import Note, Result
 from screening.store.db import (LATEST_VERSION, SAVING_OFF, Store, StoreError, default_db_path, key_hash, migrate,
                              saving_enabled)

@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 from apptest import APP, _upload_step, goto, no_errors, start, texts  # noqa: F401 - shared helpers
 
 from screening.engine.example import example_result
+from screening.core.specs import SPECS
 from screening.core.result import TESTS
 from screening.ui import guide, state
 from screening.core.vocab import BAND_WORD
@@ -51,10 +52,12 @@ def test_flow_choose_guide_upload(test):
     at.radio(key="w_sex").set_value("male").run()
     no_errors(at)
     # step 1 says why it asks in plain words: Herrington and Munro 2010 give drop-jump landings a typical knee
-    # angle up to 13 deg (women) and 8 deg (men); the squat norms (Herrington 2014) have no sex split
+    # angle up to 13 deg (women) and 8 deg (men); the squat norms (Herrington 2014) have no sex split; the
+    # clamshell has no validated norm at all
     step1 = texts(at)
     assert ("up to 13° is typical for women and up to 8° for men" in step1) == (test == "drop-jump")
-    assert ("the same for women and men" in step1) == (test != "drop-jump")
+    assert ("the same for women and men" in step1) == (test in ("squat", "single-leg-squat"))
+    assert ("no validated typical range exists" in step1) == SPECS[test].experimental
     assert not re.search(r"norms|\+/-|detectable difference|FPPA", step1), step1
     if test == "single-leg-squat":
         at.radio(key="w_leg").set_value("right").run()
@@ -62,7 +65,7 @@ def test_flow_choose_guide_upload(test):
     no_errors(at)
     assert "How to film" in at.header[0].value
     svgs = [m.value for m in at.markdown if m.value.startswith("<svg")]
-    assert len(svgs) >= 6
+    assert len(svgs) >= (5 if SPECS[test].posture == "side-lying" else 6)
     at.button(key="next_upload").click().run()
     no_errors(at)
     up = at.file_uploader(key="upload")
