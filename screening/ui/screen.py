@@ -29,8 +29,8 @@ def sex_note(test: str) -> str:
     """Why the app asks for sex, in plain words, with the typical knee angles it changes (from engine.norms)."""
     women, men = (norm_for("fppa", test, sex) for sex in ("female", "male"))
     if SPECS[test].experimental:
-        return ("Why we ask: it changes only the drop-jump landing's result. For this test no validated typical "
-                "range exists at all: it is rated by a rule of thumb (experimental).")
+        return ("Why we ask: it changes only the drop-jump landing's result. This test is experimental: no "
+                "validated norm exists, so it is rated by a rule of thumb, the same for everyone.")
     if women is None or men is None or women.watch == men.watch:
         return ("Why we ask: for this test the typical knee angle is the same for women and men, so this only "
                 "changes the result of the drop-jump landing.")

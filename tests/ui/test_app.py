@@ -57,7 +57,7 @@ def test_flow_choose_guide_upload(test):
     step1 = texts(at)
     assert ("up to 13° is typical for women and up to 8° for men" in step1) == (test == "drop-jump")
     assert ("the same for women and men" in step1) == (test in ("squat", "single-leg-squat"))
-    assert ("no validated typical range exists" in step1) == SPECS[test].experimental
+    assert ("no validated norm exists" in step1) == SPECS[test].experimental
     assert not re.search(r"norms|\+/-|detectable difference|FPPA", step1), step1
     if test == "single-leg-squat":
         at.radio(key="w_leg").set_value("right").run()
