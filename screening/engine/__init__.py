@@ -4,6 +4,6 @@ assess.assess turns a landmark track into a Result; tracking.run_pose turns a vi
 """
 
 __all__ = [
-    "assess", "events", "example", "filtering", "framestore", "metrics", "models", "norms", "orientation", "pose",
-    "progress", "quality", "ratings", "synthetic", "tracking", "video"
+    "assess", "clip_limits", "events", "example", "filtering", "framestore", "metrics", "models", "norms",
+    "orientation", "pose", "progress", "quality", "ratings", "synthetic", "tracking", "video"
 ]

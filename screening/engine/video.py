@@ -93,7 +93,8 @@ def probe(path: str | Path, max_side: int = MAX_SIDE) -> VideoInfo:
         stream = c.streams.video[0]
         check_size(path.name, stream.codec_context.width or 0, stream.codec_context.height or 0)
         tb = stream.time_base or Fraction(1, 1000)
-        pts, keys, discard, truncated = [], [], [], False
+        pts: list[int] = []
+        keys, discard, truncated = [], [], False
         try:
             for pkt in c.demux(stream):
                 p = pkt.pts if pkt.pts is not None else pkt.dts
