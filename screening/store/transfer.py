@@ -3,23 +3,28 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import time
 import zipfile
 import zlib
-from datetime import datetime
 from typing import Any
 
-from screening.store.result_check import MAX_TEXT, ResultInvalid, check_result
+from screening.core.vocab import parse_date
+from screening.store.result_check import MAX_RECORDS, MAX_TEXT, ResultInvalid, check_result
 from screening.store.base import (_ENTRY, EXPORT_FORMAT, MAX_IMPORT_BYTES, MAX_IMPORT_ENTRIES, MAX_IMPORTS_PER_DAY,
-                         MAX_JSON_BYTES, MAX_WORKSPACE_BYTES, SAVING_OFF, StoreError, WorkspaceParts, _name, _new_id,
-                         _now, saving_enabled)
+                         MAX_IMPORT_SCREENINGS, MAX_JSON_BYTES, MAX_WORKSPACE_BYTES, SAVING_OFF, StoreError,
+                         WorkspaceParts, _name, _new_id, _now, saving_enabled)
 from screening.store.files import TooLarge
+from screening.store.stills import BadStill, reencoded_still
 
 ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, OSError, ValueError,
               NotImplementedError, RuntimeError)      # corrupt, truncated, encrypted or oddly compressed
 REFUSED = "Import refused: profile.json is not a valid KneeScreen export ({})."
 CORRUPT = "Import refused: the zip file is damaged ({}). Nothing was imported; export the profile again."
+NOT_UNICODE = ("Import refused: profile.json holds text that is not valid Unicode (for example a lone surrogate "
+               "such as \\ud800). Nothing was imported.")
 DAY_S = 24 * 3600
+_SURROGATE = re.compile(rb"\\u[dD][89a-fA-F]")
 
 
 class TransferMixin(WorkspaceParts):
@@ -56,9 +61,9 @@ class TransferMixin(WorkspaceParts):
         swept when the store is next opened)."""
         if not saving_enabled():
             raise StoreError(SAVING_OFF)
+        self._count_import()           # every attempt counts, refused or not: a refusal costs work too
         if len(zip_bytes) > MAX_IMPORT_BYTES:
             raise StoreError("This file is too large to import.")
-        self._import_allowed()
         try:
             z = zipfile.ZipFile(io.BytesIO(zip_bytes))
         except ZIP_ERRORS:
@@ -72,7 +77,7 @@ class TransferMixin(WorkspaceParts):
                 for e, result in entries:
                     sids.append(_new_id())
                     video = (e["video"], _member(z, e["video"])) if e.get("video") else None
-                    frames = [(label, (ref, _member(z, ref))) for label, ref in e.get("keyframes") or []]
+                    frames = [(label, ("still.png", _still(z, ref))) for label, ref in e.get("keyframes") or []]
                     if budget[0] < 0:
                         raise TooLarge()
                     staged.append((sids[-1], e, result, *self._stage(sids[-1], video, frames, budget)))
@@ -80,14 +85,17 @@ class TransferMixin(WorkspaceParts):
                     self._room_for_profile(c)
                     c.execute("INSERT INTO profiles VALUES (?, ?, ?, ?)", (prof_id, self.id, name, created))
                     for sid, e, result, video_rel, stills in staged:
-                        self._insert(c, sid, prof_id, result, result.to_json(indent=None), video_rel, stills,
-                                     e.get("note") or "", e.get("created"))
-                    c.execute("INSERT INTO events VALUES (?, 'import', '', ?)", (self.id, time.time()))
+                        text = json.dumps(e["result"], allow_nan=False)      # as validated
+                        self._insert(c, sid, prof_id, result, text, video_rel, stills, e.get("note") or "",
+                                     e.get("created"))
                 published = True
             except TooLarge:
                 raise StoreError(f"Import refused: it would write more than "
                                  f"{min(MAX_IMPORT_BYTES, MAX_WORKSPACE_BYTES) / 1e9:.1f} GB, or more than this "
                                  "workspace has room for. Nothing was imported.") from None
+            except BadStill as err:
+                raise StoreError(f"Import refused: a still is not a picture KneeScreen can show ({err}). Nothing "
+                                 "was imported.") from None
             except ZIP_ERRORS as err:
                 raise StoreError(CORRUPT.format(type(err).__name__)) from None
             finally:
@@ -96,13 +104,16 @@ class TransferMixin(WorkspaceParts):
                         self._remove_media(sid)
         return prof_id
 
-    def _import_allowed(self) -> None:
-        with self.store._connect() as c:
+    def _count_import(self) -> None:
+        """Count this import attempt before any work, or refuse it when the day's attempts are used up (one
+        transaction: attempts made at the same moment cannot all pass)."""
+        with self.store._write() as c:
             n = c.execute("SELECT COUNT(*) FROM events WHERE workspace_id = ? AND kind = 'import' AND created > ?",
                           (self.id, time.time() - DAY_S)).fetchone()[0]
-        if n >= MAX_IMPORTS_PER_DAY:
-            raise StoreError(f"This workspace has imported {n} profiles in the last 24 hours, the most allowed. "
-                             "Try again tomorrow.")
+            if n >= MAX_IMPORTS_PER_DAY:
+                raise StoreError(f"This workspace has tried {n} profile imports in the last 24 hours (refused ones "
+                                 "count too), the most allowed. Try again tomorrow.")
+            c.execute("INSERT INTO events VALUES (?, 'import', '', ?)", (self.id, time.time()))
 
     def _read_manifest(self, z: zipfile.ZipFile) -> tuple[str, list]:
         """The profile name and [(entry, validated Result)] of profile.json; raises StoreError."""
@@ -124,20 +135,27 @@ class TransferMixin(WorkspaceParts):
         if len(raw) > MAX_JSON_BYTES:
             raise StoreError("Import refused: profile.json is too large.")
         try:
-            meta = json.loads(raw)
+            meta = json.loads(raw.decode("utf-8"))
+            if _SURROGATE.search(raw):      # an escaped surrogate: fine in a pair (an emoji), refused alone
+                json.dumps(meta, ensure_ascii=False).encode("utf-8")
+        except UnicodeError:
+            raise StoreError(NOT_UNICODE) from None
+        except (ValueError, RecursionError) as err:
+            raise StoreError(REFUSED.format(type(err).__name__)) from None
+        try:
             if not isinstance(meta, dict) or meta.get("format") != EXPORT_FORMAT:
                 raise ResultInvalid("not a KneeScreen profile export")
             name = _name(meta["profile"]["name"])
             screenings = meta["screenings"]
-            if not isinstance(screenings, list) or len(screenings) > MAX_IMPORT_ENTRIES:
-                raise ResultInvalid("screenings should be a list")
+            if not isinstance(screenings, list) or len(screenings) > MAX_IMPORT_SCREENINGS:
+                raise ResultInvalid(f"screenings should be a list of at most {MAX_IMPORT_SCREENINGS}")
             used: set[str] = set()
-            entries = []
+            entries, records = [], [MAX_RECORDS]
             for i, e in enumerate(screenings, 1):
                 if not isinstance(e, dict) or set(e) - {"created", "note", "result", "video", "keyframes"}:
                     raise ResultInvalid(f"screening {i} has unexpected fields")
                 _check_entry(e, i, names, used)
-                entries.append((e, check_result(e["result"])))
+                entries.append((e, check_result(e["result"], records)))
         except ResultInvalid as err:
             raise StoreError(REFUSED.format(str(err)[:160])) from None
         except (ValueError, TypeError, KeyError, AttributeError, RecursionError, StoreError) as err:
@@ -151,7 +169,10 @@ def _check_entry(e: dict, i: int, names: set[str], used: set[str]) -> None:
     if not isinstance(e.get("created", ""), str) or len(e.get("created") or "") > 40:
         raise ResultInvalid(f"{where}: the date should be a short text")
     if e.get("created"):
-        datetime.fromisoformat(e["created"])
+        day = parse_date(e["created"])
+        if day is None:
+            raise ResultInvalid(f"{where}: the date should be a date between 1970 and 2199 (ISO 8601)")
+        e["created"] = day.isoformat(timespec="seconds")
     if not isinstance(e.get("note", ""), str) or len(e.get("note") or "") > MAX_TEXT:
         raise ResultInvalid(f"{where}: the note should be a short text")
     frames = e.get("keyframes") or []
@@ -169,3 +190,11 @@ def _check_entry(e: dict, i: int, names: set[str], used: set[str]) -> None:
 
 def _member(z: zipfile.ZipFile, ref: str):
     return lambda: z.open(ref)
+
+
+def _still(z: zipfile.ZipFile, ref: str):
+    """An opener of the still `ref`, checked and re-encoded as PNG (raises BadStill)."""
+    def opened() -> io.BytesIO:
+        with z.open(ref) as fh:
+            return io.BytesIO(reencoded_still(fh))
+    return opened
