@@ -22,6 +22,7 @@ from screening.store.base import (BUSY, DB_ENV, MAX_PROFILES, MAX_WORKSPACE_BYTE
                          STATUSES, STILL_SUFFIXES, Participant, Profile, SavedScreening, Session,
                          Source, StoreError, _name, _new_id, _now, default_db_path, key_hash, saving_enabled)
 from screening.store.files import TooLarge, copy_private, private_dir, private_file, sweep_orphans, tree_size
+from screening.store.quota import FULL, SERVER_FULL, check_new_workspace, server_room, store_cap_bytes
 from screening.store.schema import LATEST_VERSION, MIGRATIONS, migrate  # noqa: F401 (re-exported)
 from screening.store.sessions import SessionsMixin
 from screening.store.transfer import TransferMixin
@@ -29,10 +30,6 @@ from screening.store.transfer import TransferMixin
 __all__ = ["DB_ENV", "LATEST_VERSION", "SAVING_ENV", "SAVING_OFF", "STATUSES", "Participant", "Profile",
            "SavedScreening", "Session", "Store", "StoreError", "Workspace", "default_db_path", "key_hash", "migrate",
            "saving_enabled"]
-
-
-FULL = ("This workspace is full ({:.1f} GB of results, videos and stills): delete old screenings or profiles "
-        "first, or save without the video.")
 
 
 class Store:
@@ -101,8 +98,13 @@ class Store:
         """A new private workspace: (id, secret key). Show the key once; only its hash is stored."""
         wid, key = _new_id(), secrets.token_urlsafe(24)
         with self._write() as c:
+            check_new_workspace(c)
             c.execute("INSERT INTO workspaces VALUES (?, ?, ?)", (wid, key_hash(key), _now()))
         return wid, key
+
+    def room(self) -> int:
+        """Bytes all workspaces together may still write (quota.server_room)."""
+        return server_room(self.path, self.media_root)
 
     def open_workspace(self, key: str) -> "Workspace":
         digest = key_hash(key) if isinstance(key, str) and key.strip() else ""
@@ -252,8 +254,8 @@ class Workspace(SessionsMixin, TransferMixin):
             raise StoreError(SAVING_OFF)
         sid, text = _new_id(), result.to_json(indent=None)
         self.profile(profile_id)                      # a clear refusal before anything is copied
-        used = self.usage()
-        budget = [MAX_WORKSPACE_BYTES - used - len(text)]
+        room, server = MAX_WORKSPACE_BYTES - self.usage(), self.store.room()
+        budget = [min(room, server) - len(text)]
         try:
             if budget[0] < 0:
                 raise TooLarge()
@@ -264,7 +266,8 @@ class Workspace(SessionsMixin, TransferMixin):
                 self._insert(c, sid, profile_id, result, text, video_rel, frames, note)
         except TooLarge:
             self._remove_media(sid)
-            raise StoreError(FULL.format(MAX_WORKSPACE_BYTES / 1e9)) from None
+            raise StoreError(FULL.format(MAX_WORKSPACE_BYTES / 1e9) if room <= server else
+                             SERVER_FULL.format(round(store_cap_bytes() / 1e9, 3))) from None
         except BaseException:
             self._remove_media(sid)
             raise

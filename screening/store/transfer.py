@@ -70,7 +70,7 @@ class TransferMixin(WorkspaceParts):
             raise StoreError("This is not a KneeScreen profile export (not a zip file).") from None
         with z:
             name, entries = self._read_manifest(z)
-            budget = [min(MAX_IMPORT_BYTES, MAX_WORKSPACE_BYTES - self.usage())]
+            budget = [min(MAX_IMPORT_BYTES, MAX_WORKSPACE_BYTES - self.usage(), self.store.room())]
             sids, staged, published = [], [], False
             prof_id, created = _new_id(), _now()
             try:
@@ -92,7 +92,7 @@ class TransferMixin(WorkspaceParts):
             except TooLarge:
                 raise StoreError(f"Import refused: it would write more than "
                                  f"{min(MAX_IMPORT_BYTES, MAX_WORKSPACE_BYTES) / 1e9:.1f} GB, or more than this "
-                                 "workspace has room for. Nothing was imported.") from None
+                                 "workspace or this server has room for. Nothing was imported.") from None
             except BadStill as err:
                 raise StoreError(f"Import refused: a still is not a picture KneeScreen can show ({err}). Nothing "
                                  "was imported.") from None

@@ -177,3 +177,94 @@ def test_a_good_still_is_kept_as_a_fresh_png(store, ws):
     assert data.startswith(b"\x89PNG") and b"<script>" not in data
     with Image.open(path) as img:
         assert img.size == (64, 48) and img.getpixel((32, 24))[0] > 150       # the red picture, as made
+
+
+def test_ten_guesses_at_once_get_five_checks_and_two_hashes_at_a_time(store, ws, monkeypatch):
+    """10 tabs guessing at once each got a check ("4 more tries") and the server grew from 205 MB to 1.4 GB."""
+    import threading
+
+    import screening.store.sessions as sessions
+    sess = ws.create_session("Club", "correct horse")
+    real, lock, running, peak, calls = sessions._passcode_hash, threading.Lock(), [0], [0], []
+
+    def counted(*a, **k):
+        with lock:
+            running[0] += 1
+            peak[0] = max(peak[0], running[0])
+            calls.append(1)
+        try:
+            return real(*a, **k)
+        finally:
+            with lock:
+                running[0] -= 1
+    monkeypatch.setattr(sessions, "_passcode_hash", counted)
+    other = ws.create_session("Other", "another code")                  # its own checks run beside
+    said: list[str] = []
+    barrier = threading.Barrier(12)
+
+    def guess(sid: str, i: int) -> None:
+        barrier.wait()
+        try:
+            ws.open_session(sid, f"guess {i}")
+        except StoreError as e:
+            said.append(f"{sid == sess.id}:{e}")
+    threads = [threading.Thread(target=guess, args=(sess.id, i)) for i in range(10)]
+    threads += [threading.Thread(target=guess, args=(other.id, i)) for i in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    ours = [s for s in said if s.startswith("True:")]
+    assert sum("Wrong leader passcode" in s for s in ours) == 5
+    assert sum("Too many wrong passcodes" in s for s in ours) == 5
+    assert len(calls) == 5 + 1 + 2 and peak[0] <= sessions.MAX_HASHES       # creating "Other" hashed once
+    with pytest.raises(StoreError, match="Too many"):
+        ws.open_session(sess.id, "correct horse")
+
+
+def test_a_right_passcode_does_not_use_up_a_try(store, ws):
+    sess = ws.create_session("Club", "correct horse")
+    for _ in range(6):
+        assert ws.open_session(sess.id, "correct horse").title == "Club"
+
+
+def test_workshops_and_workspaces_are_created_at_a_limited_rate(store, ws, monkeypatch):
+    import screening.store.quota as quota
+    import screening.store.sessions as sessions
+    monkeypatch.setattr(sessions, "MAX_NEW_SESSIONS", 2)
+    monkeypatch.setattr(sessions, "_passcode_hash", lambda code, salt, n=0: b"h" * 32)    # no slow hash here
+    ws.create_session("A", "code1")
+    ws.create_session("B", "code2")
+    with pytest.raises(StoreError, match="created 2 workshops in the last hour"):
+        ws.create_session("C", "code3")
+    monkeypatch.setattr(quota, "MAX_NEW_WORKSPACES_PER_HOUR", 3)          # the fixture made one already
+    store.create_workspace()
+    store.create_workspace()
+    with pytest.raises(StoreError, match="3 workspaces were created on this server in the last hour"):
+        store.create_workspace()
+
+
+def test_a_server_wide_cap_holds_across_workspaces(store, ws, tmp_path, monkeypatch):
+    """Two workspaces x two imports wrote 7.6 GB from 7.6 MB of uploads: each workspace had its own 4 GB."""
+    from screening.engine.example import example_result
+    video = tmp_path / "v.mp4"
+    video.write_bytes(b"\0" * 600_000)
+    other = store.open_workspace(store.create_workspace()[1])
+    used = sum(p.stat().st_size for p in store.path.parent.rglob("*") if p.is_file())
+    cap = used + 2_000_000
+    monkeypatch.setenv("KNEESCREEN_STORE_GB", str(cap / 1e9))
+    profiles = {w: w.create_profile("A").id for w in (ws, other)}
+    refused = []
+    for w in (ws, other) * 3:                    # each workspace alone is far below its own 4 GB
+        try:
+            w.save_screening(profiles[w], example_result(), video_path=video)
+        except StoreError as e:
+            refused.append(str(e))
+    assert refused and all("This server's space for saved screenings is full" in r for r in refused)
+    assert sum(p.stat().st_size for p in store.media_root.rglob("*") if p.is_file()) <= cap - used
+    entry = dict(export()["screenings"][0], video="media/1/video.mp4")
+    with pytest.raises(StoreError, match="or this server has room for"):
+        ws.import_profile(zipped(export([entry]), {"media/1/video.mp4": b"\0" * 2_000_000}, zipfile.ZIP_DEFLATED))
+    monkeypatch.setenv("KNEESCREEN_STORE_GB", "lots")
+    with pytest.raises(StoreError, match="must be a number of gigabytes"):
+        ws.save_screening(profiles[ws], example_result())
