@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 import sqlite3
@@ -149,6 +150,24 @@ def _passcode_hash(passcode: str, salt: bytes, n: int = SCRYPT_N) -> bytes:
     """Leader passcodes are short and human-chosen: scrypt with a per-session salt, N=2^17, r=8, p=1 (the
     minimum the OWASP Password Storage Cheat Sheet gives for scrypt). Old sessions keep N=2^14 until opened."""
     return hashlib.scrypt(passcode.encode("utf-8"), salt=salt, n=n, **_SCRYPT)
+
+
+SURROGATE = re.compile(r"\\u[dD][89a-fA-F]")     # a JSON escape of a UTF-16 surrogate (fine only in a pair)
+
+
+def text_ok(text: object) -> str:
+    """Stored text as it can be shown: anything that is not valid Unicode (a lone surrogate) becomes '?'."""
+    return str(text or "").encode("utf-8", "replace").decode("utf-8")
+
+
+def unicode_checked(data: object, text: str) -> object:
+    """`data` (parsed from the JSON `text`) if all of its text is valid Unicode; raises StoreError if not."""
+    if SURROGATE.search(text):
+        try:
+            json.dumps(data, ensure_ascii=False).encode("utf-8")
+        except UnicodeError:
+            raise StoreError("it holds text that is not valid Unicode") from None
+    return data
 
 
 def _name(text: str, what: str = "name") -> str:

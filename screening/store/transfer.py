@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import io
 import json
-import re
 import time
 import zipfile
 import zlib
@@ -13,7 +12,7 @@ from screening.core.vocab import parse_date
 from screening.store.result_check import MAX_RECORDS, MAX_TEXT, ResultInvalid, check_result
 from screening.store.base import (_ENTRY, EXPORT_FORMAT, MAX_IMPORT_BYTES, MAX_IMPORT_ENTRIES, MAX_IMPORTS_PER_DAY,
                          MAX_IMPORT_SCREENINGS, MAX_JSON_BYTES, MAX_WORKSPACE_BYTES, SAVING_OFF, StoreError,
-                         WorkspaceParts, _name, _new_id, _now, saving_enabled)
+                         WorkspaceParts, _name, _new_id, _now, saving_enabled, unicode_checked)
 from screening.store.files import TooLarge
 from screening.store.stills import BadStill, reencoded_still
 
@@ -24,7 +23,6 @@ CORRUPT = "Import refused: the zip file is damaged ({}). Nothing was imported; e
 NOT_UNICODE = ("Import refused: profile.json holds text that is not valid Unicode (for example a lone surrogate "
                "such as \\ud800). Nothing was imported.")
 DAY_S = 24 * 3600
-_SURROGATE = re.compile(rb"\\u[dD][89a-fA-F]")
 
 
 class TransferMixin(WorkspaceParts):
@@ -135,10 +133,9 @@ class TransferMixin(WorkspaceParts):
         if len(raw) > MAX_JSON_BYTES:
             raise StoreError("Import refused: profile.json is too large.")
         try:
-            meta = json.loads(raw.decode("utf-8"))
-            if _SURROGATE.search(raw):      # an escaped surrogate: fine in a pair (an emoji), refused alone
-                json.dumps(meta, ensure_ascii=False).encode("utf-8")
-        except UnicodeError:
+            text = raw.decode("utf-8")
+            meta = unicode_checked(json.loads(text), text)     # an escaped surrogate: fine in a pair (an emoji) only
+        except (UnicodeError, StoreError):
             raise StoreError(NOT_UNICODE) from None
         except (ValueError, RecursionError) as err:
             raise StoreError(REFUSED.format(type(err).__name__)) from None
