@@ -3,6 +3,6 @@
 
 __all__ = [
     "about", "analysis", "charts", "compare_page", "content_pages", "cues", "exports", "guide", "live_page",
-    "measures", "progress_page", "results", "safe", "saved", "screen", "state", "timer", "timer_view",
-    "workshop", "workshop_run", "workspace"
+    "live_reaper", "measures", "progress_page", "results", "safe", "saved", "screen", "startup", "state", "timer",
+    "timer_view", "workshop", "workshop_run", "workspace"
 ]

@@ -5,8 +5,6 @@ import io
 import json
 import logging
 import os
-import shutil
-import tempfile
 import time
 import wave
 from pathlib import Path
@@ -14,12 +12,13 @@ from pathlib import Path
 import av
 import numpy as np
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from screening.engine.pose import load_model
 from screening.live.session import Clock, LiveSession, Plan
 from screening.core.result import TEST_LABELS, TESTS
 from screening.core.specs import SPECS
-from screening.ui import screen, state
+from screening.ui import live_reaper, screen, state
 
 log = logging.getLogger(__name__)
 
@@ -85,17 +84,20 @@ def beep(hz: float = 880.0, seconds: float = 0.15, rate: int = 16000) -> bytes:
 
 
 def _session(settings: tuple, plan: Plan) -> LiveSession:
-    """This browser session's LiveSession, new when the test or mode changed (its folder is private)."""
+    """This browser session's LiveSession, new when the test or mode changed (its folder is private). Its
+    folder and pose models are released when it is replaced or when the browser session ends (live_reaper)."""
     held = st.session_state.get(LIVE)
-    if held is not None and held[0] == settings:
+    if held is not None and held[0] == settings and not held[1].closed:
         return held[1]
     test, leg, sex, mirror = settings
     model = load_model("lite").data
-    workdir = Path(tempfile.mkdtemp(prefix="kneescreen-live-"))
+    ctx = get_script_run_ctx()
+    workdir = live_reaper.new_workdir(ctx.session_id if ctx else "")
     live = LiveSession(model, workdir, test=test, sex=sex, stance=leg if SPECS[test].single_leg else None,
                        mirror=mirror, plan=plan)
+    live_reaper.attach(workdir, live)
     if held is not None:
-        shutil.rmtree(held[1].workdir, ignore_errors=True)
+        live_reaper.finish(held[1].workdir)
     st.session_state[LIVE] = (settings, live)
     return live
 
@@ -176,6 +178,7 @@ def _panel(live: LiveSession) -> None:
     if s.state == "done" and s.clip is not None and s.clip.is_file():
         st.session_state[CLIP] = (str(s.clip), live.workdir)
         st.session_state.pop(LIVE, None)
+        live_reaper.close_models(live.workdir)          # the recording waits in its folder for the analysis
         st.rerun(scope="app")
 
 
@@ -184,7 +187,7 @@ def _analyse_clip() -> None:
     try:
         screen.analyse(Path(path), "lite")       # opens the results page, or reruns with the error
     finally:
-        shutil.rmtree(workdir, ignore_errors=True)
+        live_reaper.finish(Path(workdir))
 
 
 def _unavailable(e: Exception) -> None:
