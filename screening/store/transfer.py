@@ -6,7 +6,7 @@ import json
 import time
 import zipfile
 import zlib
-from typing import Any
+from typing import IO, Any
 
 from screening.core.vocab import parse_date
 from screening.store.result_check import MAX_RECORDS, MAX_TEXT, ResultInvalid, check_result
@@ -28,19 +28,22 @@ DAY_S = 24 * 3600
 class TransferMixin(WorkspaceParts):
     """Workspace methods that move a profile in and out (validated, no path from the zip is trusted)."""
 
-    def export_profile(self, profile_id: str, include_videos: bool = False) -> bytes:
+    def export_profile(self, profile_id: str, include_videos: bool = False, out: IO[bytes] | None = None
+                       ) -> bytes | None:
         """A zip: profile.json (the profile and each screening's Result), plus videos and stills if asked.
-        Damaged records are left out."""
+        Damaged records are left out. With `out` (a file open for writing) the zip is streamed into it, a
+        megabyte at a time (videos are stored as they are: already compressed), and None is returned;
+        without it, the bytes are returned."""
         prof = self.profile(profile_id)
         items = [(s, s.result) for s in self.screenings(profile_id) if s.result is not None]
-        buf, entries = io.BytesIO(), []
+        buf, entries = out if out is not None else io.BytesIO(), []
         with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
             for i, (s, result) in enumerate(items, 1):
                 e: dict[str, Any] = {"created": s.created, "note": s.note, "result": result.to_dict(), "video": None,
                                      "keyframes": []}
                 if include_videos and s.video:
                     e["video"] = f"media/{i}/video{s.video.suffix.lower()}"
-                    z.write(s.video, e["video"])
+                    z.write(s.video, e["video"], compress_type=zipfile.ZIP_STORED)
                 for j, (label, path) in enumerate(s.keyframes if include_videos else [], 1):
                     name = f"media/{i}/still_{j}{path.suffix.lower()}"
                     z.write(path, name)
@@ -48,7 +51,12 @@ class TransferMixin(WorkspaceParts):
                 entries.append(e)
             z.writestr("profile.json", json.dumps({"format": EXPORT_FORMAT, "version": 1, "profile": {
                 "name": prof.name, "created": prof.created}, "screenings": entries}, allow_nan=False))
-        return buf.getvalue()
+        return buf.getvalue() if out is None and isinstance(buf, io.BytesIO) else None
+
+    def export_size(self, profile_id: str, include_videos: bool = False) -> int:
+        """About how many bytes export_profile writes (its media files; the Results compress well)."""
+        return sum((s.video.stat().st_size if s.video else 0) + sum(p.stat().st_size for _, p in s.keyframes)
+                   for s in self.screenings(profile_id) if s.result is not None) if include_videos else 0
 
     def import_profile(self, zip_bytes: bytes) -> str:
         """Import an exported profile as a new profile of this workspace; refuses anything unexpected.

@@ -268,3 +268,47 @@ def test_a_server_wide_cap_holds_across_workspaces(store, ws, tmp_path, monkeypa
     monkeypatch.setenv("KNEESCREEN_STORE_GB", "lots")
     with pytest.raises(StoreError, match="must be a number of gigabytes"):
         ws.save_screening(profiles[ws], example_result())
+
+
+EXPORT = """
+import json, resource, sys, tempfile
+from pathlib import Path
+from screening.engine.example import example_result
+from screening.store.db import Store
+root = Path(sys.argv[1])
+video = root / "v.mp4"
+with open(video, "wb") as fh:
+    for _ in range(150):
+        fh.write(bytes(1024 ** 2))
+store = Store(root / "db" / "kneescreen.sqlite3")
+ws = store.open_workspace(store.create_workspace()[1])
+p = ws.create_profile("A")
+ws.save_screening(p.id, example_result(), video_path=video)
+video.unlink()
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+if sys.argv[2] == "file":
+    with open(root / "export.zip", "wb") as out:
+        ws.export_profile(p.id, include_videos=True, out=out)
+    size = (root / "export.zip").stat().st_size
+else:
+    size = len(ws.export_profile(p.id, include_videos=True))
+print(json.dumps({"mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 - before, "size": size}))
+"""
+
+
+@pytest.mark.parametrize("mode", ["file", "bytes"])
+def test_a_large_export_is_streamed_to_a_file(tmp_path, mode):
+    """A 1.68 GB export was built in memory (1.72 GB RSS); written to a file it now costs a few MB."""
+    import subprocess
+    import sys
+
+    from conftest import REPO
+    out = subprocess.run([sys.executable, "-c", EXPORT, str(tmp_path), mode], capture_output=True, text=True,
+                         timeout=300, cwd=REPO, env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin",
+                                                     "KNEESCREEN_STORE_GB": "100"})
+    got = json.loads(out.stdout.strip().splitlines()[-1])
+    assert got["size"] > 150 * 1024 ** 2
+    if mode == "file":
+        assert got["mb"] < 40, got
+    else:
+        assert got["mb"] > 120, got          # the in-memory form, kept for small exports, holds it all

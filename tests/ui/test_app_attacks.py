@@ -112,3 +112,16 @@ def test_progress_and_compare_survive_any_stored_date(db, dates):
     assert "](http" not in body
     goto(at, "progress")
     assert len(at.get("plotly_chart")) == 1
+
+
+def test_an_export_too_large_for_a_download_says_so(db, monkeypatch):
+    from screening.ui import workspace
+    at = start()
+    _two_screenings(at, db)
+    goto(at, "my-screenings")
+    assert at.get("download_button")                                   # small: offered
+    monkeypatch.setattr(workspace, "MAX_DOWNLOAD_BYTES", 10)           # the stills alone are larger
+    at.checkbox(key="ws_exp_videos").check().run()
+    no_errors(at)
+    assert "offers up to" in "\n".join(w.value for w in at.warning)
+    assert not [b for b in at.get("download_button") if "ws_export" in str(getattr(b, "proto", ""))]
