@@ -6,6 +6,7 @@ import json
 import os
 import re
 import sqlite3
+import time
 import uuid
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
@@ -168,6 +169,19 @@ def unicode_checked(data: object, text: str) -> object:
         except UnicodeError:
             raise StoreError("it holds text that is not valid Unicode") from None
     return data
+
+
+def count_attempt(c: sqlite3.Connection, workspace_id: str, kind: str, subject: str, window_s: float, most: int,
+                  refusal: str) -> tuple[int, int]:
+    """Count one attempt of `kind` in the events table, inside the caller's write transaction, before the
+    work it allows; refuse it (StoreError, `refusal` with {n}) when `most` were made in the last `window_s`.
+    Returns (attempts before this one, this attempt's rowid: delete it to take the attempt back)."""
+    n = c.execute("SELECT COUNT(*) FROM events WHERE workspace_id = ? AND kind = ? AND subject = ? AND created > ?",
+                  (workspace_id, kind, subject, time.time() - window_s)).fetchone()[0]
+    if n >= most:
+        raise StoreError(refusal.format(n=n))
+    row = c.execute("INSERT INTO events VALUES (?, ?, ?, ?)", (workspace_id, kind, subject, time.time())).lastrowid
+    return n, int(row or 0)
 
 
 def _name(text: str, what: str = "name") -> str:

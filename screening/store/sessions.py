@@ -4,12 +4,11 @@ from __future__ import annotations
 import hmac
 import secrets
 import threading
-import time
 import weakref
 
 from screening.outputs.group import result_row
 from screening.store.base import (GUESS_WINDOW_S, MAX_GUESSES, SCRYPT_N, STATUSES, Participant, Session, StoreError,
-                                   WorkspaceParts, _name, _new_id, _now, _passcode_hash)
+                                   WorkspaceParts, _name, _new_id, _now, _passcode_hash, count_attempt)
 
 MAX_HASHES = 2                  # scrypt checks at once in this process (128 MiB each)
 HASH_WAIT_S = 20.0
@@ -50,12 +49,8 @@ class SessionsMixin(WorkspaceParts):
             raise StoreError("Choose a leader passcode of at least 4 characters.")
         s, salt = Session(_new_id(), _name(title, "workshop title"), _now()), secrets.token_bytes(16)
         with self.store._write() as c:          # counted first: each new workshop costs a slow hash
-            n = c.execute("SELECT COUNT(*) FROM events WHERE workspace_id = ? AND kind = 'new_session' AND created > ?",
-                          (self.id, time.time() - NEW_SESSION_WINDOW_S)).fetchone()[0]
-            if n >= MAX_NEW_SESSIONS:
-                raise StoreError(f"This workspace created {n} workshops in the last hour, the most allowed. Try "
-                                 "again later, or reuse one.")
-            c.execute("INSERT INTO events VALUES (?, 'new_session', '', ?)", (self.id, time.time()))
+            count_attempt(c, self.id, "new_session", "", NEW_SESSION_WINDOW_S, MAX_NEW_SESSIONS, "This workspace "
+                          "created {n} workshops in the last hour, the most allowed. Try again later, or reuse one.")
         digest = _hash(str(passcode), salt)
         with self.store._write() as c:
             c.execute("INSERT INTO sessions (id, workspace_id, title, pass_salt, pass_hash, created, pass_n) "
@@ -73,14 +68,9 @@ class SessionsMixin(WorkspaceParts):
     def _check_passcode(self, session_id: str, code: str) -> Session:
         with self.store._write() as c:
             r = self._row(c, "sessions", session_id, "workshop session")
-            wrong = c.execute("SELECT COUNT(*) FROM events WHERE workspace_id = ? AND kind = 'wrong_passcode' AND "
-                              "subject = ? AND created > ?",
-                              (self.id, session_id, time.time() - GUESS_WINDOW_S)).fetchone()[0]
-            if wrong >= MAX_GUESSES:
-                raise StoreError(f"Too many wrong passcodes for this workshop: try again in {GUESS_WINDOW_S // 60} "
-                                 "minutes.")
-            attempt = c.execute("INSERT INTO events VALUES (?, 'wrong_passcode', ?, ?)",
-                                (self.id, session_id, time.time())).lastrowid
+            wrong, attempt = count_attempt(c, self.id, "wrong_passcode", session_id, GUESS_WINDOW_S, MAX_GUESSES,
+                                           "Too many wrong passcodes for this workshop: try again in "
+                                           f"{GUESS_WINDOW_S // 60} minutes.")
         if hmac.compare_digest(_hash(code, r["pass_salt"], r["pass_n"]), r["pass_hash"]):
             with self.store._write() as c:
                 c.execute("DELETE FROM events WHERE rowid = ?", (attempt,))

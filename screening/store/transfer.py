@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import io
 import json
-import time
 import zipfile
 import zlib
 from typing import IO, Any
@@ -12,7 +11,7 @@ from screening.core.vocab import parse_date
 from screening.store.result_check import MAX_RECORDS, MAX_TEXT, ResultInvalid, check_result
 from screening.store.base import (_ENTRY, EXPORT_FORMAT, MAX_IMPORT_BYTES, MAX_IMPORT_ENTRIES, MAX_IMPORTS_PER_DAY,
                          MAX_IMPORT_SCREENINGS, MAX_JSON_BYTES, MAX_WORKSPACE_BYTES, SAVING_OFF, StoreError,
-                         WorkspaceParts, _name, _new_id, _now, saving_enabled, unicode_checked)
+                         WorkspaceParts, _name, _new_id, _now, count_attempt, saving_enabled, unicode_checked)
 from screening.store.files import TooLarge
 from screening.store.stills import BadStill, reencoded_still
 
@@ -114,12 +113,9 @@ class TransferMixin(WorkspaceParts):
         """Count this import attempt before any work, or refuse it when the day's attempts are used up (one
         transaction: attempts made at the same moment cannot all pass)."""
         with self.store._write() as c:
-            n = c.execute("SELECT COUNT(*) FROM events WHERE workspace_id = ? AND kind = 'import' AND created > ?",
-                          (self.id, time.time() - DAY_S)).fetchone()[0]
-            if n >= MAX_IMPORTS_PER_DAY:
-                raise StoreError(f"This workspace has tried {n} profile imports in the last 24 hours (refused ones "
-                                 "count too), the most allowed. Try again tomorrow.")
-            c.execute("INSERT INTO events VALUES (?, 'import', '', ?)", (self.id, time.time()))
+            count_attempt(c, self.id, "import", "", DAY_S, MAX_IMPORTS_PER_DAY, "This workspace has tried {n} "
+                          "profile imports in the last 24 hours (refused ones count too), the most allowed. Try again "
+                          "tomorrow.")
 
     def _read_manifest(self, z: zipfile.ZipFile) -> tuple[str, list]:
         """The profile name and [(entry, validated Result)] of profile.json; raises StoreError."""

@@ -1,7 +1,7 @@
 """Crafted clips that would hold an analysis slot or the server's memory are refused before decoding (issue 22 #1).
 
 Each clip is made here with PyAV; the expected refusals follow from the clip as made (its frame rate, frame count,
-frame size), not from the code. Timing and memory are measured in a fresh process (ru_maxrss)."""
+frame size), not from the code. Timing and memory are measured in a fresh process (its peak, VmHWM)."""
 from __future__ import annotations
 
 import json
@@ -23,15 +23,15 @@ from screening.engine import clip_limits
 from screening.engine.video import decode, probe
 
 PROBE = """
-import json, resource, sys, time
+import json, sys, time
 from screening.engine.video import probe
 t = time.monotonic()
 try:
     probe(sys.argv[1]); code = "accepted"
 except Exception as e:
     code = getattr(e, "code", type(e).__name__)
-print(json.dumps({"code": code, "s": time.monotonic() - t,
-                  "mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+hwm = next(int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmHWM:"))
+print(json.dumps({"code": code, "s": time.monotonic() - t, "mb": hwm / 1024}))   # ru_maxrss survives exec: not it
 """
 
 
