@@ -6,7 +6,7 @@ import streamlit as st
 from screening.engine.progress import compare, fmt
 from screening.outputs.formatting import primary_rating
 from screening.core.result import TEST_LABELS
-from screening.core.vocab import BAND_WORDS, SHIFT_WORDS, format_date, format_rating, parse_date
+from screening.core.vocab import BAND_WORDS, SHIFT_WORDS, format_rating
 from screening.store.db import SavedScreening
 from screening.store.stills import still_ok
 from screening.ui import safe, saved, state
@@ -29,8 +29,8 @@ PHONE_CSS = """<style>
 def _column(i: int, s: SavedScreening) -> None:
     r = s.readable_result
     with st.container(border=True, key=f"cmp-col-{i}"):
-        day = format_date(s.created)[:10] if parse_date(s.created) else "date unknown"
-        st.markdown(f"#### {SIDES[i]}: {safe.md(day)}")
+        day = safe.date(s.created)
+        st.markdown(f"#### {SIDES[i]}: {day[:10] if day[:1].isdigit() else day}")
         st.caption(f"{TEST_LABELS.get(r.test, r.test)}" + (f", standing on the {r.leg} leg" if r.leg else "")
                    + f" · {len(r.events)} {r.event_noun}s · pose model {safe.md(r.model.tier)}")
         for leg, summary in r.legs.items():
