@@ -5,7 +5,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from conftest import VIDEOS
+from conftest import clip
 from streamlit.testing.v1 import AppTest
 
 from apptest import APP, _upload_step, goto, no_errors, start, texts  # noqa: F401 - shared helpers
@@ -16,8 +16,7 @@ from screening.core.result import TESTS
 from screening.ui import guide, state
 from screening.core.vocab import BAND_WORD
 
-CLIPS = VIDEOS
-CLIP = CLIPS / "front_dbsquat_kneeswell_10.mp4"
+CLIP = "front_dbsquat_kneeswell_10.mp4"       # a real clip (conftest.clip)
 
 
 def test_home_renders_with_the_three_tests_and_privacy():
@@ -135,10 +134,9 @@ def test_bad_upload_with_the_real_engine():
 
 @pytest.mark.clips
 def test_real_clip_reaches_the_results():
-    if not CLIPS.is_dir() or not CLIP.is_file():
-        pytest.skip(f"test clips not found at {CLIPS} (they are only on developer machines)")
+    path = clip(CLIP)
     _real_pipeline()
-    at = _upload_step(CLIP.name, CLIP.read_bytes())
+    at = _upload_step(path.name, path.read_bytes())
     no_errors(at)
     assert not at.error, [e.value for e in at.error]
     out = at.session_state[state.OUTPUTS]

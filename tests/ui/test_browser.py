@@ -13,11 +13,10 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import REPO, VIDEOS
+from conftest import REPO, clip
 
 ROOT = REPO
-CLIPS = VIDEOS
-CLIP = CLIPS / "front_dbsquat_kneeswell_10.mp4"
+CLIP = "front_dbsquat_kneeswell_10.mp4"       # a real clip (conftest.clip)
 CHROMIUM = os.environ.get("KNEESCREEN_CHROMIUM", "/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--no-first-run"]
@@ -120,15 +119,14 @@ def test_example_link_shows_cards_and_chart(server, browser, shots, width, schem
 
 @pytest.mark.clips
 def test_upload_a_real_clip_to_the_results(server, browser, shots):
-    if not CLIP.is_file():
-        pytest.skip(f"test clips not found at {CLIPS} (they are only on developer machines)")
+    path = clip(CLIP)
     ctx, page = _page(browser)
     try:
         page.goto(server)
         page.get_by_role("button", name="Start screening").click()
         page.get_by_role("button", name="Show me how to film").click()
         page.get_by_role("button", name="I have my video").click()
-        page.locator('input[type="file"]').set_input_files(str(CLIP))
+        page.locator('input[type="file"]').set_input_files(str(path))
         analyse = page.get_by_role("button", name="Analyse my video")
         from playwright.sync_api import expect
         expect(analyse).to_be_enabled(timeout=30_000)   # once the upload has reached the server

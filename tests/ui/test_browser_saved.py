@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import clip
 from test_browser import CLIP, browser, shots, streamlit_app  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.browser
@@ -129,13 +130,12 @@ def test_wrong_key_link_says_so(server, browser):  # noqa: F811
 
 @pytest.mark.clips
 def test_workshop_batch_with_a_failing_clip(server, browser, shots, seeded, tmp_path):  # noqa: F811
-    if not CLIP.is_file():
-        pytest.skip(f"test clip not found: {CLIP} (the clips are only on developer machines)")
+    path = clip(CLIP)
     from playwright.sync_api import expect
     broken = tmp_path / "Bea.mp4"
     broken.write_bytes(BROKEN)
     named = tmp_path / "Ava.mp4"
-    named.write_bytes(CLIP.read_bytes())
+    named.write_bytes(path.read_bytes())
     ctx, page = _page(browser)
     try:
         page.goto(f"{server}/workshop?key={seeded}")
@@ -163,8 +163,7 @@ def test_workshop_batch_with_a_failing_clip(server, browser, shots, seeded, tmp_
 
 @pytest.mark.clips
 def test_save_a_real_result_to_a_profile(server, browser, shots, seeded, db_path):  # noqa: F811
-    if not CLIP.is_file():
-        pytest.skip(f"test clip not found: {CLIP} (the clips are only on developer machines)")
+    path = clip(CLIP)
     from playwright.sync_api import expect
     ctx, page = _page(browser)
     try:
@@ -174,7 +173,7 @@ def test_save_a_real_result_to_a_profile(server, browser, shots, seeded, db_path
         page.get_by_role("button", name="Start screening").click()
         page.get_by_role("button", name="Show me how to film").click()
         page.get_by_role("button", name="I have my video").click()
-        page.locator('input[type="file"]').set_input_files(str(CLIP))
+        page.locator('input[type="file"]').set_input_files(str(path))
         analyse = page.get_by_role("button", name="Analyse my video")
         expect(analyse).to_be_enabled(timeout=30_000)
         analyse.click()
