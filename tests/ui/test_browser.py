@@ -11,6 +11,7 @@ import tempfile
 import time
 import urllib.request
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from conftest import REPO, clip
@@ -22,6 +23,33 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--d
         "--no-first-run"]
 
 pytestmark = pytest.mark.browser
+LOCAL_SCHEMES = ("data", "blob", "about", "chrome-error")   # made inside the browser: no network
+# Every URL the page's own elements point at: icons, style sheets, scripts, pictures, frames, media.
+DOM_URLS_JS = """() => Array.from(document.querySelectorAll(
+    'link[href], script[src], img[src], iframe[src], video[src], source[src], audio[src]'))
+  .map(e => e.href || e.src)"""
+
+
+class Recorder:
+    """Every request (and web socket) of a browser context, from every page and frame in it."""
+
+    def __init__(self, ctx) -> None:
+        self.urls: list[str] = []
+        ctx.on("request", lambda r: self.urls.append(r.url))
+        ctx.on("page", self.watch)
+
+    def watch(self, page) -> None:
+        page.on("websocket", lambda ws: self.urls.append(ws.url))
+
+    def elsewhere(self, more: list[str] | None = None) -> list[str]:
+        """Every URL requested, or given in `more` (the page's own links), that is not on this machine."""
+        return sorted({u for u in [*self.urls, *(more or [])] if not _local(u)})
+
+
+def _local(url: str) -> bool:
+    """On this machine (the test serves the app on 127.0.0.1), or made inside the browser."""
+    parts = urlsplit(url)
+    return parts.scheme in LOCAL_SCHEMES or parts.hostname == "127.0.0.1"
 
 
 def _free_port() -> int:
@@ -121,6 +149,8 @@ def test_example_link_shows_cards_and_chart(server, browser, shots, width, schem
 def test_upload_a_real_clip_to_the_results(server, browser, shots):
     path = clip(CLIP)
     ctx, page = _page(browser)
+    rec = Recorder(ctx)
+    rec.watch(page)
     try:
         page.goto(server)
         page.get_by_role("button", name="Start screening").click()
@@ -142,7 +172,9 @@ def test_upload_a_real_clip_to_the_results(server, browser, shots):
         expect(page.get_by_role("heading", name="Your result")).to_be_visible(timeout=20_000)
         expect(page.get_by_role("button", name="Annotated video (MP4)")).to_be_visible(timeout=20_000)
         page.screenshot(path=str(shots / "result.png"), full_page=True)
+        seen = page.evaluate(DOM_URLS_JS)
     finally:
         ctx.close()
+    assert rec.elsewhere(seen) == [], f"the upload and its results reached other hosts: {rec.elsewhere(seen)}"
     if os.environ.get("KNEESCREEN_KEEP_SCREENSHOTS") is None and os.environ.get("CI"):
         shutil.rmtree(shots, ignore_errors=True)
