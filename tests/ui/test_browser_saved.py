@@ -116,6 +116,32 @@ def test_saved_pages_from_a_key_link(server, browser, shots, seeded, width, sche
         ctx.close()
 
 
+def test_workshop_from_a_key_link_keeps_the_passcode_typed_after_the_title(server, browser, seeded,  # noqa: F811
+                                                                             db_path):
+    """Issue 19: opened from its bookmark link, a leader types the title, Tab, the passcode (at a person's
+    pace, while the title's rerun arrives) and Create: the workshop is made with the whole passcode."""
+    from playwright.sync_api import expect
+
+    from screening.store.db import Store
+    ctx, page = _page(browser)
+    try:
+        page.goto(f"{server}/workshop?key={seeded}")
+        expect(page.get_by_text("Your workspace is open").first).to_be_visible(timeout=30_000)
+        page.get_by_label("Title", exact=True).click()
+        page.keyboard.type("Key link group", delay=60)
+        page.keyboard.press("Tab")
+        page.keyboard.type("leader-42", delay=60)
+        page.get_by_role("button", name="Create workshop").click()
+        expect(page.get_by_text("1. Participants")).to_be_visible(timeout=30_000)
+        assert page.get_by_text("Choose a leader passcode").count() == 0
+        _no_exception(page)
+    finally:
+        ctx.close()
+    ws = Store(db_path).open_workspace(seeded)
+    made = next(s for s in ws.sessions() if s.title == "Key link group")
+    assert ws.open_session(made.id, "leader-42").id == made.id     # the passcode typed, all of it
+
+
 def test_wrong_key_link_says_so(server, browser):  # noqa: F811
     from playwright.sync_api import expect
     ctx, page = _page(browser)
