@@ -43,12 +43,12 @@ def ffmpeg(*args: str) -> None:
     subprocess.run(["ffmpeg", "-v", "error", "-y", *args], check=True)
 
 
-def analyse(path: Path, test: str = "squat", /, **options):
+def analyse(path: Path, test: str = "squat", /, progress=None, **options):
     """run_analysis of the clip at `path` with the lite model; `options` are AnalysisOptions fields
-    (video=False, out_dir=..., ...; no out_dir: the outputs stay in memory)."""
+    (video=False, out_dir=..., ...; no out_dir: the outputs stay in memory); `progress` as run_analysis's."""
     from screening.engine.pose import load_model
     from screening.pipeline import AnalysisOptions, run_analysis
-    return run_analysis(path, load_model("lite"), AnalysisOptions(test, **options))
+    return run_analysis(path, load_model("lite"), AnalysisOptions(test, **options), progress=progress)
 
 
 @pytest.fixture(scope="session")

@@ -108,6 +108,30 @@ def test_example_link_query_param():
     _check_example_results(at)
 
 
+def _in_order(node) -> list:
+    """Every element under an AppTest node, in page order."""
+    kids = getattr(node, "children", None)
+    return [node] if kids is None else [el for k in sorted(kids) for el in _in_order(kids[k])]
+
+
+def test_a_turned_clip_says_so_above_the_verdicts():
+    """Issue 19: the note that the video was turned upright sits under the title, not only at the bottom."""
+    import dataclasses
+    from screening.core.result import Note
+    from screening.engine.example import example_result
+    turned = Note("turned_upright", "warning", "The video was stored turned by 90 deg (...), so KneeScreen "
+                  "turned it upright before measuring.", "Film with the phone held upright and still.")
+    r = dataclasses.replace(example_result(), example=False, notes=[turned])
+    at = start(**{state.OUTPUTS: state.Outputs(result=r, video=None, keyframes=[], csv=None, source_name="x.mp4")})
+    goto(at, "results")
+    no_errors(at)
+    order = [getattr(el, "value", "") for el in _in_order(at.main)]
+    said = [i for i, v in enumerate(order) if isinstance(v, str) and "stored turned by 90 deg" in v]
+    cards = [i for i, v in enumerate(order) if isinstance(v, str) and "Left leg" in v]
+    assert len(said) == 1 and cards and said[0] < min(cards), (said, cards)
+    assert "No other capture problems were found." in texts(at)
+
+
 def test_results_page_without_a_result_points_to_start():
     at = start()
     goto(at, "results")
