@@ -183,7 +183,7 @@ def _panel(live: LiveSession) -> None:
         if c2.button("Start recording now", icon=":material/fiber_manual_record:", key="live_now", width="stretch"):
             live.start_now()
     if s.state in ("armed", "recording"):
-        if c1.button("Stop", icon=":material/stop:", key="live_stop", width="stretch"):
+        if c1.button("Stop recording", icon=":material/stop:", key="live_stop", width="stretch"):
             live.stop()
     if live.mirror and s.bottoms:
         st.table([{"Rep": b.index, "At (s)": f"{b.t:.1f}",
@@ -195,6 +195,8 @@ def _panel(live: LiveSession) -> None:
         st.session_state[CUES] = s.cues
         st.audio(beep(), format="audio/wav", autoplay=True)
     if s.state == "done" and s.clip is not None and s.clip.is_file():
+        counted = live.plan.reps and SPECS[live.test].live_feedback and s.counting
+        st.session_state[state.LIVE_COUNT] = (s.clip.name, s.rec_reps if counted else None)
         st.session_state[CLIP] = (str(s.clip), live.workdir)
         st.session_state.pop(LIVE, None)
         st.rerun(scope="app")

@@ -114,6 +114,18 @@ def _notes(r: Result) -> None:
         _note(n)
 
 
+def _live_count(out: state.Outputs) -> None:
+    """A live recording whose analysis found another number of repetitions than the live counter: say why."""
+    name, counted = st.session_state.get(state.LIVE_COUNT) or ("", None)
+    found = len(out.result.events)
+    if counted is None or out.result.example or name != out.source_name or counted == found:
+        return
+    st.info(f"While recording, the live counter counted {counted} repetition{'s' if counted != 1 else ''}; "
+            f"the analysis, which measures every recorded frame, found {found}. The results go by the analysis "
+            "(the live counter sees only the frames the server has time for, and a movement already under way "
+            "when the recording started).", icon=":material/info:")
+
+
 def _page_title(slug: str) -> str:
     pages = state.page(state.PAGES_BY_SLUG) or {}
     if slug in pages:
@@ -180,6 +192,7 @@ def render(out: state.Outputs) -> None:
     for n in r.notes:
         if n.code in TOP_NOTES:
             _note(n)
+    _live_count(out)
 
     if not r.legs:
         st.error("No leg could be rated from this video.")

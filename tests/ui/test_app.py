@@ -132,6 +132,23 @@ def test_a_turned_clip_says_so_above_the_verdicts():
     assert "No other capture problems were found." in texts(at)
 
 
+def test_a_live_recording_whose_analysis_counts_otherwise_says_why():
+    """Issue 19: 'stop after 3' stopped at 3 and the analysis found 8; the results now say which counts."""
+    import dataclasses
+    from screening.engine.example import example_result
+    r = dataclasses.replace(example_result(), example=False, notes=[])
+    n = len(r.events)
+    out = state.Outputs(result=r, source_name="live-recording.mp4")
+    at = start(**{state.OUTPUTS: out, state.LIVE_COUNT: ("live-recording.mp4", n - 1)})
+    goto(at, "results")
+    no_errors(at)
+    said = "\n".join(i.value for i in at.info)
+    assert f"the live counter counted {n - 1} repetition" in said and f"found {n}" in said
+    at.session_state[state.LIVE_COUNT] = ("live-recording.mp4", n)          # the same count: nothing to say
+    at.run()
+    assert "live counter" not in "\n".join(i.value for i in at.info)
+
+
 def test_results_page_without_a_result_points_to_start():
     at = start()
     goto(at, "results")
