@@ -99,8 +99,10 @@ def test_live_camera_coach_lines_recording_to_results(camera_file, shots):
             print(f"live panel: {said[-3:]}; the analysis found {found}")
             if any("Too few" in x for x in said):      # a busy machine: the page said the count is not live
                 assert found >= 1
-            else:                                     # the live count stopped at 2, as the analysis counts
-                assert counted and counted[-1].startswith("Recording: 2 of 2") and found == 2, (said[-3:], found)
+            else:                                     # the live count stopped at 2: the analysis agrees,
+                assert counted and counted[-1].startswith("Recording: 2 of 2"), said[-3:]
+                if found != 2:                        # or the results say why it does not
+                    expect(page.get_by_text("the live counter counted 2 repetitions")).to_be_visible()
             expect(page.locator(".st-key-verdict-left")).to_contain_text("Left leg", timeout=20_000)
             page.wait_for_timeout(1500)
             page.screenshot(path=str(shots / "live-result-1280.png"))

@@ -47,8 +47,8 @@ def test_no_request_leaves_the_machine(shots):  # noqa: F811
                 page.wait_for_timeout(700)           # pictures, icons and fonts load
                 seen += page.evaluate(DOM_URLS_JS)
             page.goto(f"{url}/live")
+            page.get_by_role("button", name="Start camera").click(timeout=30_000)
             cam = page.frame_locator('iframe[title*="webrtc"]').first
-            cam.get_by_role("button", name="Start camera").click(timeout=30_000)
             expect(cam.locator("video")).to_be_visible(timeout=30_000)
             page.wait_for_timeout(3000)
             seen += page.evaluate(DOM_URLS_JS)
