@@ -60,12 +60,9 @@ def notice(level: str, text: str) -> None:
 
 
 def show_notice() -> None:
-    """The pending notice, shown once. Its slot is there on every run, notice or not: a notice that
-    came and went would move everything after it, and the browser would make the text boxes below anew,
-    dropping what is being typed into them at that moment (issue 19: a workshop passcode typed just
-    after the title, opened from a ?key= link)."""
-    slot = st.empty()
-    level, text = st.session_state.pop(state.WS_NOTICE, (None, ""))
+    """The pending notice, once, in a slot kept on every run (one that came and went moved the text boxes
+    below, which the browser then made anew, dropping what was being typed: issue 19)."""
+    slot, (level, text) = st.empty(), st.session_state.pop(state.WS_NOTICE, (None, ""))
     if level:
         {"success": slot.success, "error": slot.error, "warning": slot.warning}.get(level, slot.info)(text)
 

@@ -70,10 +70,10 @@ def test_live_camera_coach_lines_recording_to_results(camera_file, shots):
             expect(coach).to_contain_text("Ready", timeout=60_000)           # the framing coach, live
             expect(page.get_by_role("button", name="Stop camera")).to_be_visible()
             assert cam.locator("button").count() == 0                        # none of the component's own
-            rates = page.get_by_text(re.compile(r"Camera \d+ frames a second"))
-            expect(rates).to_be_visible(timeout=30_000)
+            rates = page.locator('[data-testid="stCaptionContainer"]').filter(has_text=re.compile(r"Camera \d+ frames"))
+            expect(rates).to_have_count(1, timeout=60_000)
             camera_fps = int(re.search(r"Camera (\d+) frames", rates.inner_text())[1])
-            assert 10 <= camera_fps <= 45, rates.inner_text()                 # the fake camera plays 30 fps
+            assert 5 <= camera_fps <= 45, rates.inner_text()    # the fake camera plays 30 fps (not "23000")
             video = cam.locator("video")
             w, h, n, top, t1 = video.evaluate(COUNT_JS, BAND_RGB.tolist())
             page.wait_for_timeout(1000)
