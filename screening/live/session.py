@@ -12,6 +12,8 @@ import numpy as np
 
 from screening.outputs.annotate import H264Writer
 from screening.engine.events import MIN_REP_DEPTH
+from screening.live.clamshell import CUE_TEXT, OpeningCounter, Top, coach_lying, draw_clamshell, lying_values, top_line
+from screening.live.clock import Clock, rate
 from screening.live.framing import Advice, coach
 from screening.core.landmarks import N_LANDMARKS
 from screening.core.specs import SPECS
@@ -28,8 +30,6 @@ READY_HOLD_S = 1.0          # auto start once 'ready' has held this long
 TAIL_S = 0.8                # keep filming this long after the last repetition (standing frames at the end)
 PEOPLE_EVERY_S = 1.0        # how often the people count (a 3-pose still-image pass, ~25 ms) runs
 CUE_S = 0.6                 # how long the red frame stays after a knee moved inside the foot line
-RATE_S = 2.0                # frame rates are measured over the last 2 s ...
-RATE_MIN_S = 1.0            # ... once there is at least 1 s to measure (before: not known yet, shown as such)
 # Below this many pose-model frames a second the live counter misses repetitions (a 1 s squat would have
 # fewer than 8 measured frames: KneeScreen's limit), so "stop after N repetitions" gives way to the seconds
 # limit and the page says so; the analysis counts the repetitions again from every recorded frame.
@@ -56,41 +56,10 @@ class Status:
     rec_frames: int = 0
     reps: int = 0
     rec_reps: int = 0        # whole repetitions inside the current recording
-    bottoms: list[Bottom] = field(default_factory=list)
+    bottoms: list[Bottom | Top] = field(default_factory=list)   # squats: bottoms; the clamshell: tops
     cues: int = 0            # knee-inside cues so far (the page beeps when it grows)
     clip: Path | None = None
     counting: bool = True    # the pose model keeps up well enough to count repetitions (MIN_COUNT_FPS)
-
-
-class Clock:
-    """Seconds from a WebRTC frame's pts: RTP clocks start at a random value and wrap at 2**32 ticks, so
-    the stamps are made relative to the first frame and unwrapped (the capture times stay real)."""
-
-    def __init__(self) -> None:
-        self.first: int | None = None
-        self.last = 0
-        self.wraps = 0
-
-    def seconds(self, pts: int | None, time_base) -> float | None:
-        if pts is None or time_base is None:
-            return None
-        pts = int(pts)
-        if self.first is None:
-            self.first = pts
-        elif pts < self.last - 2 ** 31:          # the 32-bit RTP timestamp wrapped
-            self.wraps += 1
-        self.last = pts
-        return float((pts + self.wraps * 2 ** 32 - self.first) * time_base)
-
-
-def _rate(times: deque, now: float, first: float) -> float:
-    """Events per second in the last RATE_S seconds up to `now` (`times`, dropped from the deque as they
-    age; `first`: when counting began). 0 until RATE_MIN_S have passed, when no rate can be told yet (one
-    burst of frames would read thousands a second); after that never 0, as `now` is an event."""
-    window = min(RATE_S, now - first)
-    while times and times[0] <= now - window:
-        times.popleft()
-    return len(times) / window if window >= RATE_MIN_S else 0.0
 
 
 class LiveSession:
@@ -104,7 +73,8 @@ class LiveSession:
         self.pose = PoseEstimator(model)
         self.people_model = PoseEstimator(model, num_poses=3, video=False)
         legs = (stance,) if stance else ("left", "right")
-        self.counter = RepCounter(test, sex, legs)
+        self.lying = self.spec.posture == "side-lying"
+        self.counter: RepCounter | OpeningCounter = OpeningCounter(sex) if self.lying else RepCounter(test, sex, legs)
         self.lock = threading.Lock()
         self.clock = Clock()                 # one per session: a page rerun must not restart the time stamps
         self.started = time.monotonic()      # for frames without a time stamp
@@ -172,6 +142,18 @@ class LiveSession:
         xy, vis = det if det is not None else (np.full((N_LANDMARKS, 2), np.nan), np.zeros(N_LANDMARKS))
         self._push(t, xy, vis)
         h, w = img.shape[:2]
+        if isinstance(self.counter, OpeningCounter):      # the clamshell: its coach, measures, counter, drawing
+            advice = coach_lying(self._window(COACH_S, w, h), float(rgb[::8, ::8].mean()), self.people)
+            lying = lying_values(self._window(WINDOW_S, w, h))
+            self.warm = self.t[-1] - self.t[0] >= WARMUP_S
+            self.upright = not self.counter.in_rep
+            top = self.counter.update(t, lying) if self.warm else None
+            out = img.copy()
+            rolled = draw_clamshell(out, xy, lying, self.counter)
+            with self.lock:
+                self._step(now, t, advice, top, rolled)
+                self._draw_status(out, now)
+            return out
         advice = coach(self._window(COACH_S, w, h), float(rgb[::8, ::8].mean()), self.people)
         values = live_values(self._window(WINDOW_S, w, h), self.stance) if self.spec.live_feedback else {}
         self.warm = self.t[-1] - self.t[0] >= WARMUP_S
@@ -203,12 +185,12 @@ class LiveSession:
         keep = t >= t[-1] - seconds
         return Track(t[keep] - t[keep][0], np.array(self.xy)[keep], np.array(self.vis)[keep], w, h)
 
-    def _step(self, now: float, t: float, advice: Advice, bottom: Bottom | None, inside: bool) -> None:
+    def _step(self, now: float, t: float, advice: Advice, bottom: Bottom | Top | None, inside: bool) -> None:
         s = self.status
         s.advice = advice
         self.done_at.append(t)         # both rates per second of camera time: frames measured, frames filmed
         first = self.first_t if self.first_t is not None else t
-        s.fps, s.in_fps = _rate(self.done_at, t, first), _rate(self.arrived, self.arrived[-1], first)
+        s.fps, s.in_fps = rate(self.done_at, t, first), rate(self.arrived, self.arrived[-1], first)
         if s.fps:      # too slow once during a recording: its live count is not to be trusted
             keeps_up = s.fps >= MIN_COUNT_FPS
             s.counting = (s.counting and keeps_up) if s.state == "recording" else keeps_up
@@ -275,7 +257,9 @@ class LiveSession:
         if self.spec.live_feedback and (self.mirror or s.state == "recording"):
             lines.append(f"Reps {s.rec_reps if s.state == 'recording' else s.reps}"
                          + ("" if s.counting else " (too few frames measured to count)"))
-        if self.mirror and s.bottoms:
+        if self.mirror and s.bottoms and isinstance(s.bottoms[-1], Top):
+            lines.append(top_line(s.bottoms[-1]))
+        elif self.mirror and s.bottoms and isinstance(s.bottoms[-1], Bottom):
             b = s.bottoms[-1]
             lines.append(f"Rep {b.index} bottom: " + "  ".join(
                 f"{sd[0].upper()} {b.fppa[sd]:+.0f} deg" if b.fppa.get(sd) is not None else f"{sd[0].upper()} --"
@@ -286,7 +270,8 @@ class LiveSession:
             cv2.putText(img, text, (10, y), cv2.FONT_HERSHEY_SIMPLEX, scale * 0.6, (255, 255, 255), 1, cv2.LINE_AA)
         if now < self.cue_until:
             cv2.rectangle(img, (0, 0), (w - 1, h - 1), (40, 40, 220), max(4, int(8 * scale)))
-            cv2.putText(img, "KNEE INSIDE THE FOOT", (10, bar + int(30 * scale)), cv2.FONT_HERSHEY_SIMPLEX,
+            cv2.putText(img, CUE_TEXT if self.lying else "KNEE INSIDE THE FOOT", (10, bar + int(30 * scale)),
+                        cv2.FONT_HERSHEY_SIMPLEX,
                         scale * 0.7, (40, 40, 220), 2, cv2.LINE_AA)
 
     def close(self) -> None:

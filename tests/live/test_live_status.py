@@ -80,7 +80,7 @@ def test_too_few_measured_frames_stop_by_seconds_and_say_so(monkeypatch, tmp_pat
     """Four deep squats measured on every frame stop after 2 (as the analysis counts them); measured on
     every fifth frame only (6 a second, a busy server), the live count is not trusted: the recording runs
     to its seconds limit, and the page and the picture say why."""
-    from screening.ui.live_page import rates_words, recording_words
+    from screening.ui.live_words import rates_words, recording_words
     track = squats(0.25, 0.25, 0.25, 0.25)
     _, s = record(monkeypatch, track, Plan(reps=2, max_s=60, auto=False), tmp_path / "all")
     assert s.counting and s.state == "done" and s.rec_reps == 2
@@ -103,7 +103,7 @@ def test_the_words_under_the_coach_agree_with_it():
 
 
 def recording_words_of(s: Status, plan: Plan) -> str:
-    from screening.ui.live_page import recording_words
+    from screening.ui.live_words import recording_words
     return recording_words(s, plan, True)
 
 
