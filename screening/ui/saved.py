@@ -32,8 +32,7 @@ def _announce(on: bool) -> bool:
 
 
 def check_saving_setting() -> None:
-    """At the start of every run: an unclear KNEESCREEN_SAVING stops the app with a sentence (no guessing);
-    the first run of a server process also sweeps what a killed one left behind."""
+    """Every run: an unclear KNEESCREEN_SAVING stops the app with a sentence; the first one sweeps (startup)."""
     try:
         startup.sweep_once(_announce(saving_enabled()), store)
     except StoreError as e:
@@ -61,9 +60,11 @@ def notice(level: str, text: str) -> None:
 
 
 def show_notice() -> None:
-    level, text = st.session_state.pop(state.WS_NOTICE, (None, ""))
+    """The pending notice, once, in a slot kept on every run (one that came and went moved the text boxes
+    below, which the browser then made anew, dropping what was being typed: issue 19)."""
+    slot, (level, text) = st.empty(), st.session_state.pop(state.WS_NOTICE, (None, ""))
     if level:
-        {"success": st.success, "error": st.error, "warning": st.warning}.get(level, st.info)(text)
+        {"success": slot.success, "error": slot.error, "warning": slot.warning}.get(level, slot.info)(text)
 
 
 def _forget() -> None:
