@@ -19,8 +19,8 @@ INSECURE = ("A plain tcp:// address is unencrypted and unauthenticated: anyone w
             "this machine. It is accepted only on this machine (127.0.0.1, ::1, localhost).")
 INSECURE_FIX = (f"Use tls:// with Dask's TLS certificates (README, 'Scaling out'); only on a private network you "
                 f"trust, set {INSECURE_ENV}=1 (or pass --insecure-tcp) to allow plain tcp:// there.")
-_FORM = re.compile(r"(?P<scheme>[A-Za-z][A-Za-z0-9+.-]{0,15})://(?P<host>\[[0-9A-Fa-f:.]{2,45}\]|[A-Za-z0-9.-]{1,253})"
-                   r"(?::(?P<port>[0-9]{1,5}))?")
+_SCHEME = re.compile(r"(?P<scheme>[A-Za-z][A-Za-z0-9+.-]{0,15})://")
+_FORM = re.compile(r"(?P<host>\[[0-9A-Fa-f:.]{2,45}\]|[A-Za-z0-9.-]{1,253})(?::(?P<port>[0-9]{1,5}))?")
 _LABEL = re.compile(r"(?!-)[A-Za-z0-9-]{1,63}(?<!-)")
 _YES, _NO = ("1", "yes", "true", "on"), ("", "0", "no", "false", "off")
 
@@ -71,14 +71,15 @@ def check(text: object, allow_insecure: bool = False) -> str:
         raise _refuse(f"it is longer than {MAX_LEN} characters.")
     if not raw.isascii() or not raw.isprintable() or any(c.isspace() for c in raw):
         raise _refuse("it contains spaces, control characters or characters outside ASCII.")
-    form = _FORM.fullmatch(raw)
-    if form is None:
-        if "://" not in raw:
-            raise _refuse("it has no scheme; it must start with tls:// or tcp://.")
-        raise _refuse("after the scheme it must be HOST:PORT and nothing else (no user name, path or query).")
-    scheme = form["scheme"].lower()
+    lead = _SCHEME.match(raw)
+    if lead is None:
+        raise _refuse("it has no scheme; it must start with tls:// or tcp://.")
+    scheme = lead["scheme"].lower()
     if scheme not in ("tls", "tcp"):
         raise _refuse(f"only tls:// and tcp:// are accepted, not {scheme}://.")
+    form = _FORM.fullmatch(raw, lead.end())
+    if form is None:
+        raise _refuse("after the scheme it must be HOST:PORT and nothing else (no user name, path or query).")
     host, local = _host(form["host"])
     port = int(form["port"]) if form["port"] else DEFAULT_PORT
     if not 1 <= port <= 65535:

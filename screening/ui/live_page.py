@@ -19,7 +19,7 @@ from screening.engine.pose import load_model
 from screening.live.session import Clock, LiveSession, Plan
 from screening.core.result import TEST_LABELS, TESTS
 from screening.core.specs import SPECS
-from screening.ui import screen, state
+from screening.ui import analysis, screen, state
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +30,8 @@ CUES = "_live_cues_heard"
 PRIVACY = ("Video from your camera is processed on this server, frame by frame, and is not kept. A recording "
            "lives only in a private temporary folder on this server until its analysis is done, then it is "
            "deleted, like an uploaded video.")
+PRIVACY_CLUSTER = ("The recording's analysis runs on this service's own analysis computers (its cluster), where it "
+                   "is deleted as soon as the analysis is done.")
 URL_SCHEMES = ("stun:", "turn:", "turns:")
 
 
@@ -196,7 +198,7 @@ def _unavailable(e: Exception) -> None:
 def page() -> None:
     state.init()
     st.title("Live camera")
-    st.caption(f":material/lock: {PRIVACY}")
+    st.caption(f":material/lock: {PRIVACY}" + (f" {PRIVACY_CLUSTER}" if analysis.on_cluster() else ""))
     if st.session_state.get(CLIP):
         _analyse_clip()
         return
