@@ -1,5 +1,5 @@
-"""A real Dask cluster for the tests: `dask scheduler` and `dask worker --nthreads 1` processes on 127.0.0.1 (ports
-chosen free by the OS), each in its own process group, always killed at the end."""
+"""A real Dask cluster for the tests and benchmarks/cluster_speed.py: `dask scheduler` and `dask worker --nthreads 1`
+processes on 127.0.0.1 (ports chosen free by the OS), each in its own process group, always killed at the end."""
 from __future__ import annotations
 
 import json
@@ -10,9 +10,8 @@ import sys
 import time
 from pathlib import Path
 
-from conftest import REPO
-
 HERE = Path(__file__).resolve().parent
+REPO = HERE.parent                      # workers import this checkout's package (the tests' and the benchmark's)
 PRELOAD = HERE / "stub_worker.py"
 
 
@@ -52,6 +51,7 @@ class DaskCluster:
         info = self.folder / "scheduler.json"
         info.unlink(missing_ok=True)
         self._spawn("scheduler", ["scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard",
+                                  "--dashboard-address", "127.0.0.1:0",      # its HTTP endpoints: loopback too
                                   "--scheduler-file", str(info), "--protocol", "tls" if self.tls else "tcp"]
                     + self._tls_args())
         deadline = time.monotonic() + 60
@@ -68,7 +68,8 @@ class DaskCluster:
         for i in range(workers):
             self.add_worker(f"w{i}")
         self.client = self._client()
-        self.wait_for_workers(workers)
+        if workers:
+            self.wait_for_workers(workers)
 
     def _client(self):
         """The tests' own client (to watch and steer the cluster; KneeScreen makes its own)."""
@@ -92,7 +93,8 @@ class DaskCluster:
                 for a, info in self.client.scheduler_info(n_workers=-1)["workers"].items() if a == addr}
 
     def add_worker(self, name: str) -> subprocess.Popen:
-        args = ["worker", self.address, "--nthreads", "1", "--host", "127.0.0.1", "--no-dashboard", "--name", name,
+        args = ["worker", self.address, "--nthreads", "1", "--host", "127.0.0.1", "--no-dashboard",
+                "--dashboard-address", "127.0.0.1:0", "--name", name,
                 "--local-directory", str(self.folder / name), "--death-timeout", "30"] + self._tls_args()
         return self._spawn(name, args + (["--preload", str(PRELOAD)] if self.preload else []))
 
