@@ -99,12 +99,13 @@ def cmd_batch(args) -> int:
     if args.scheduler is not None:
         try:
             where = address.check(args.scheduler, allow_insecure=args.insecure_tcp or address.insecure_allowed())
+            # start-up: distributed (1-3 s to import) is loaded only for a batch on a cluster
+            from screening.cluster.batch import ClusterRunner
+            runner = ClusterRunner(where, say=lambda text: print(text, flush=True))
+            runner.connect()            # bad TLS settings or no scheduler: said before anything is written
         except AnalysisError as e:
             print(f"kneescreen: {e}\nWhat to do: {e.fix}", file=sys.stderr)
             return 2
-        # start-up: distributed (1-3 s to import) is loaded only for a batch on a cluster
-        from screening.cluster.batch import ClusterRunner
-        runner = ClusterRunner(where, say=lambda text: print(text, flush=True))
     where_to = f" on the Dask cluster at {runner.address}" if runner else ""
     print(f"Analysing {len(videos)} clip(s) from {args.folder} into {args.out}{where_to}", flush=True)
 

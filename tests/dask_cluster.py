@@ -2,6 +2,7 @@
 processes on 127.0.0.1 (ports chosen free by the OS), each in its own process group, always killed at the end."""
 from __future__ import annotations
 
+import atexit
 import json
 import os
 import signal
@@ -32,7 +33,12 @@ class DaskCluster:
         self.env = {**os.environ, "PYTHONPATH": os.pathsep.join(
             [str(REPO)] + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p])}
         self.env.pop("KNEESCREEN_SCHEDULER", None)
-        self._start(workers)
+        atexit.register(self.close)               # whatever happens to the caller, no process outlives it
+        try:
+            self._start(workers)
+        except BaseException:
+            self.close()
+            raise
 
     def _tls_args(self) -> list[str]:
         if not self.tls:

@@ -37,6 +37,11 @@ class ClusterRunner:
     def __init__(self, address: str, say: Callable[[str], None] | None = None):
         self.address, self.say = address, say or (lambda text: None)
 
+    def connect(self) -> None:
+        """Connect now (AnalysisError: bad TLS settings, or the scheduler cannot be reached), before any file
+        is written; run_batch connects anyway."""
+        cluster.connect(self.address)
+
     def __call__(self, batch: list[BatchItem], options: tuple[str, AnalysisOptions], finish,
                  stop: Callable[[], bool]) -> list[tuple[BatchItem, str]]:
         client = cluster.connect(self.address)

@@ -50,7 +50,7 @@ def security(address: str) -> Security | None:
     missing = [var for attr, var in TLS_VARS.items() if attr != "tls_client_key" and not getattr(sec, attr)]
     if missing:
         raise AnalysisError("A tls:// scheduler needs Dask's TLS certificates, and " + " and ".join(missing)
-                            + " is not set.", "bad_scheduler", TLS_FIX)
+                            + (" are" if len(missing) > 1 else " is") + " not set.", "bad_scheduler", TLS_FIX)
     for attr, var in TLS_VARS.items():
         path = getattr(sec, attr)
         if path and not Path(path).is_file():

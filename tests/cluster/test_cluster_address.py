@@ -2,6 +2,7 @@
 nothing of Dask loaded when no scheduler is configured."""
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -126,13 +127,16 @@ def test_the_environment_variables(monkeypatch):
     assert "must be 1 or 0" in str(e.value) and "rm -rf" not in str(e.value)
 
 
-def test_the_cli_refuses_a_bad_address_before_any_clip(tmp_path):
+@pytest.mark.parametrize("where,words", [("tcp://10.0.0.5:8786", "unencrypted and unauthenticated"),
+                                         ("tls://127.0.0.1:9", "needs Dask's TLS certificates")])
+def test_the_cli_refuses_a_bad_address_before_writing_anything(where, words, tmp_path):
     (tmp_path / "a.mp4").write_bytes(b"x")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DASK_")}
     proc = subprocess.run([sys.executable, "-m", "screening", "batch", str(tmp_path), "--test", "squat",
-                           "--scheduler", "tcp://10.0.0.5:8786", "--out", str(tmp_path / "out")], cwd=REPO,
+                           "--scheduler", where, "--out", str(tmp_path / "out")], cwd=REPO, env=env,
                           capture_output=True, text=True, timeout=120)
-    assert proc.returncode == 2 and "unencrypted and unauthenticated" in proc.stderr and "Traceback" not in proc.stderr
-    assert not (tmp_path / "out").exists()
+    assert proc.returncode == 2 and words in proc.stderr and "What to do" in proc.stderr, proc.stderr
+    assert "Traceback" not in proc.stderr and not (tmp_path / "out").exists()
 
 
 def test_without_a_scheduler_the_app_and_cli_load_nothing_of_dask():
@@ -142,7 +146,7 @@ def test_without_a_scheduler_the_app_and_cli_load_nothing_of_dask():
             "from screening.cluster import address\n"
             "assert address.configured() is None\n"
             "print(sorted(m for m in sys.modules if m.split('.')[0] in ('dask', 'distributed')))\n")
-    env = {k: v for k, v in __import__("os").environ.items() if k != address.SCHEDULER_ENV}
+    env = {k: v for k, v in os.environ.items() if k != address.SCHEDULER_ENV}
     proc = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=120, env=env)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "[]"

@@ -16,7 +16,8 @@ from screening.engine.pose import load_model
 from screening.pipeline import AnalysisOptions, run_analysis
 from screening.store.db import Store
 from screening.ui import analysis, live_page, screen, state
-from test_cluster_batch import N_FRAMES, numbers
+from test_batch import numbers
+from test_cluster_batch import N_FRAMES
 
 
 @pytest.fixture

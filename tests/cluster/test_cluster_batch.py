@@ -2,7 +2,6 @@
 as the local batch, a broken clip failing alone, Cancel reaching the workers."""
 from __future__ import annotations
 
-import csv
 import subprocess
 import sys
 import time
@@ -12,6 +11,7 @@ import pytest
 
 import stub_pose
 from conftest import REPO, clip
+from test_batch import numbers, read_csv as rows
 from screening.batch import _analyse_one, run_batch
 from screening.core.result import Result
 from screening.engine.pose import load_model
@@ -21,17 +21,6 @@ from screening.pipeline import AnalysisOptions, run_analysis
 REAL = ("front_ohsquat_shallow_mild_05.mov", "front_ohsquat_shallow_mild_06.mov",    # MANIFEST.md:
         "front_ohsquat_deep_kneesout_02.mov", "front_squat_deep_kneesout_04.mov")                 # 2.2-2.9 s each
 N_FRAMES = len(synthetic_squat(stub_pose.SPEC)[0])
-
-
-def numbers(r: Result) -> dict:
-    d = r.to_dict()
-    d.pop("created")
-    return d
-
-
-def rows(path: Path) -> list[dict]:
-    with open(path, encoding="utf-8", newline="") as fh:
-        return list(csv.DictReader(fh))
 
 
 def stub_clips(folder: Path, names: list[str]) -> list[Path]:

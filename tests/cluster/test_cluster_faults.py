@@ -2,13 +2,11 @@
 (nothing lost, nothing doubled), the scheduler killed (finished clips kept, a clear message, a non-zero exit)."""
 from __future__ import annotations
 
-import csv
 import os
 import subprocess
 import sys
 import threading
 import time
-from pathlib import Path
 
 import dask.config
 import pytest
@@ -20,7 +18,8 @@ from screening.cluster import client as cluster_client
 from screening.cluster.batch import ClusterRunner
 from screening.core.errors import AnalysisError
 from screening.core.result import Result
-from test_cluster_batch import numbers, stub_clips
+from test_batch import numbers, read_csv as rows
+from test_cluster_batch import stub_clips
 
 pytest.importorskip("cryptography")
 
@@ -52,11 +51,6 @@ def tls_env(tls_cluster, monkeypatch):
     yield tls_cluster[0]
     monkeypatch.undo()
     dask.config.refresh()
-
-
-def rows(path: Path) -> list[dict]:
-    with open(path, encoding="utf-8", newline="") as fh:
-        return list(csv.DictReader(fh))
 
 
 def test_without_certificates_or_with_a_strangers_the_cluster_is_refused(tls_cluster, monkeypatch, tmp_path):
