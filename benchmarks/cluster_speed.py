@@ -84,6 +84,10 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="kneescreen-cluster-bench-") as tmp:
         cluster, _ = start_cluster(Path(tmp) / "cluster", args.workers)
         workers = [p.pid for p in cluster.procs.values()]       # the scheduler too: its work is the cluster's
+        before = tree_cpu(workers)
+        time.sleep(20)
+        print(f"idle cluster (scheduler and {args.workers} workers): {(tree_cpu(workers) - before) / 20:.3f} "
+              "CPU-s per second", flush=True)
         base = [sys.executable, "-m", "screening", "batch", str(args.folder.resolve()), "--test", args.test] \
             + (["--no-video"] if args.no_video else [])
         paths = {"pool": ["--processes", str(args.workers)], "cluster": ["--scheduler", cluster.address]}
@@ -96,7 +100,8 @@ def main(argv: list[str] | None = None) -> int:
                     out = Path(tmp) / f"{path}{r}"
                     m = measure(base + paths[path] + ["--out", str(out)], cwd=tmp)
                     if m["rc"] != 0:
-                        print(f"{path} run {r + 1} failed: {m['error']}", file=sys.stderr)
+                        print(f"{path} run {r + 1} failed (exit code {m['rc']}): {m['error']}\n"
+                              + "\n".join(m["stdout"].splitlines()[-5:]), file=sys.stderr)
                         return 1
                     m["cpu_s"] += tree_cpu(workers) - before if path == "cluster" else 0.0
                     m["per_min"] = 60 * len(clips) / m["wall_s"]

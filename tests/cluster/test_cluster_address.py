@@ -150,3 +150,26 @@ def test_without_a_scheduler_the_app_and_cli_load_nothing_of_dask():
     proc = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=120, env=env)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "[]"
+
+
+def test_the_readme_compose_file_keeps_the_cluster_private_and_on_tls():
+    """The README's compose file (not run here: no container engine) parses, and says what the README's
+    security warning says: TLS between every part, only the HTTPS front published, scheduler and workers on an
+    internal network."""
+    yaml = pytest.importorskip("yaml")
+    text = (REPO / "README.md").read_text()
+    block = text[text.index("# compose.yaml"):]
+    compose = yaml.safe_load(block[:block.index("```")])
+    services = compose["services"]
+    assert {"scheduler", "worker", "app1", "app2", "https"} <= set(services)
+    for name, service in services.items():
+        if name.startswith("app"):
+            where = service["environment"]["KNEESCREEN_SCHEDULER"]
+            assert address.check(where).startswith("tls://") and service["environment"][
+                "DASK_DISTRIBUTED__COMM__TLS__CLIENT__CERT"]
+    for name in ("scheduler", "worker"):
+        assert "--tls-cert" in services[name]["command"] and services[name]["networks"] == ["cluster"]
+    assert "tls://scheduler:8786" in services["worker"]["command"]
+    assert [n for n, s in services.items() if "ports" in s] == ["https"]
+    assert compose["networks"]["cluster"]["internal"] is True
+    assert "lb_policy cookie" in compose["configs"]["caddyfile"]["content"]      # a session stays on one server
