@@ -67,7 +67,12 @@ class ClusterRunner:
                         finish(item, {"status": "failed", "code": "unreadable",
                                       "message": f"'{item.video.name}' could not be read ({e.strerror})."})
                         continue
-                    fut = cluster.submit(client, item.video.name, data, options, keep_files=True)
+                    try:
+                        fut = cluster.submit(client, item.video.name, data, options, keep_files=True)
+                    except Exception:  # noqa: BLE001 - a closed client cannot send it: the cluster is gone
+                        if client.status == "running":
+                            raise
+                        return [(it, "gone") for it in [item] + list(running.values()) + todo]
                     fut.add_done_callback(lambda _: ready.set())
                     running[fut] = item
                 ready.wait(0.5)

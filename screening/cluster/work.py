@@ -31,11 +31,12 @@ DIFFERENT_FIX = "Install the same KneeScreen version on every machine (scheduler
 
 @functools.lru_cache(maxsize=1)
 def code_id() -> str:
-    """A fingerprint of this KneeScreen's code (every module of the package) and its MediaPipe version:
-    equal on the client and the worker, or the clip is refused (identical numbers need identical code)."""
+    """A fingerprint of this KneeScreen's code (every module below the pages: the pages cannot change a
+    number) and its MediaPipe version: equal on the client and the worker, or the clip is refused
+    (identical numbers need identical code)."""
     digest = hashlib.sha256(MEDIAPIPE_VERSION.encode())
     root = Path(screening.__file__).parent
-    for path in sorted(root.rglob("*.py")):
+    for path in sorted(p for p in root.rglob("*.py") if p.relative_to(root).parts[0] != "ui"):
         digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:16]
 
