@@ -117,3 +117,30 @@ def test_a_result_from_a_worker_cannot_write_outside_its_folder(tmp_path):
     write_outputs(tmp_path / "clip", {"result.json": b"{}", "keyframe_rep1.png": b"png"})
     assert sorted(p.name for p in (tmp_path / "clip").iterdir()) == ["keyframe_rep1.png", "result.json"]
 
+
+
+def test_a_clip_that_killed_its_workers_is_marked_crashed_and_a_lost_scheduler_gone(tmp_path):
+    """What the scheduler says of a clip whose task killed three workers (KilledWorker), and of futures
+    cancelled because the client lost the scheduler."""
+    from distributed import KilledWorker
+    from distributed.client import FutureCancelledError
+
+    from screening.batch import CRASHED, _items
+    from screening.cluster.batch import ClusterRunner
+
+    class Done:
+        def __init__(self, error):
+            self.error = error
+
+        def result(self):
+            raise self.error
+
+        def release(self):
+            pass
+    item = _items([tmp_path / "a.mp4"], tmp_path / "out", "squat")[0]
+    got: list[dict] = []
+    runner = ClusterRunner("tcp://127.0.0.1:8786")
+    assert not runner._collect(Done(KilledWorker("kneescreen-clip-x", None, 3)), item, lambda it, o: got.append(o))
+    assert got == [{"status": "failed", "code": "crashed", "message": CRASHED}]
+    lost = FutureCancelledError("kneescreen-clip-x", "scheduler-connection-lost")
+    assert runner._collect(Done(lost), item, lambda it, o: got.append(o)) and len(got) == 1
