@@ -3,8 +3,9 @@
     python -m screening.validate ../shared/videos [--out validation] [--quick]
 
 FOLDER holds real clips and their MANIFEST.md. The report covers the left/right mirror error per clip,
-every phone orientation against FFmpeg's display, repetition counts against the manifest, and the
-dose-response of a knee shift warped into a real clip. Nothing is sent anywhere.
+every phone orientation against FFmpeg's display, repetition counts against the manifest, the
+dose-response of a knee shift warped into a real clip, and the clamshell (a 3D model's known pelvis rolls,
+the real clip as filmed, mirrored and stored turned). Nothing is sent anywhere.
 """
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ import cv2
 import numpy as np
 
 from screening import validation as v
+from screening import validation_clamshell as vc
 from screening.core.errors import AnalysisError
 from screening.core.timing import Stopwatch
 
@@ -31,7 +33,8 @@ def _f(x, nd=2) -> str:
     return "n/a" if x is None or (isinstance(x, float) and not np.isfinite(x)) else f"{x:.{nd}f}"
 
 
-def markdown(mirror: list[dict], orient: list[dict], counts: list[dict], dose: list[dict], seconds: float) -> str:
+def markdown(mirror: list[dict], orient: list[dict], counts: list[dict], dose: list[dict], seconds: float,
+             clamshell: list[str] | None = None) -> str:
     out = ["# KneeScreen validation report", "",
            f"Regenerate with `python -m screening.validate ../shared/videos` ({seconds / 60:.0f} min on 2 cores). "
            "Lite model, default settings.", "",
@@ -65,6 +68,7 @@ def markdown(mirror: list[dict], orient: list[dict], counts: list[dict], dose: l
         out += ["", f"Measured / geometric (least squares through zero): knee shift {slope_k:.2f}, knee angle "
                 f"{slope_f:.2f}. 1.00 would mean the model follows the knee fully.", "",
                 "![dose-response](validation.png)"]
+    out += clamshell or []
     return "\n".join(out) + "\n"
 
 
@@ -146,7 +150,10 @@ def _run(a: argparse.Namespace, manifest: Path) -> int:
         counts = [v.count_case(c, a.folder) for c in clips]
         print("counts done", file=sys.stderr)
         dose = v.dose_response(a.folder / DOSE_CLIP, sub("dose"))
-    text = markdown(mirror, orient, counts, dose, watch.total("validation"))
+        clam = vc.markdown(vc.model_cases(), vc.clip_cases(a.folder, sub("clamshell"))) \
+            if (a.folder / vc.CLIP).is_file() else []
+        print("clamshell done", file=sys.stderr)
+    text = markdown(mirror, orient, counts, dose, watch.total("validation"), clam)
     (a.out / "validation.md").write_text(text, encoding="utf-8")
     figure(dose, a.out / "validation.png")
     print(text)
