@@ -12,6 +12,7 @@ import stub_pose
 from apptest import create_workspace, goto, no_errors, start, texts
 from screening.cluster import address
 from screening.cluster import client as cluster_client
+from screening.cluster import work
 from screening.engine.pose import load_model
 from screening.pipeline import AnalysisOptions, run_analysis
 from screening.store.db import Store
@@ -58,10 +59,14 @@ def test_the_upload_page_analyses_on_the_cluster_and_shows_its_queue(on_cluster,
     cluster, said = on_cluster
     client = cluster_client.connect(cluster.address)
     opts = ("lite", AnalysisOptions("squat", json=False, video=False, stills=False))
-    busy = [cluster_client.submit(client, f"stub_120s_{i}.mp4", clip_bytes, opts, False) for i in range(2)]
-    deadline = time.monotonic() + 30
+    workers = list(client.scheduler_info(n_workers=-1)["workers"])
+    busy = [client.submit(work.run_clip, f"stub_120s_{i}.mp4", clip_bytes, opts, False, work.code_id(), pure=False,
+                          key=f"{cluster_client.PREFIX}busy-{i}-{time.time_ns()}", workers=[w])   # one on each
+            for i, w in enumerate(workers)]
+    deadline = time.monotonic() + 60
     while time.monotonic() < deadline and sum(map(len, cluster.executing().values())) < 2:
-        time.sleep(0.1)                                       # both workers busy with other users' clips
+        time.sleep(0.1)
+    assert sum(map(len, cluster.executing().values())) == 2, "both workers busy with other users' clips"
     draw = analysis.ProgressUI._draw
 
     def queue_seen(self, stage, fraction, message):       # once the place is shown, the others leave (Cancel)
