@@ -20,7 +20,7 @@ from screening.live.mirror import Bottom
 from screening.live.session import LiveSession, Plan
 from screening.core.result import TEST_LABELS, TESTS
 from screening.core.specs import SPECS
-from screening.ui import live_reaper, screen, state
+from screening.ui import analysis, live_reaper, screen, state
 from screening.ui.live_words import rates_words, recording_words
 
 log = logging.getLogger(__name__)
@@ -34,6 +34,8 @@ FACING = {"user": "Front (selfie)", "environment": "Back"}
 PRIVACY = ("Video from your camera is processed on this server, frame by frame, and is not kept. A recording "
            "lives only in a private temporary folder on this server until its analysis is done, then it is "
            "deleted, like an uploaded video.")
+PRIVACY_CLUSTER = ("The recording's analysis runs on this service's own analysis computers (its cluster), where it "
+                   "is deleted as soon as the analysis is done.")
 URL_SCHEMES = ("stun:", "turn:", "turns:")
 
 
@@ -232,7 +234,7 @@ def _unavailable(e: Exception) -> None:
 def page() -> None:
     state.init()
     st.title("Live camera")
-    st.caption(f":material/lock: {PRIVACY}")
+    st.caption(f":material/lock: {PRIVACY}" + (f" {PRIVACY_CLUSTER}" if analysis.on_cluster() else ""))
     if st.session_state.get(CLIP):
         _analyse_clip()
         return
