@@ -7,8 +7,9 @@ import streamlit as st
 
 from screening.engine.progress import SHORT_NAMES, compare, fmt
 from screening.core.result import TEST_LABELS
-from screening.core.vocab import BAND_WORDS, SHIFT_WORDS, count, format_date
+from screening.core.vocab import BAND_WORDS, SHIFT_WORDS, count
 from screening.store.db import SavedScreening
+from screening.store.stills import still_ok
 from screening.ui import safe, saved, state
 from screening.ui.measures import TABLE_CSS, band_cell, table
 
@@ -30,22 +31,26 @@ PHONE_CSS = """<style>
 def _column(i: int, s: SavedScreening, same_day: bool) -> None:
     r = s.readable_result
     with st.container(border=True, key=f"cmp-col-{i}"):
-        # two screenings of one day are told apart by their time
-        when = format_date(s.created)[:16 if same_day else 10].replace(" ", ", ")
-        st.markdown(f"#### {SIDES[i]}: {safe.md(when)}")
+        day = safe.date(s.created)      # two screenings of one day are told apart by their time
+        when = day[:16 if same_day else 10].replace(" ", ", ") if day[:1].isdigit() else day
+        st.markdown(f"#### {SIDES[i]}: {when}")
         st.caption(f"{TEST_LABELS.get(r.test, r.test)}" + (f", standing on the {r.leg} leg" if r.leg else "")
-                   + f" · {count(len(r.events), r.event_noun)} · "
-                   f"pose model {r.model.tier}")
+                   + f" · {count(len(r.events), r.event_noun)} · pose model {safe.md(r.model.tier)}")
         for leg, summary in r.legs.items():
             lead = summary.lead
             number = f"  \n{safe.md(lead.label)}: **{safe.md(lead.value)}**" if lead is not None else ""
             st.markdown(f"**{safe.md(leg.capitalize())} leg** &nbsp; {saved.pill(summary.band)}{number}",
                         unsafe_allow_html=True)
-        if s.keyframes:         # a drop-down, not a row of buttons: half a phone's width has room for one
-            labels = [label for label, _ in s.keyframes]
+        frames = [(label, path) for label, path in s.keyframes if still_ok(path)]   # a stored file may be anything
+        if frames:      # a drop-down, not a row of buttons: half a phone's width has room for one
+            labels = list(range(len(frames)))
             pick = st.selectbox("Moment", labels, index=0, key=f"cmp_still_{i}",
-                                label_visibility="collapsed") if len(labels) > 1 else labels[0]
-            st.image(str(dict(s.keyframes).get(pick or labels[0])), caption=pick or labels[0], width="stretch")
+                                format_func=lambda k: frames[k][0], label_visibility="collapsed") \
+                if len(labels) > 1 else 0
+            label, path = frames[pick or 0]
+            st.image(str(path), caption=safe.md(label), width="stretch")
+        elif s.keyframes:
+            st.caption("The stills saved with this screening cannot be shown (damaged or not a picture).")
         else:
             st.caption("No stills were saved with this screening.")
         if s.video:
@@ -102,9 +107,9 @@ def page() -> None:
     comparison = compare(sa.readable_result, sb.readable_result)
     st.subheader("What changed")
     for c in comparison.changes:
-        st.markdown(f"- {c.sentence}")
+        st.markdown(f"- {c.sentence}")     # made by the engine from numbers and its own words
     for note in comparison.notes:
-        st.caption(note)
+        st.caption(safe.md(note))
     st.subheader("Every measure")
     rows = _rows(comparison)
     if rows:        # an HTML table that wraps: a phone sees every column

@@ -1,7 +1,6 @@
 """The Progress page: one measure of one leg over a profile's saved screenings, with the typical range shaded."""
 from __future__ import annotations
 
-from datetime import datetime
 
 import plotly.graph_objects as go
 import streamlit as st
@@ -11,7 +10,7 @@ from screening.engine.progress import NOT_RISK, compare, fmt, measure_history, t
 from screening.engine.ratings import MEASURES
 from screening.core.result import TEST_LABELS, TESTS
 from screening.core.specs import SPECS
-from screening.core.vocab import BAND_COLOURS, BAND_WORDS, format_date, shown_value
+from screening.core.vocab import BAND_COLOURS, BAND_WORDS, parse_date, shown_value
 from screening.store.db import SavedScreening
 from screening.ui import safe, saved, state
 from screening.ui.charts import BAND_FILL
@@ -44,10 +43,9 @@ def _ticks(created: list[str]) -> list[str]:
     days, out, year = [c[:10] for c in created], [], ""
     step = max(1, -(-len(created) // MAX_TICKS))
     for i, c in enumerate(created):
-        try:
-            d = datetime.fromisoformat(c)
-        except (TypeError, ValueError):
-            out.append(str(c)[:10])
+        d = parse_date(c)       # aware, 1970-2199, or None for anything else
+        if d is None:
+            out.append("")
             continue
         if days.count(days[i]) > 1:
             second = d.strftime("%H:%M")
@@ -84,7 +82,7 @@ def chart(history: list[tuple], key: str, test: str, sex: str | None) -> go.Figu
         marker=dict(size=13, color=[BAND_COLOURS[b] for _, _, b, _, _ in pts], line=dict(width=1.5, color="white")),
         error_y=dict(type="data", array=[sd or 0 for _, _, _, sd, _ in pts], visible=True, thickness=1.5, width=6,
                      color="#6b7480"),
-        customdata=[[format_date(c), BAND_WORDS[b], fmt(key, sd, False, size=True) if sd is not None else "n/a", n]
+        customdata=[[safe.date(c), BAND_WORDS[b], fmt(key, sd, False, size=True) if sd is not None else "n/a", n]
                     for c, _, b, sd, n in pts],
         hovertemplate="%{customdata[0]}<br>%{y:.2f}<br>%{customdata[1]} · spread ± %{customdata[2]} "
                       f"(%{{customdata[3]}} {SPECS[test].event_noun}s)<extra></extra>")
@@ -109,14 +107,15 @@ def _sentence(rated: list[SavedScreening], leg: str, key: str) -> None:
         st.info("The last two screenings cannot be compared on this measure.")
         return
     with st.container(border=True, key="progress-sentence"):
-        st.markdown(f"**Last change** ({format_date(before.created)} to {format_date(after.created)}):")
+        st.markdown(f"**Last change** ({safe.date(before.created)} to {safe.date(after.created)}):")
         st.markdown(f"##### {change.sentence}")
         st.markdown(f"**Which value and why:** {change.sdd_reason}")
         if len(rated) >= 3:     # the same rule as the last change (engine.progress), with these two's repetitions
             first = compare(rated[0].readable_result, after.readable_result).change(leg if _per_leg(key) else "both",
                                                                                     key)
             if first is not None:
-                st.markdown(f"**Since the first screening** ({format_date(rated[0].created)}): {first.sentence}")
+                st.markdown(f"**Since the first screening** ({safe.date(rated[0].created)}): "
+                            f"{first.sentence}")
                 if first.sdd_reason != change.sdd_reason:
                     st.caption(first.sdd_reason)
         st.caption(NOT_RISK)
@@ -152,7 +151,7 @@ def page() -> None:
     key = c3.selectbox("Measure", keys, index=keys.index(lead) if lead in keys else 0, format_func=_label,
                        key="prog_measure")
     if summary.lead is not None:    # the verdict as every page says it: LegSummary.lead
-        st.markdown(f"Latest screening ({safe.md(format_date(latest.created))}): {leg} leg "
+        st.markdown(f"Latest screening ({safe.date(latest.created)}): {leg} leg "
                     f"{saved.pill(summary.band)} · {safe.md(summary.lead.label)}: **{safe.md(summary.lead.value)}**",
                     unsafe_allow_html=True)
     history = measure_history(of_test, test, leg, key)
