@@ -40,6 +40,7 @@ class VideoInfo:
     truncated: bool = False     # demuxing stopped early on damaged data
     discard_pts: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # decoded, never shown
                                 # (before the start of an edit list)
+    keyframe_dts: dict[int, int] = field(default_factory=dict)   # keyframe pts -> its decode time stamp
 
     @property
     def shown_pts(self) -> np.ndarray:
@@ -101,6 +102,7 @@ def probe(path: str | Path, max_side: int = MAX_SIDE) -> VideoInfo:
         stream = c.streams.video[0]
         tb = stream.time_base or Fraction(1, 1000)
         pts, keys, discard, truncated = [], [], [], False
+        key_dts: dict[int, int] = {}
         try:
             for pkt in c.demux(stream):
                 p = pkt.pts if pkt.pts is not None else pkt.dts
@@ -109,6 +111,8 @@ def probe(path: str | Path, max_side: int = MAX_SIDE) -> VideoInfo:
                 pts.append(p)
                 if pkt.is_keyframe:
                     keys.append(p)
+                    if pkt.dts is not None:
+                        key_dts[int(p)] = int(pkt.dts)
                 if pkt.is_discard:
                     discard.append(p)
         except av.error.FFmpegError:
@@ -135,7 +139,7 @@ def probe(path: str | Path, max_side: int = MAX_SIDE) -> VideoInfo:
     ww, wh = work_size(w, h, max_side)
     return VideoInfo(path, codec, w, h, rotation, Fraction(tb), pts_arr,
                      np.unique(np.asarray(keys, dtype=np.int64)), duration, fps, vfr, ww, wh, truncated,
-                     np.unique(np.asarray(discard, dtype=np.int64)))
+                     np.unique(np.asarray(discard, dtype=np.int64)), key_dts)
 
 
 def _first_frame(path: Path):
@@ -257,7 +261,11 @@ def decode(info: VideoInfo, start_pts: int | None = None, stop_pts: int | None =
         if threads:
             stream.thread_type = "AUTO"
         if start_pts is not None:
-            c.seek(int(start_pts), stream=stream, backward=True, any_frame=False)
+            # MP4/MOV index their samples by decode time: a keyframe shown after the B-frames that precede
+            # it is only found by its (earlier) decode time stamp; seeking by its presentation time stamp
+            # lands on the next frame, and the decoder then drops every frame up to the next keyframe
+            seek = min(int(start_pts), info.keyframe_dts.get(int(start_pts), int(start_pts)))
+            c.seek(seek, stream=stream, backward=True, any_frame=False)
         cc = stream.codec_context
         asked: list[int] = []          # pts of packets sent with "skip if nobody refers to it", sorted
 
