@@ -78,6 +78,7 @@ class Event:
     depth: float = 0.0                   # hip descent / leg length at the key frame
     values: dict[str, list[MeasureValue]] = field(default_factory=dict)  # 'left'|'right'|'both' -> values
     contact_values: dict[str, list[MeasureValue]] = field(default_factory=dict)
+    leg: Leg | None = None               # single-leg squat: the leg that stood (None: both legs, or unknown)
 
 
 @dataclass
@@ -128,7 +129,8 @@ class Result:
     schema_version: int
     created: str
     test: TestName
-    leg: Leg | None            # single-leg squat: the stance leg
+    leg: Leg | None            # single-leg squat: the stance leg when every repetition stood on it (each
+                               # event's own leg says which leg stood; None: both legs were tested)
     sex: str | None
     sport: str | None
     norms_used: str

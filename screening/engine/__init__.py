@@ -5,5 +5,5 @@ assess.assess turns a landmark track into a Result; tracking.run_pose turns a vi
 
 __all__ = [
     "assess", "events", "example", "filtering", "framestore", "metrics", "models", "norms", "orientation", "pose",
-    "progress", "quality", "ratings", "synthetic", "tracking", "video"
+    "progress", "quality", "ratings", "stance", "synthetic", "synthetic_single", "tracking", "video"
 ]

@@ -38,8 +38,7 @@ class VideoInfo:
     work_width: int             # downscaled, upright
     work_height: int
     truncated: bool = False     # demuxing stopped early on damaged data
-    discard_pts: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # decoded, never shown
-                                # (before the start of an edit list)
+    discard_pts: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # decoded, never shown (edit list)
     keyframe_dts: dict[int, int] = field(default_factory=dict)   # keyframe pts -> its decode time stamp
 
     @property
@@ -102,7 +101,6 @@ def probe(path: str | Path, max_side: int = MAX_SIDE) -> VideoInfo:
         stream = c.streams.video[0]
         tb = stream.time_base or Fraction(1, 1000)
         pts, keys, discard, truncated = [], [], [], False
-        key_dts: dict[int, int] = {}
         try:
             for pkt in c.demux(stream):
                 p = pkt.pts if pkt.pts is not None else pkt.dts
@@ -110,9 +108,7 @@ def probe(path: str | Path, max_side: int = MAX_SIDE) -> VideoInfo:
                     continue
                 pts.append(p)
                 if pkt.is_keyframe:
-                    keys.append(p)
-                    if pkt.dts is not None:
-                        key_dts[int(p)] = int(pkt.dts)
+                    keys.append((p, pkt.dts))
                 if pkt.is_discard:
                     discard.append(p)
         except av.error.FFmpegError:
@@ -138,8 +134,8 @@ def probe(path: str | Path, max_side: int = MAX_SIDE) -> VideoInfo:
                          "Trim the clip to the repetitions you want screened (3-5 reps take under a minute).")
     ww, wh = work_size(w, h, max_side)
     return VideoInfo(path, codec, w, h, rotation, Fraction(tb), pts_arr,
-                     np.unique(np.asarray(keys, dtype=np.int64)), duration, fps, vfr, ww, wh, truncated,
-                     np.unique(np.asarray(discard, dtype=np.int64)), key_dts)
+                     np.unique(np.asarray([k for k, _ in keys], dtype=np.int64)), duration, fps, vfr, ww, wh, truncated,
+                     np.unique(np.asarray(discard, dtype=np.int64)), {int(k): int(d) for k, d in keys if d is not None})
 
 
 def _first_frame(path: Path):
@@ -261,11 +257,8 @@ def decode(info: VideoInfo, start_pts: int | None = None, stop_pts: int | None =
         if threads:
             stream.thread_type = "AUTO"
         if start_pts is not None:
-            # MP4/MOV index their samples by decode time: a keyframe shown after the B-frames that precede
-            # it is only found by its (earlier) decode time stamp; seeking by its presentation time stamp
-            # lands on the next frame, and the decoder then drops every frame up to the next keyframe
-            seek = min(int(start_pts), info.keyframe_dts.get(int(start_pts), int(start_pts)))
-            c.seek(seek, stream=stream, backward=True, any_frame=False)
+            # by its decode time stamp (MP4's index): by the presentation one it can land past the keyframe
+            c.seek(info.keyframe_dts.get(int(start_pts), int(start_pts)), stream=stream, backward=True, any_frame=False)
         cc = stream.codec_context
         asked: list[int] = []          # pts of packets sent with "skip if nobody refers to it", sorted
 

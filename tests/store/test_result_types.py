@@ -17,11 +17,24 @@ def _literal(tp):
     return next((a for a in get_args(tp) if get_origin(a) is Literal), None)
 
 
+def _as_old(new, old):
+    """`new` without the fields added since `old` was saved, after checking each holds its empty default."""
+    if isinstance(old, dict):
+        added = set(new) - set(old)
+        assert all(new[k] in (None, [], {}, False) for k in added), added
+        return {k: _as_old(new[k], old[k]) for k in new if k in old}
+    if isinstance(old, list) and isinstance(new, list) and len(old) == len(new):
+        return [_as_old(a, b) for a, b in zip(new, old)]
+    return new
+
+
 def test_a_result_saved_before_the_types_loads_and_saves_the_same_json():
     text = OLD.read_text(encoding="utf-8")
     data = json.loads(text)
     for result in (Result.from_json(text), check_result(json.loads(text))):
-        assert json.loads(result.to_json()) == data                  # the same strings come back out
+        # the same strings come back out; fields added since (Event.leg) are empty
+        assert _as_old(json.loads(result.to_json()), data) == data
+        assert all(e.leg is None for e in result.events)
         assert type(result.test) is str and result.test == "squat"
         assert [e.kind for e in result.events] == ["rep", "rep", "rep"]
         assert {leg: s.band for leg, s in result.legs.items()} == {"left": "marked", "right": "typical"}
