@@ -72,7 +72,7 @@ def single_leg_markdown(rows: list[dict], labels: dict) -> list[str]:
            "labelled bottom. *Standing called a bottom*: deepest points inside a labelled moment of balancing, "
            "both feet down, a step or a leg change. *Overrun*: how far a found repetition reaches past the "
            "labelled start or end (worst case).", "",
-           "| clip | labelled | found | stance leg right | repetitions found / labelled | missed | extra | "
+           "| clip | labelled | found | stance leg correct | repetitions found / labelled | missed | extra | "
            "standing called a bottom | bottom off by (median s) | overrun (s) | legs rated |",
            "|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in rows:

@@ -15,6 +15,7 @@ from screening.engine.events import MIN_REP_DEPTH
 from screening.live.framing import Advice, coach
 from screening.core.landmarks import N_LANDMARKS
 from screening.core.specs import SPECS
+from screening.live.legs import LegCounter
 from screening.live.mirror import Bottom, RepCounter, draw_legs, live_values
 from screening.engine.pose import PoseEstimator
 from screening.core.track import Track
@@ -53,6 +54,7 @@ class Status:
     bottoms: list[Bottom] = field(default_factory=list)
     cues: int = 0            # knee-inside cues so far (the page beeps when it grows)
     clip: Path | None = None
+    per_leg: dict[str, int] = field(default_factory=dict)   # single-leg squats on either leg: reps per leg
 
 
 class Clock:
@@ -87,7 +89,8 @@ class LiveSession:
         self.pose = PoseEstimator(model)
         self.people_model = PoseEstimator(model, num_poses=3, video=False)
         legs = (stance,) if stance else ("left", "right")
-        self.counter = RepCounter(test, sex, legs)
+        self.either = self.spec.single_leg and not stance      # count each leg's own repetitions
+        self.counter = LegCounter(test, sex) if self.either else RepCounter(test, sex, legs)
         self.lock = threading.Lock()
         self.status = Status(Advice("no_person"), state="armed" if self.plan.auto else "idle")
         self.t: deque[float] = deque()
@@ -130,7 +133,7 @@ class LiveSession:
         with self.lock:
             s = self.status
             return Status(s.advice, s.state, s.fps, s.in_fps, s.dropped, s.rec_s, s.rec_frames, s.reps,
-                          s.rec_reps, list(s.bottoms), s.cues, s.clip)
+                          s.rec_reps, list(s.bottoms), s.cues, s.clip, dict(s.per_leg))
 
     # --- the worker thread --------------------------------------------------------------------------
     def process(self, frames: list[tuple[np.ndarray, float]]) -> np.ndarray:
@@ -152,10 +155,11 @@ class LiveSession:
         self._push(t, xy, vis)
         h, w = img.shape[:2]
         advice = coach(self._window(COACH_S, w, h), float(rgb[::8, ::8].mean()), self.people)
-        values = live_values(self._window(WINDOW_S, w, h), self.stance) if self.spec.live_feedback else {}
+        values = live_values(self._window(WINDOW_S, w, h), self.stance, self.either) if self.spec.live_feedback \
+            else {}
         self.warm = self.t[-1] - self.t[0] >= WARMUP_S
         self.upright = bool(values) and values["depth"] < MIN_REP_DEPTH      # False for NaN
-        bottom = self.counter.update(t, values) if values and self.warm else None
+        bottom = self.counter.update(t, values, xy) if values and self.warm else None
         out = img.copy()
         inside = draw_legs(out, xy, values, self.counter) if values else False
         with self.lock:
@@ -195,6 +199,7 @@ class LiveSession:
         if bottom is not None:
             s.bottoms.append(bottom)
             s.reps = self.counter.count
+            s.per_leg = self.counter.per_leg if isinstance(self.counter, LegCounter) else {}
             s.rec_reps = self.counter.count_since(self.rec_from) if s.state == "recording" else s.rec_reps
             self.last_rep_t = t
         if inside and self.mirror:
@@ -253,7 +258,8 @@ class LiveSession:
             cv2.circle(img, (w - int(18 * scale), bar // 2), int(8 * scale), (40, 40, 230), -1)
             lines.append(f"REC {s.rec_s:4.1f} s")
         if self.spec.live_feedback and (self.mirror or s.state == "recording"):
-            lines.append(f"Reps {s.rec_reps if s.state == 'recording' else s.reps}")
+            lines.append(f"Reps {s.rec_reps if s.state == 'recording' else s.reps}" + (
+                f" (L {s.per_leg.get('left', 0)}, R {s.per_leg.get('right', 0)})" if s.per_leg else ""))
         if self.mirror and s.bottoms:
             b = s.bottoms[-1]
             lines.append(f"Rep {b.index} bottom: " + "  ".join(

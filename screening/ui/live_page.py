@@ -125,9 +125,10 @@ def _settings() -> tuple[tuple, Plan]:
     leg = state.get(state.LEG)
     spec = SPECS[test]
     if spec.single_leg:
-        legs = ["left", "right"]
+        legs = [None, "left", "right"]
         leg = c1.radio("Stance leg", legs, index=legs.index(leg) if leg in legs else 0, horizontal=True,
-                       format_func=lambda s: f"{s.capitalize()} leg", key="live_leg")
+                       format_func=lambda s: f"{s.capitalize()} leg" if s else "Either (counted per leg)",
+                       key="live_leg")
         state.put(state.LEG, leg)
     mirror = c2.toggle("Live mirror", key="live_mirror", disabled=not spec.live_feedback,
                        help="Counts repetitions and shows the knee angle and knee-over-foot at each bottom; "
@@ -150,7 +151,8 @@ def _panel(live: LiveSession) -> None:
     goal = f"{s.rec_reps} of {plan.reps} reps, " if plan.reps and SPECS[live.test].live_feedback else ""
     words = {"idle": "Not recording", "armed": "Waiting for Ready",
              "recording": f"Recording: {goal}{s.rec_s:.0f} of {plan.max_s:.0f} s", "done": "Recording finished"}
-    st.markdown(f"**{words[s.state]}** · reps seen {s.reps} · processing {s.fps:.0f} fps "
+    per_leg = f" (left {s.per_leg.get('left', 0)}, right {s.per_leg.get('right', 0)})" if s.per_leg else ""
+    st.markdown(f"**{words[s.state]}** · reps seen {s.reps}{per_leg} · processing {s.fps:.0f} fps "
                 f"(camera {s.in_fps:.0f} fps, {s.dropped} frames shown without processing)",
                 help="The pose model runs on the newest frame; frames that arrive while it is busy are recorded "
                      "but not drawn on, so the picture never falls behind.")
@@ -165,7 +167,7 @@ def _panel(live: LiveSession) -> None:
         if c1.button("Stop", icon=":material/stop:", key="live_stop", width="stretch"):
             live.stop()
     if live.mirror and s.bottoms:
-        st.table([{"Rep": b.index, "At (s)": f"{b.t:.1f}",
+        st.table([{"Rep": b.index, "At (s)": f"{b.t:.1f}", **({"Leg": next(iter(b.fppa))} if live.either else {}),
                    **{f"Knee angle {sd}": "n/a" if b.fppa[sd] is None else f"{b.fppa[sd]:+.0f} deg" for sd in b.fppa},
                    **{f"Knee over foot {sd}": "n/a" if v is None else
                       f"{abs(v):.0f}% {'in' if v > 0 else 'out'}" + (" (inside)" if b.inside[sd] else "")

@@ -17,7 +17,7 @@ TEST_BLURB = {"squat": "Both legs at once: 3–5 slow squats.",
               "single-leg-squat": "One leg at a time: 5 slow squats on each leg.",
               "drop-jump": "Drop off a low box, land, jump straight up: 3 landings."}
 SEX_LABELS = {"female": "Female", "male": "Male", None: "Prefer not to say"}
-LEG_LABELS = {"left": "Left leg", "right": "Right leg", None: "Work it out from the video"}
+LEG_LABELS = {None: "Both, or find it from the video", "left": "Left leg only", "right": "Right leg only"}
 STEP_TITLES = {"choose": "Choose the test", "guide": "How to film", "upload": "Upload and analyse"}
 PRIVACY = ("Your video is analysed on this machine and is not sent anywhere. It is deleted as soon as the "
            "analysis is done, and nothing is kept unless you download it or save it to your workspace.")
@@ -75,11 +75,12 @@ def choose() -> None:
                     label_visibility="collapsed")
     state.put(state.TEST, test)
     if SPECS[test].single_leg:
-        legs = ["left", "right", None]
+        legs = [None, "left", "right"]
         leg = st.radio("Which leg will you stand on?", legs, index=legs.index(state.get(state.LEG)),
                        format_func=LEG_LABELS.get, key="w_leg", horizontal=True)
         state.put(state.LEG, leg)
-        st.caption("Screen one leg per video; do the other leg in a second video.")
+        st.caption("One video can hold both legs: 5 squats on each leg, in either order. The standing leg of "
+                   "every repetition is found from the video; choosing one leg only checks that it was filmed.")
     st.subheader("About you (optional)")
     sexes = ["female", "male", None]
     sex = st.radio("Sex, to pick the matching published norms", sexes, index=sexes.index(state.get(state.SEX)),
