@@ -35,12 +35,16 @@ class Painter:
         self.all_points = all_points            # (T, 33, 2) for the full skeleton, optional
         self.legs = list(result.legs) or list(SIDES)
         self.labels = {}
+        # single-leg squats on both legs: each frame shows the leg of its repetition (or of the nearest one)
+        stood = [e for e in result.events if e.leg]
+        self.stance = [str(min(stood, key=lambda e: (not e.start_frame <= f <= e.end_frame,
+                                                     abs(e.key_frame - f))).leg) for f in s.frame] \
+            if len(self.legs) > 1 and stood else None
         for e in result.events:
-            name = "Rep" if e.kind == "rep" else "Landing"
-            self.labels[e.key_frame] = f"{name} {e.index}: " + ("deepest point" if e.kind == "rep" else
-                                                                   "peak knee bend")
+            name = ("Rep" if e.kind == "rep" else "Landing") + f" {e.index}" + (f", {e.leg} leg" if e.leg else "")
+            self.labels[e.key_frame] = f"{name}: " + ("deepest point" if e.kind == "rep" else "peak knee bend")
             if e.contact_frame is not None:
-                self.labels[e.contact_frame] = f"{name} {e.index}: initial contact"
+                self.labels[e.contact_frame] = f"{name}: initial contact"
 
     def leg_state(self, i: int, side: str) -> tuple[float | None, str | None, bool]:
         v = self.vals.get(f"fppa_{side}_deg", np.array([np.nan]))[i]
@@ -78,7 +82,7 @@ class Painter:
                 if np.isfinite(p[[a, b]]).all():
                     cv2.line(img, P(p[a]), P(p[b]), (235, 235, 235), th, cv2.LINE_AA)
         if i is not None:
-            for side in self.legs:
+            for side in self.legs if self.stance is None else [self.stance[i]]:
                 hip, knee, ankle = (self.pts[f"{side}_{j}"][i] for j in ("hip", "knee", "ankle"))
                 if not np.isfinite(np.concatenate([hip, knee, ankle])).all():
                     continue
