@@ -175,7 +175,8 @@ def assess(track: Track, test: str, *, leg: Leg | None = None, sex: str | None =
         with np.errstate(invalid="ignore"):
             fppa = s[f"fppa_{sd}_deg"]
             lo, hi = PLAUSIBLE["fppa"]
-            s[f"fppa_{sd}_valid"] = ((s[f"thigh_{sd}"] >= THIGH_FAIR) & (fppa >= lo) & (fppa <= hi)).astype(float)
+            s[f"fppa_{sd}_valid"] = ((s[f"thigh_{sd}"] >= THIGH_FAIR) & (fppa >= lo) & (fppa <= hi)
+                                     & ((one.on == sd) if one else True)).astype(float)   # single leg: standing
     if not np.isfinite(base.leg_px):
         raise AnalysisError("Hips, knees and ankles were never all visible, so nothing can be measured.",
                             "legs_not_visible", "Film the whole body, feet included, from the front.")

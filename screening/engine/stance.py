@@ -157,6 +157,7 @@ class SingleLeg:
     series: dict[str, np.ndarray]
     reps: list[Rep]
     rejected: list[Rejected]
+    on: np.ndarray                  # (T,) the leg each frame is measured as standing on
 
     @property
     def base(self) -> Baseline:
@@ -192,7 +193,7 @@ def analyse(track: Track, ratio_xy: np.ndarray | None, fallback: Leg) -> SingleL
     for key in left:
         side = next((sd for sd in LEGS if f"_{sd}" in key), None)
         series[key] = by_leg[side][0][key] if side else np.where(on == "left", left[key], right[key])
-    return SingleLeg(by_leg, series, reps, rejected)
+    return SingleLeg(by_leg, series, reps, rejected, on)
 
 
 def notes(one: SingleLeg, named: str | None) -> list[Note]:

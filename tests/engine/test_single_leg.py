@@ -96,3 +96,7 @@ def test_per_frame_series_follow_the_standing_leg():
     drop = np.array(r.series.values["pelvic_drop_deg"], float)
     for x in truth["reps"]:                 # free side down on whichever leg stands: positive at every bottom
         assert drop[x["bottom"]] == pytest.approx(6.0, abs=0.5)
+    valid = {sd: np.array(r.series.values[f"fppa_{sd}_valid"], float) for sd in ("left", "right")}
+    for x in truth["reps"]:                 # a leg's knee angle counts only where that leg stands
+        other = "right" if x["leg"] == "left" else "left"
+        assert valid[x["leg"]][x["bottom"]] == 1 and valid[other][x["start"]:x["end"] + 1].max() == 0
