@@ -15,10 +15,12 @@ from screening.engine.pose import load_model
 from screening.outputs.group import group_pdf
 from screening.pipeline import AnalysisOptions, run_analysis
 from screening.core.result import TEST_LABELS, TESTS, Result
+from screening.core.specs import SPECS
 
 
 LEG_HELP = ("single-leg squat, optional: the leg you meant to test. The standing leg of every repetition is found "
-            "from the video (a clip may hold both legs); a named leg that never stood is said, not rated")
+            "from the video (a clip may hold both legs); a named leg that never stood is said, not rated. The "
+            "clamshell finds its top leg")
 
 
 class _Bar:
@@ -45,8 +47,9 @@ class _Bar:
 
 def summary(result: Result) -> str:
     """A short human summary: per leg band and headline, then reservations and the disclaimer."""
+    spec = SPECS.get(result.test)
     lines = [f"KneeScreen - {TEST_LABELS.get(result.test, result.test)}"
-             + (f" ({result.leg} leg)" if result.leg else ""),
+             + (f" ({spec.leg_role if spec else 'leg'}: {result.leg})" if result.leg else ""),
              f"Clip: {result.video.file_name}, {result.video.duration_s:.1f} s at {result.video.fps:.0f} fps; "
              f"model: {result.model.tier}; {len(result.events)} "
              + f"{result.event_noun}(s) found",
@@ -124,7 +127,8 @@ def cmd_batch(args) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m screening",
-                                description="KneeScreen: knee-valgus and arch-collapse screening from a video.")
+                                description="KneeScreen: knee-valgus and arch-collapse screening from a video, and the "
+                                            "clamshell's pelvis roll-back (experimental).")
     sub = p.add_subparsers(dest="command", required=True)
     a = sub.add_parser("analyze", help="analyse one clip")
     a.add_argument("video", type=Path)

@@ -4,8 +4,9 @@
 
 FOLDER holds real clips and their MANIFEST.md. The report covers the left/right mirror error per clip,
 every phone orientation against FFmpeg's display, repetition counts against the manifest, single-leg squats'
-stance legs and repetitions against labels made by looking at the frames, and the dose-response of a knee
-shift warped into a real clip. Nothing is sent anywhere.
+stance legs and repetitions against labels made by looking at the frames, the dose-response of a knee shift
+warped into a real clip, and the clamshell (a 3D model's known pelvis rolls, the real clip as filmed, mirrored
+and stored turned). Nothing is sent anywhere.
 """
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ import numpy as np
 
 from screening import validation as v
 from screening import validation_labels as vl
+from screening import validation_clamshell as vc
 from screening.core.errors import AnalysisError
 from screening.core.timing import Stopwatch
 
@@ -34,7 +36,7 @@ def _f(x, nd=2) -> str:
 
 
 def markdown(mirror: list[dict], orient: list[dict], counts: list[dict], dose: list[dict], seconds: float,
-             single: list[dict] | None = None, labels: dict | None = None) -> str:
+             clamshell: list[str] | None = None, single: list[str] | None = None) -> str:
     out = ["# KneeScreen validation report", "",
            f"Regenerate with `python -m screening.validate ../shared/videos` ({seconds / 60:.0f} min on 2 cores). "
            "Lite model, default settings.", "",
@@ -56,8 +58,7 @@ def markdown(mirror: list[dict], orient: list[dict], counts: list[dict], dose: l
             "| clip | test | manifest | found |", "|---|---|---|---|"]
     out += [f"| {r['clip']} | {r['test']} | {r['manifest']} | "
             f"{r['found'] if r['found'] is not None else 'refused: ' + r.get('refused', '')} |" for r in counts]
-    if single and labels:
-        out += vl.single_leg_markdown(single, labels)
+    out += single or []
     if dose:
         slope_k, slope_f = _slope(dose, "mkd_measured"), _slope(dose, "fppa_measured", "fppa_geometric")
         out += ["", "## Dose-response", "",
@@ -70,6 +71,7 @@ def markdown(mirror: list[dict], orient: list[dict], counts: list[dict], dose: l
         out += ["", f"Measured / geometric (least squares through zero): knee shift {slope_k:.2f}, knee angle "
                 f"{slope_f:.2f}. 1.00 would mean the model follows the knee fully.", "",
                 "![dose-response](validation.png)"]
+    out += clamshell or []
     return "\n".join(out) + "\n"
 
 
@@ -155,7 +157,11 @@ def _run(a: argparse.Namespace, manifest: Path) -> int:
                   if n.endswith(".mp4") and (a.folder / n).exists()]
         print("single-leg done", file=sys.stderr)
         dose = v.dose_response(a.folder / DOSE_CLIP, sub("dose"))
-    text = markdown(mirror, orient, counts, dose, watch.total("validation"), single, labels)
+        clam = vc.markdown(vc.model_cases(), vc.clip_cases(a.folder, sub("clamshell"))) \
+            if (a.folder / vc.CLIP).is_file() else []
+        print("clamshell done", file=sys.stderr)
+    text = markdown(mirror, orient, counts, dose, watch.total("validation"), clam,
+                    vl.single_leg_markdown(single, labels) if single else [])
     (a.out / "validation.md").write_text(text, encoding="utf-8")
     figure(dose, a.out / "validation.png")
     print(text)

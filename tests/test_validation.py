@@ -75,3 +75,18 @@ def test_single_leg_rows_match_repetitions_to_labels_by_hand():
     text = "\n".join(single_leg_markdown([row], {"tolerance_s": {"bottom": 0.3, "start_end": 0.6}}))
     assert "## Single-leg squats" in text
     assert "| x.mp4 | L R | L R L L | 1 of 2 | 2 / 2 (+1 cut by the clip's edge) | 0 | 1 | 1 | 0.16 | 0.20 |" in text
+
+
+def test_the_clamshell_section_states_what_was_and_was_not_checked():
+    from screening.validation_clamshell import markdown as clam_markdown, model_cases
+    model = model_cases(camera_heights=(0.2,))
+    by_roll = {r["roll_deg"]: r for r in model}
+    # the measured shortening is the model's projected one; orthographic by hand: 1 - cos 30 = 13.4%
+    assert all(abs(r["measured_pct"] - r["projected_pct"]) < 0.5 for r in model)
+    assert abs(by_roll[30.0]["cosine_pct"] - 13.4) < 0.05 and by_roll[0.0]["band"] == "typical"
+    clips = [{"case": "as filmed", "reps": 1, "top": "right", "turned": False, "roll_pct": -3.1, "trunk_pct": -3.6,
+              "opening_deg": 34.0, "band": "typical"}, {"case": "broken", "reps": None, "refused": "no_person"}]
+    text = "\n".join(clam_markdown(model, clips))
+    assert "## Clamshell (experimental)" in text and "No validated video measure or norm" in text
+    assert "no real clip of a rolled-back pelvis was found" in text and "refused: no_person" in text
+    assert "| as filmed | 1 | right | no | -3.1 | -3.6 | 34.0 | typical |" in text

@@ -75,7 +75,8 @@ class Event:
     end_s: float
     contact_frame: int | None = None     # landings: initial contact
     contact_s: float | None = None
-    depth: float = 0.0                   # hip descent / leg length at the key frame
+    depth: float = 0.0                   # hip descent / leg length at the key frame (clamshell: the
+                                         # opening's rise above the closed position, deg)
     values: dict[str, list[MeasureValue]] = field(default_factory=dict)  # 'left'|'right'|'both' -> values
     contact_values: dict[str, list[MeasureValue]] = field(default_factory=dict)
     leg: Leg | None = None               # single-leg squat: the leg that stood (None: both legs, or unknown)
@@ -129,8 +130,9 @@ class Result:
     schema_version: int
     created: str
     test: TestName
-    leg: Leg | None            # single-leg squat: the stance leg when every repetition stood on it (each
-                               # event's own leg says which leg stood; None: both legs were tested)
+    leg: Leg | None            # single-leg tests: SPECS[test].leg_role (squat: the stance leg when every
+                               # repetition stood on it, each event's own leg says which, None when both
+                               # legs were tested; clamshell: the top leg)
     sex: str | None
     sport: str | None
     norms_used: str

@@ -7,6 +7,8 @@ import numpy as np
 
 from screening.engine import events as ev
 from screening.engine import stance
+from screening.engine.clamshell_rating import DISCLAIMER as CLAMSHELL_DISCLAIMER, assess_clamshell
+from screening.engine.lying import views_agree
 from screening.core.errors import AnalysisError
 from screening.engine.filtering import clean_track
 from screening.core.landmarks import EXPORT_POINTS, LEG, SIDES
@@ -15,7 +17,7 @@ from screening.engine.norms import FPPA_IMPOSSIBLE_DEG, PLAUSIBLE, norm_for, pla
 from screening.engine.ratings import DISCLAIMER, summarise_leg, value_text
 from screening.core.result import (SCHEMA_VERSION, Event, LegSummary, MeasureValue, ModelMeta, Note, Result, Series,
                                    VideoMeta)
-from screening.core.specs import SPECS
+from screening.core.specs import DROP_BOX_WORDS, SPECS
 from screening.core.types import LEGS, Leg, Reliability
 from screening.core.track import Track
 from screening.core.vocab import VIS_MIN, format_value
@@ -154,7 +156,7 @@ def find_events(cleaned: Track, s: dict[str, np.ndarray], test: str, leg_px: flo
             if spans:
                 notes.append(Note("no_flight", "warning", "No clear flight phase was seen, so initial contact "
                                   "could not be timed; the deepest knee bends were analysed instead.",
-                                  "Drop from a 30-40 cm box and land on both feet, whole body in view."))
+                                  f"Drop from {DROP_BOX_WORDS} and land on both feet, whole body in view."))
     else:
         spans = ev.find_reps(s["depth"], t, cleaned.extra.get("pose_run"))
     return [(make_event(cleaned, kind, i, sp, s["depth"]), sp) for i, sp in enumerate(spans, 1)]
@@ -165,11 +167,17 @@ def assess(track: Track, test: str, *, leg: Leg | None = None, sex: str | None =
            notes: list[Note] | None = None, example: bool = False) -> Result:
     """Turn a raw landmark track into a Result. Raises AnalysisError when no rating is possible."""
     notes = list(notes or [])
-    cleaned = clean_track(track, test)
     spec = SPECS[test]
+    if spec.posture == "side-lying":        # the clamshell: its own events, measures and summary
+        track = views_agree(track)
+        lying = clean_track(track, test)
+        c = assess_clamshell(lying, track, notes, sex)
+        return _result(track, lying, c.series, test, c.top, sex, sport, video, model, notes,
+                       c.events, c.legs, c.norms_used, example, CLAMSHELL_DISCLAIMER)
+    cleaned = clean_track(track, test)
     direct = track.extra.get("direct")
     ratio_xy = clean_track(direct, test).xy if isinstance(direct, Track) else None
-    one = stance.analyse(cleaned, ratio_xy, leg or detect_stance(cleaned)) if spec.single_leg else None
+    one = stance.analyse(cleaned, ratio_xy, leg or detect_stance(cleaned)) if spec.stance_found else None
     s, base = (one.series, one.base) if one else compute_series(cleaned, None, ratio_xy)
     for sd in SIDES:   # where the 2D knee angle means something (thigh not pointing at the camera)
         with np.errstate(invalid="ignore"):
@@ -201,6 +209,15 @@ def assess(track: Track, test: str, *, leg: Leg | None = None, sex: str | None =
                                         for sd in legs} if events else {}
     norm = norm_for("fppa", test, sex)
     norms_used = f"FPPA norms: {norm.population}" if norm else ""
+    return _result(track, cleaned, s, test, legs[0] if one and len(legs) == 1 else None, sex, sport, video, model,
+                   notes, events, summaries, norms_used, example)
+
+
+def _result(track: Track, cleaned: Track, s: dict[str, np.ndarray], test: str, leg: Leg | None, sex: str | None,
+            sport: str | None, video: VideoMeta | None, model: ModelMeta | None, notes: list[Note],
+            events: list[Event], summaries: dict[str, LegSummary], norms_used: str, example: bool,
+            disclaimer: str = DISCLAIMER) -> Result:
+    """The Result of an analysis: the per-frame series and points of the track, and everything measured."""
     assert track.frame is not None      # Track.__post_init__ numbers the frames
     series = Series(
         frame=[int(f) for f in track.frame], time_s=[float(x) for x in track.t],
@@ -211,10 +228,10 @@ def assess(track: Track, test: str, *, leg: Leg | None = None, sex: str | None =
     )
     return Result(
         schema_version=SCHEMA_VERSION, created=datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        test=spec.name, leg=legs[0] if one and len(legs) == 1 else None, sex=sex, sport=sport, norms_used=norms_used,
+        test=SPECS[test].name, leg=leg, sex=sex, sport=sport, norms_used=norms_used,
         video=video or VideoMeta("synthetic", track.width, track.height, 0, track.fps,
                                  float(track.t[-1] - track.t[0]) if len(track) else 0.0, len(track),
                                  False, "synthetic", track.width, track.height),
         model=model or ModelMeta("synthetic", "", "synthetic", "synthetic"),
-        notes=notes, events=events, legs=summaries, series=series, disclaimer=DISCLAIMER,
+        notes=notes, events=events, legs=summaries, series=series, disclaimer=disclaimer,
         example=example)

@@ -7,8 +7,11 @@ from typing import Callable
 
 import streamlit as st
 
+from screening.core.result import TEST_LABELS
+from screening.core.specs import SPECS
 from screening.outputs import content
 from screening.outputs.handout_pdf import handout_pdf, handout_slugs
+from screening.ui import state
 from screening.ui.timer_view import timer_widget
 
 SECTION_LABELS = {"learn": "Learn", "exercises": "Exercises"}
@@ -75,23 +78,43 @@ def _checklist(block: content.Block, slug: str) -> None:
             st.caption(f"{sum(ticked)} of {len(items)} ticked")
 
 
+def evidence_box(text: str) -> None:
+    """The page's statistics for coaches, collapsed so that the page itself stays plain."""
+    with st.expander(content.EVIDENCE, icon=":material/science:"):
+        _markdown(text)
+
+
 def handouts() -> None:
-    """A download button per printable one-page exercise handout (built when clicked)."""
+    """A download button per printable handout, the leader sheet among them (built when clicked)."""
     with st.container(border=True):
         for slug in handout_slugs():
             page = content.get_page(slug)
-            st.download_button(f"{page.title} (PDF, one page)", partial(handout_pdf, slug),
+            st.download_button(f"{page.handout_title or page.title} (PDF)", partial(handout_pdf, slug),
                                file_name=f"kneescreen-{slug}.pdf", mime="application/pdf", on_click="ignore",
                                key=f"handout-{slug}", icon=":material/picture_as_pdf:", width="stretch")
 
 
-def _screen_button() -> None:
+def _screen_button(block: content.Block | None = None) -> None:
+    """A button into the screening; with ``test=NAME`` (a test of core.specs) it opens that test's filming
+    guide ("check your form"). Any other value is ignored."""
     target = st.session_state.get("_screen_page")
+    test = (block.params.get("test") if block else None) or None
+    test = test if test in SPECS else None
     with st.container(border=True):
-        st.markdown("**Ready?** Film yourself as above and let the app measure your knees.")
+        if test is None:
+            st.markdown("**Ready?** Film yourself as above and let the app measure your knees.")
+        else:
+            name = TEST_LABELS[test].split(" (")[0].lower()
+            st.markdown(f"**Check your form.** Film a few {name}s and let the app check them"
+                        + (": does your pelvis roll back as the knee opens? (experimental)"
+                           if SPECS[test].posture == "side-lying" else "."))
+        label = "Screen my knees now" if test is None else f"Check my {TEST_LABELS[test].split(' (')[0].lower()}"
         if target is None:
             st.info("Open the screening from the app menu to analyse your video.", icon=":material/videocam:")
-        elif st.button("Screen my knees now", type="primary", icon=":material/videocam:", key="go-screen"):
+        elif st.button(label, type="primary", icon=":material/videocam:", key="go-screen"):
+            if test is not None:
+                state.put(state.TEST, test)
+                state.put(state.STEP, "guide")
             try:
                 st.switch_page(target)
             except st.errors.StreamlitAPIException:
@@ -117,6 +140,8 @@ def _sport_page(page: content.Page) -> None:
         if key != first:
             st.subheader(label, anchor=key)
             _markdown(sections[key])
+    if content.evidence(page):
+        evidence_box(content.evidence(page))
     st.markdown("## Sources\n\n" + content.sources(page))
 
 
@@ -132,7 +157,8 @@ def _render(page: content.Page) -> None:
     st.title(page.title)
     st.caption(page.summary)
     if page.handout:
-        st.download_button("One-page handout to print (PDF)", lambda: handout_pdf(slug),
+        label = f"{page.handout_title.split(':')[0]} to print (PDF)" if page.handout_title else "Handout to print (PDF)"
+        st.download_button(label, lambda: handout_pdf(slug),
                            file_name=f"kneescreen-{slug}.pdf", mime="application/pdf", on_click="ignore",
                            key=f"handout-top-{slug}",
                            icon=":material/print:")
@@ -140,7 +166,9 @@ def _render(page: content.Page) -> None:
         _sport_page(page)
     else:
         for block in content.page_blocks(page):
-            if block.kind == "image":
+            if block.kind == "text" and block.text.startswith(f"## {content.EVIDENCE}"):
+                evidence_box(block.text.split("\n", 1)[1] if "\n" in block.text else "")
+            elif block.kind == "image":
                 _image(block)
             elif block.kind == "widget" and block.name == "checklist":
                 _checklist(block, slug)
@@ -149,7 +177,7 @@ def _render(page: content.Page) -> None:
             elif block.kind == "widget" and block.name == "handouts":
                 handouts()
             elif block.kind == "widget" and block.name == "screen-button":
-                _screen_button()
+                _screen_button(block)
             elif block.kind == "text":
                 _markdown(block.text)
     pages = content.list_pages()

@@ -12,7 +12,7 @@ from screening.outputs import content
 from screening.ui.timer import RepTimer, TimerConfig, phase_at
 
 SLUGS = ["knee-valgus", "why-it-matters", "your-sport", "am-i-affected",
-         "clamshell", "glute-programme", "short-foot", "landing", "workshop-guide"]
+         "clamshell", "glute-programme", "short-foot", "landing", "team-warm-up", "workshop-guide"]
 PAGES = content.list_pages()
 
 
@@ -85,7 +85,8 @@ def test_page_blocks_split_text_images_and_widgets():
     kinds = [b.kind for b in blocks]
     assert kinds.count("image") == 5
     widgets = {b.name: b for b in blocks if b.kind == "widget"}
-    assert set(widgets) == {"checklist", "timer"}
+    assert set(widgets) == {"checklist", "timer", "screen-button"}
+    assert widgets["screen-button"].params == {"test": "clamshell"}          # "check your form" (issue 20)
     assert len(widgets["checklist"].text.splitlines()) == 7
     assert widgets["timer"].params["hold"] == "2"
     assert "\n".join(b.text for b in blocks if b.kind == "text").count("![") == 0
@@ -236,7 +237,7 @@ def _urls_app() -> None:
 
 
 def test_make_pages_sections_and_url_paths():
-    at = AppTest.from_function(_urls_app)
+    at = AppTest.from_function(_urls_app, default_timeout=20)   # 3 s is too short on a loaded 2-core machine
     at.run()
     assert at.session_state["urls"] == {"Learn": SLUGS[:4], "Exercises": SLUGS[4:]}
     assert at.session_state["titles"] == [content.get_page(s).title for s in SLUGS]
@@ -268,6 +269,16 @@ def test_am_i_affected_screen_button_is_safe_without_and_with_target():
     assert [b for b in at.button if b.key == "go-screen"]
 
 
+def test_clamshell_page_links_to_checking_your_form():
+    at = _run("clamshell")
+    assert not [b for b in at.button if b.key == "go-screen"]          # no screening page registered: say so
+    at = _run("clamshell", screen=True)
+    button = next(b for b in at.button if b.key == "go-screen")
+    assert button.label == "Check my clamshell" and any("pelvis roll back" in m.value for m in at.markdown)
+    button.click().run()
+    assert (at.session_state["test"], at.session_state["step"]) == ("clamshell", "guide")
+
+
 def test_clamshell_checklist_and_timer_start():
     at = _run("clamshell")
     boxes = [c for c in at.checkbox if c.key.startswith("clamshell-check-")]
@@ -285,3 +296,22 @@ def test_clamshell_checklist_and_timer_start():
     assert not at.session_state["clamshell-timer"].running
     at.button(key="clamshell-timer-reset").click().run()
     assert not at.session_state["clamshell-timer"].state().started
+
+
+@pytest.mark.parametrize("slug", ["landing", "your-sport"])
+def test_evidence_for_coaches_is_a_collapsed_expander(slug):
+    at = _run(slug)
+    (box,) = [e for e in at.expander if e.label == content.EVIDENCE]
+    inside = "\n".join(m.value for m in box.markdown)
+    assert content.evidence(content.get_page(slug)).splitlines()[0][:40] in inside
+    assert box.proto.expanded is False, "collapsed until a coach opens it"
+    outside = "\n".join(m.value for m in at.markdown if m not in box.markdown)
+    assert "confidence interval" not in outside and "odds ratio" not in outside.lower()
+
+
+def test_a_timer_can_take_another_pages_settings():
+    blocks = content.page_blocks(content.get_page("workshop-guide"))
+    clam = next(b for b in blocks if b.kind == "widget" and b.params.get("from") == "clamshell")
+    assert clam.params["sets"] == "1" and clam.params["reps"] == "12" and clam.params["hold"] == "2"
+    with pytest.raises(ValueError, match="no timer"):
+        content._timer_params("knee-valgus", "workshop-guide")
