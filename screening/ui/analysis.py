@@ -7,7 +7,6 @@ import tempfile
 from pathlib import Path
 from typing import Any, Callable
 
-import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from screening import slots
@@ -80,8 +79,7 @@ class ProgressUI:
                 bar.progress(1.0, text=f"{STAGE_LABELS.get(done_stage, done_stage.capitalize())}: done")
             if stage == "done":
                 return
-            with self.box:
-                self.bars[stage] = st.progress(0.0, text=label)
+            self.bars[stage] = self.box.progress(0.0, text=label)    # not `with box:` (it would tick it)
         self.bars[stage].progress(frac, text=f"{label}: {message}" if message else label)
 
 
@@ -151,8 +149,7 @@ def ensure_model(tier: str, box: Any) -> tuple[PoseModel, str | None]:
     Returns (model, note): falls back to the built-in 'lite' model with a note when offline."""
     if tier == "lite" or models.is_available(tier):
         return load_model(tier), None
-    with box:
-        bar = st.progress(0.0, text=f"Downloading the '{tier}' pose model")
+    bar = box.progress(0.0, text=f"Downloading the '{tier}' pose model")     # not `with box:` (it ticks a status)
 
     def cb(done: int, total: int | None) -> None:
         if total and not leaving():

@@ -60,9 +60,11 @@ def notice(level: str, text: str) -> None:
 
 
 def show_notice() -> None:
-    level, text = st.session_state.pop(state.WS_NOTICE, (None, ""))
+    """The pending notice, once, in a slot kept on every run (one that came and went moved the text boxes
+    below, which the browser then made anew, dropping what was being typed: issue 19)."""
+    slot, (level, text) = st.empty(), st.session_state.pop(state.WS_NOTICE, (None, ""))
     if level:
-        {"success": st.success, "error": st.error, "warning": st.warning}.get(level, st.info)(text)
+        {"success": slot.success, "error": slot.error, "warning": slot.warning}.get(level, slot.info)(text)
 
 
 def _forget() -> None:
