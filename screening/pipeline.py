@@ -86,17 +86,25 @@ class Analysis:
 
 
 STALE_TEMP_S = 3 * 3600
+#: Folders that are held (tempdirs.hold) for as long as they are used: unheld, they are left over from a
+#: killed process (after a short grace for the moment between making and holding them).
+HELD_PREFIXES = ("kneescreen-in-", "kneescreen-workshop-", "kneescreen-frames-", "kneescreen-out-",
+                 "kneescreen-live-")
+HELD_GRACE_S = 60.0
 
 
-def sweep_stale_temp(max_age_s: float = STALE_TEMP_S) -> int:
-    """Delete KneeScreen temporary folders (uploads, frames kept for drawing) left behind by a process
-    that was killed before it could clean up; returns how many were removed. Runs before each analysis.
-    A folder still held by a running process (tempdirs.hold, e.g. a long workshop batch) is never removed."""
+def sweep_stale_temp(max_age_s: float = STALE_TEMP_S, held_grace_s: float = HELD_GRACE_S) -> int:
+    """Delete KneeScreen temporary folders (uploads, frames kept for drawing, live recordings) left behind
+    by a process that was killed before it could clean up; returns how many were removed. Runs at the
+    app's start and before each analysis. A folder still held by a running process (tempdirs.hold, e.g. a
+    long workshop batch) is never removed; one of HELD_PREFIXES goes once unheld for `held_grace_s`, any
+    other (a PDF being built, never held) after `max_age_s`."""
     removed = 0
     now = time.time()
     for d in Path(tempfile.gettempdir()).glob("kneescreen-*"):
+        age = held_grace_s if d.name.startswith(HELD_PREFIXES) else max_age_s
         try:
-            if d.is_dir() and not d.is_symlink() and now - d.stat().st_mtime > max_age_s \
+            if d.is_dir() and not d.is_symlink() and now - d.stat().st_mtime > age \
                     and not tempdirs.in_use(d):
                 shutil.rmtree(d, ignore_errors=True)
                 removed += 1

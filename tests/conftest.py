@@ -63,3 +63,15 @@ def analysed(tmp_path_factory):
             cache[key] = analyse(clip(name), test, out_dir=out, **kw)
         return cache[key]
     return get
+
+
+@pytest.fixture(scope="session")
+def dask_cluster(tmp_path_factory):
+    """A real Dask cluster shared by the cluster tests: `dask scheduler` and two `dask worker --nthreads 1` on
+    127.0.0.1 (tests/dask_cluster.py; stub_*.mp4 clips get the synthetic squat track, others the real model)."""
+    from dask_cluster import DaskCluster
+    cluster = DaskCluster(tmp_path_factory.mktemp("dask"), workers=2)
+    try:
+        yield cluster
+    finally:
+        cluster.close()

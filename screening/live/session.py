@@ -100,6 +100,7 @@ class LiveSession:
         self.cue_until = -1e9
         self._start_pending = False
         self.warm = self.upright = False
+        self.closed = False                  # close() was called: frames pass through untouched
 
     # --- commands from the page (any thread) -------------------------------------------------------
     def arm(self, plan: Plan | None = None) -> None:
@@ -129,6 +130,8 @@ class LiveSession:
     # --- the worker thread --------------------------------------------------------------------------
     def process(self, frames: list[tuple[np.ndarray, float]]) -> np.ndarray:
         """Record every frame of the batch, run the pose model on the newest one, return it annotated."""
+        if self.closed:
+            return frames[-1][0]
         now = time.monotonic()
         small = [(self._small(bgr), t) for bgr, t in frames]
         with self.lock:
@@ -283,6 +286,7 @@ class LiveSession:
 
     def close(self) -> None:
         with self.lock:
+            self.closed = True
             if self.rec is not None:
                 self._finish()
         self.pose.close()

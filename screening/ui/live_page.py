@@ -5,8 +5,6 @@ import io
 import json
 import logging
 import os
-import shutil
-import tempfile
 import time
 import wave
 from pathlib import Path
@@ -14,6 +12,7 @@ from pathlib import Path
 import av
 import numpy as np
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from screening.engine.pose import load_model
 from screening.live.clamshell import Top
@@ -21,7 +20,7 @@ from screening.live.mirror import Bottom
 from screening.live.session import LiveSession, Plan
 from screening.core.result import TEST_LABELS, TESTS
 from screening.core.specs import SPECS
-from screening.ui import screen, state
+from screening.ui import analysis, live_reaper, screen, state
 from screening.ui.live_words import rates_words, recording_words
 
 log = logging.getLogger(__name__)
@@ -35,6 +34,8 @@ FACING = {"user": "Front (selfie)", "environment": "Back"}
 PRIVACY = ("Video from your camera is processed on this server, frame by frame, and is not kept. A recording "
            "lives only in a private temporary folder on this server until its analysis is done, then it is "
            "deleted, like an uploaded video.")
+PRIVACY_CLUSTER = ("The recording's analysis runs on this service's own analysis computers (its cluster), where it "
+                   "is deleted as soon as the analysis is done.")
 URL_SCHEMES = ("stun:", "turn:", "turns:")
 
 
@@ -90,18 +91,21 @@ def beep(hz: float = 880.0, seconds: float = 0.15, rate: int = 16000) -> bytes:
 
 
 def _session(settings: tuple, plan: Plan) -> LiveSession:
-    """This browser session's LiveSession, new when the test or mode changed (its folder is private)."""
+    """This browser session's LiveSession, new when the test or mode changed (its folder is private). Its
+    folder and pose models are released when it is replaced or when the browser session ends (live_reaper)."""
     held = st.session_state.get(LIVE)
-    if held is not None and held[0] == settings:
+    if held is not None and held[0] == settings and not held[1].closed:
         return held[1]
     test, leg, sex, mirror = settings
     model = load_model("lite").data
-    workdir = Path(tempfile.mkdtemp(prefix="kneescreen-live-"))
+    ctx = get_script_run_ctx()
+    workdir = live_reaper.new_workdir(ctx.session_id if ctx else "")
     standing = SPECS[test].single_leg and SPECS[test].posture == "standing"
     live = LiveSession(model, workdir, test=test, sex=sex, stance=leg if standing else None,
                        mirror=mirror, plan=plan)
+    live_reaper.attach(workdir, live)
     if held is not None:
-        shutil.rmtree(held[1].workdir, ignore_errors=True)
+        live_reaper.finish(held[1].workdir)
     st.session_state[LIVE] = (settings, live)
     return live
 
@@ -192,6 +196,7 @@ def _panel(live: LiveSession) -> None:
         st.session_state[state.LIVE_COUNT] = (s.clip.name, s.rec_reps if counted else None)
         st.session_state[CLIP] = (str(s.clip), live.workdir)
         st.session_state.pop(LIVE, None)
+        live_reaper.close_models(live.workdir)          # the recording waits in its folder for the analysis
         st.rerun(scope="app")
 
 
@@ -201,7 +206,7 @@ def _analyse_clip() -> None:
     try:
         screen.analyse(Path(path), "lite")       # opens the results page, or reruns with the error
     finally:
-        shutil.rmtree(workdir, ignore_errors=True)
+        live_reaper.finish(Path(workdir))
 
 
 def _set_camera(on: bool) -> None:
@@ -232,7 +237,7 @@ def _unavailable(e: Exception) -> None:
 def page() -> None:
     state.init()
     st.title("Live camera")
-    st.caption(f":material/lock: {PRIVACY}")
+    st.caption(f":material/lock: {PRIVACY}" + (f" {PRIVACY_CLUSTER}" if analysis.on_cluster() else ""))
     if st.session_state.get(CLIP):
         _analyse_clip()
         return

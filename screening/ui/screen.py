@@ -24,6 +24,14 @@ STEP_TITLES = {"choose": "Choose the test", "guide": "How to film", "upload": "U
 UPLOAD_BUTTON = "Upload"     # the file uploader's button, as Streamlit labels it (checked in Chromium)
 PRIVACY = ("Your video is analysed on this machine and is not sent anywhere. It is deleted as soon as the "
            "analysis is done, and nothing is kept unless you download it or save it to your workspace.")
+PRIVACY_CLUSTER = ("Your video is analysed on this service's own analysis computers (its cluster) and is not sent "
+                   "anywhere else. It is deleted there as soon as the analysis is done, and nothing is kept unless "
+                   "you download it or save it to your workspace.")
+
+
+def privacy() -> str:
+    """The privacy note: where the video is analysed (this machine, or the service's cluster)."""
+    return PRIVACY_CLUSTER if analysis.on_cluster() else PRIVACY
 
 
 def _show_example() -> None:
@@ -59,7 +67,7 @@ def home() -> None:
               icon=":material/videocam:", width="stretch")
     if c2.button("See an example result", key="example", icon=":material/insights:", width="stretch"):
         _show_example()
-    st.caption(f":material/lock: {PRIVACY}")
+    st.caption(f":material/lock: {privacy()}")
     st.subheader(f"{COUNT_WORDS.get(len(TESTS), len(TESTS))} tests to choose from")
     cols = st.columns(len(TESTS))
     for col, test in zip(cols, TESTS):
@@ -190,7 +198,7 @@ def upload() -> None:
     _show_error()
     go = st.button("Analyse my video", type="primary", key="analyse", disabled=f is None,
                    icon=":material/play_arrow:", width="stretch")
-    st.caption(f":material/lock: {PRIVACY}")
+    st.caption(f":material/lock: {privacy()}")
     if go and f is not None:
         analyse(f, tier)
 
