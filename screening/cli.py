@@ -20,6 +20,11 @@ from screening.core.result import TEST_LABELS, TESTS, Result
 from screening.core.specs import SPECS
 
 
+LEG_HELP = ("single-leg squat, optional: the leg you meant to test. The standing leg of every repetition is found "
+            "from the video (a clip may hold both legs); a named leg that never stood is said, not rated. The "
+            "clamshell finds its top leg")
+
+
 class _Bar:
     """A one-line progress bar on stderr (plain lines when stderr is not a terminal)."""
 
@@ -87,8 +92,8 @@ def cmd_analyze(args) -> int:
     print(summary(a.result))
     outs = [a.json_path, a.csv_path] + ([a.video_path] if a.video_path else []) + [p for _, p in a.keyframes]
     print("Wrote: " + ", ".join(str(p) for p in outs))
-    no_events = not a.result.events
-    return 3 if no_events else 0
+    nothing_asked = not a.result.events or any(n.code == "leg_not_tested" for n in a.result.notes)
+    return 3 if nothing_asked else 0
 
 
 def cmd_batch(args) -> int:
@@ -149,8 +154,7 @@ def build_parser() -> argparse.ArgumentParser:
     a = sub.add_parser("analyze", help="analyse one clip")
     a.add_argument("video", type=Path)
     a.add_argument("--test", required=True, choices=TESTS)
-    a.add_argument("--leg", choices=("left", "right"), help="stance leg for the single-leg squat (the clamshell "
-                   "finds its top leg)")
+    a.add_argument("--leg", choices=("left", "right"), help=LEG_HELP)
     a.add_argument("--sex", choices=("female", "male"), help="selects sex-specific norms where published")
     a.add_argument("--sport", help="sport, to tailor the advice")
     a.add_argument("--model", default="lite", choices=TIERS)
@@ -163,7 +167,7 @@ def build_parser() -> argparse.ArgumentParser:
     b = sub.add_parser("batch", help="analyse every clip in a folder (workshop mode), using all cores")
     b.add_argument("folder", type=Path, help="folder of clips (mp4, mov, webm, avi, m4v); names = participants")
     b.add_argument("--test", required=True, choices=TESTS)
-    b.add_argument("--leg", choices=("left", "right"), help="stance leg for the single-leg squat")
+    b.add_argument("--leg", choices=("left", "right"), help=LEG_HELP)
     b.add_argument("--sex", choices=("female", "male"), help="selects sex-specific norms where published")
     b.add_argument("--sport", help="sport, to tailor the advice")
     b.add_argument("--model", default="lite", choices=TIERS)

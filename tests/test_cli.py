@@ -94,6 +94,18 @@ def test_nothing_to_rate_exits_3(tmp_path, monkeypatch, capsys):
     assert (tmp_path / "o" / "result.json").is_file()
 
 
+def test_a_named_leg_that_never_stood_is_said_and_exits_3(tmp_path, monkeypatch, capsys):
+    n = stub_pose(monkeypatch, SquatSpec(width=360, height=640, leg_px=210.0, stance="right", depth=0.2))
+    video = make_clip(tmp_path / "clip.mp4", n)
+    argv = ["analyze", str(video), "--test", "single-leg-squat", "--out", str(tmp_path / "o"), "--quiet"]
+    rc, out, _ = run(argv + ["--leg", "left"], capsys)
+    assert rc == 3
+    assert "NOTE: You chose the left leg, but the left leg did not stand through any repetition" in out
+    assert "RIGHT [" in out and "LEFT  [" not in out          # the leg that stood is rated, the other not
+    rc, out, _ = run(argv + ["--leg", "right"], capsys)
+    assert rc == 0 and "You chose" not in out
+
+
 def test_a_clip_without_a_person_exits_2_with_what_to_do(tmp_path, capsys):
     video = make_clip(tmp_path / "black.mp4", 45)    # the real pose model on 1.5 s of black frames
     rc, out, err = run(["analyze", str(video), "--test", "squat", "--out", str(tmp_path / "o"), "--quiet"], capsys)

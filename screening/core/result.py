@@ -80,6 +80,7 @@ class Event:
                                          # opening's rise above the closed position, deg)
     values: dict[str, list[MeasureValue]] = field(default_factory=dict)  # 'left'|'right'|'both' -> values
     contact_values: dict[str, list[MeasureValue]] = field(default_factory=dict)
+    leg: Leg | None = None               # single-leg squat: the leg that stood (None: both legs, or unknown)
 
 
 @dataclass
@@ -141,7 +142,9 @@ class Result:
     schema_version: int
     created: str
     test: TestName
-    leg: Leg | None            # single-leg tests: SPECS[test].leg_role (squat: stance leg; clamshell: top leg)
+    leg: Leg | None            # single-leg tests: SPECS[test].leg_role (squat: the stance leg when every
+                               # repetition stood on it, each event's own leg says which, None when both
+                               # legs were tested; clamshell: the top leg)
     sex: str | None
     sport: str | None
     norms_used: str

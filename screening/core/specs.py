@@ -39,6 +39,12 @@ class TestSpec:
         return EVENT_NOUNS[self.event_kind]
 
     @property
+    def stance_found(self) -> bool:
+        """A single-leg test done standing (the single-leg squat): the standing leg of each repetition is
+        found from the video, and one clip may hold both legs."""
+        return self.single_leg and self.posture == "standing"
+
+    @property
     def both_words(self) -> str:
         """Who the measures in both_measures describe."""
         return "whole body" if self.single_leg else "both legs"

@@ -18,6 +18,7 @@ from screening.live.framing import Advice, coach
 from screening.core.landmarks import N_LANDMARKS
 from screening.core.specs import SPECS
 from screening.core.vocab import signed
+from screening.live.legs import LegCounter
 from screening.live.mirror import Bottom, RepCounter, draw_legs, live_values
 from screening.engine.pose import PoseEstimator
 from screening.core.track import Track
@@ -61,6 +62,7 @@ class Status:
     cues: int = 0            # knee-inside cues so far (the page beeps when it grows)
     clip: Path | None = None
     counting: bool = True    # the pose model keeps up well enough to count repetitions (MIN_COUNT_FPS)
+    per_leg: dict[str, int] = field(default_factory=dict)   # single-leg squats on either leg: reps per leg
 
 
 class LiveSession:
@@ -75,7 +77,9 @@ class LiveSession:
         self.people_model = PoseEstimator(model, num_poses=3, video=False)
         legs = (stance,) if stance else ("left", "right")
         self.lying = self.spec.posture == "side-lying"
-        self.counter: RepCounter | OpeningCounter = OpeningCounter(sex) if self.lying else RepCounter(test, sex, legs)
+        self.either = self.spec.stance_found and not stance      # count each leg's own repetitions
+        self.counter: RepCounter | OpeningCounter = OpeningCounter(sex) if self.lying else \
+            LegCounter(test, sex) if self.either else RepCounter(test, sex, legs)
         self.lock = threading.Lock()
         self.clock = Clock()                 # one per session: a page rerun must not restart the time stamps
         self.started = time.monotonic()      # for frames without a time stamp
@@ -122,7 +126,7 @@ class LiveSession:
         with self.lock:
             s = self.status
             return Status(s.advice, s.state, s.fps, s.in_fps, s.dropped, s.rec_s, s.rec_frames, s.reps,
-                          s.rec_reps, list(s.bottoms), s.cues, s.clip, s.counting)
+                          s.rec_reps, list(s.bottoms), s.cues, s.clip, s.counting, dict(s.per_leg))
 
     # --- the worker thread --------------------------------------------------------------------------
     def process(self, frames: list[tuple[np.ndarray, float]]) -> np.ndarray:
@@ -159,10 +163,11 @@ class LiveSession:
                 self._draw_status(out, now)
             return out
         advice = coach(self._window(COACH_S, w, h), float(rgb[::8, ::8].mean()), self.people)
-        values = live_values(self._window(WINDOW_S, w, h), self.stance) if self.spec.live_feedback else {}
+        values = live_values(self._window(WINDOW_S, w, h), self.stance, self.either) if self.spec.live_feedback \
+            else {}
         self.warm = self.t[-1] - self.t[0] >= WARMUP_S
         self.upright = bool(values) and values["depth"] < MIN_REP_DEPTH      # False for NaN
-        bottom = self.counter.update(t, values) if values and self.warm else None
+        bottom = self.counter.update(t, values, xy) if values and self.warm else None
         out = img.copy()
         inside = draw_legs(out, xy, values, self.counter) if values else False
         with self.lock:
@@ -201,6 +206,7 @@ class LiveSession:
         if bottom is not None:
             s.bottoms.append(bottom)
             s.reps = self.counter.count
+            s.per_leg = self.counter.per_leg if isinstance(self.counter, LegCounter) else {}
             s.rec_reps = self.counter.count_since(self.rec_from) if s.state == "recording" else s.rec_reps
             self.last_rep_t = t
         if inside and self.mirror:
@@ -260,6 +266,7 @@ class LiveSession:
             lines.append(f"REC {s.rec_s:4.1f} s")
         if self.spec.live_feedback and (self.mirror or s.state == "recording"):
             lines.append(f"Reps {s.rec_reps if s.state == 'recording' else s.reps}"
+                         + (f" (L {s.per_leg.get('left', 0)}, R {s.per_leg.get('right', 0)})" if s.per_leg else "")
                          + ("" if s.counting else " (too few frames measured to count)"))
         if self.mirror and s.bottoms and isinstance(s.bottoms[-1], Top):
             lines.append(top_line(s.bottoms[-1]))

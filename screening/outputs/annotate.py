@@ -41,12 +41,17 @@ class Painter:
         self.lying = LyingOverlay(result, self.pts, self.vals) if SPECS[result.test].posture == "side-lying" \
             else None
         self.labels = {}
+        # single-leg squats on both legs: each frame shows the leg of its repetition (or of the nearest one)
+        stood = [e for e in result.events if e.leg]
+        self.stance = [str(min(stood, key=lambda e: (not e.start_frame <= f <= e.end_frame,
+                                                     abs(e.key_frame - f))).leg) for f in s.frame] \
+            if len(self.legs) > 1 and stood else None
         key_words = {"rep": "deepest point", "landing": "peak knee bend", "opening": "top of the opening"}
         for e in result.events:
-            name = "Landing" if e.kind == "landing" else "Rep"
-            self.labels[e.key_frame] = f"{name} {e.index}: {key_words[e.kind]}"
+            name = ("Landing" if e.kind == "landing" else "Rep") + f" {e.index}" + (f", {e.leg} leg" if e.leg else "")
+            self.labels[e.key_frame] = f"{name}: {key_words[e.kind]}"
             if e.contact_frame is not None:
-                self.labels[e.contact_frame] = f"{name} {e.index}: initial contact"
+                self.labels[e.contact_frame] = f"{name}: initial contact"
 
     def leg_state(self, i: int, side: str) -> tuple[float | None, str | None, bool]:
         v = self.vals.get(f"fppa_{side}_deg", np.array([np.nan]))[i]
@@ -86,7 +91,7 @@ class Painter:
         if i is not None and self.lying is not None:
             self.lying.draw(img, i, P, th, self._label)
         elif i is not None:
-            for side in self.legs:
+            for side in self.legs if self.stance is None else [self.stance[i]]:
                 hip, knee, ankle = (self.pts[f"{side}_{j}"][i] for j in ("hip", "knee", "ankle"))
                 if not np.isfinite(np.concatenate([hip, knee, ankle])).all():
                     continue

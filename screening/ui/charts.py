@@ -97,7 +97,8 @@ def timeline(result: Result) -> go.Figure:
             fig.add_scatter(x=t, y=faint, mode="lines", row=1, col=1, showlegend=False, legendgroup=leg,
                             opacity=0.35, line=dict(color=LEG_COLOURS[leg], width=1.2, dash="dot"),
                             hovertemplate=f"{leg} FPPA %{{y:.0f}} deg: not valid here (thigh toward the "
-                                          "camera, or body points implausible)<extra></extra>")
+                                          "camera, body points implausible, or the leg not standing)"
+                                          "<extra></extra>")
         key_x = [e.key_s for e in result.events]
         key_y = [_value_at(e, leg, "fppa") for e in result.events]
         fig.add_scatter(x=key_x, y=key_y, mode="markers", row=1, col=1, showlegend=False, legendgroup=leg,

@@ -136,10 +136,11 @@ def _settings() -> tuple[tuple, Plan]:
     leg = state.get(state.LEG)
     spec = SPECS[test]
     lying = spec.posture == "side-lying"
-    if spec.single_leg and not lying:
-        legs = ["left", "right"]
+    if spec.stance_found:
+        legs = [None, "left", "right"]
         leg = c1.radio("Stance leg", legs, index=legs.index(leg) if leg in legs else 0, horizontal=True,
-                       format_func=lambda s: f"{s.capitalize()} leg", key="live_leg")
+                       format_func=lambda s: f"{s.capitalize()} leg" if s else "Either (counted per leg)",
+                       key="live_leg")
         state.put(state.LEG, leg)
     mirror = c2.toggle("Live mirror", key="live_mirror", disabled=not spec.live_feedback,
                        help=("Counts openings and shows an opening gauge and each top's opening and hip stack; a "
@@ -160,7 +161,9 @@ def _panel(live: LiveSession) -> None:
     with st.container(key="live-coach-ready" if s.advice.ready else "live-coach-fix"):
         st.markdown(f"## {':material/check_circle:' if s.advice.ready else ':material/warning:'} {s.advice.text}")
         st.caption(s.advice.fix + (f" ({s.advice.detail})" if s.advice.detail else ""))
-    st.markdown(f"**{recording_words(s, live.plan, SPECS[live.test].live_feedback)}**")
+    per_leg = (f" · repetitions seen: left leg {s.per_leg.get('left', 0)}, right leg {s.per_leg.get('right', 0)}"
+               if s.per_leg else "")
+    st.markdown(f"**{recording_words(s, live.plan, SPECS[live.test].live_feedback)}**{per_leg}")
     st.caption(rates_words(s), help="The pose model runs on the newest frame; frames that arrive while it is "
                "busy are recorded but not measured, so the picture never falls behind.")
     c1, c2 = st.columns(2)
@@ -181,7 +184,7 @@ def _panel(live: LiveSession) -> None:
                    + (" (rolled back)" if b.rolled else "")} for b in tops[-5:]])
     bottoms = [b for b in s.bottoms if isinstance(b, Bottom)]
     if live.mirror and bottoms:
-        st.table([{"Rep": b.index, "At (s)": f"{b.t:.1f}",
+        st.table([{"Rep": b.index, "At (s)": f"{b.t:.1f}", **({"Leg": next(iter(b.fppa))} if live.either else {}),
                    **{f"Knee angle {sd}": "n/a" if b.fppa[sd] is None else f"{signed(b.fppa[sd])} deg"
                       for sd in b.fppa},
                    **{f"Knee over foot {sd}": "n/a" if v is None else

@@ -19,7 +19,7 @@ TEST_BLURB = {"squat": "Both legs at once: 3–5 slow squats.",
               "clamshell": "Lying on your side: 3–5 slow clamshells. Does your pelvis roll back as the knee opens?"}
 COUNT_WORDS = {3: "Three", 4: "Four", 5: "Five"}
 SEX_LABELS = {"female": "Female", "male": "Male", None: "Prefer not to say"}
-LEG_LABELS = {"left": "Left leg", "right": "Right leg", None: "Work it out from the video"}
+LEG_LABELS = {None: "Both, or find it from the video", "left": "Left leg only", "right": "Right leg only"}
 STEP_TITLES = {"choose": "Choose the test", "guide": "How to film", "upload": "Upload and analyse"}
 UPLOAD_BUTTON = "Upload"     # the file uploader's button, as Streamlit labels it (checked in Chromium)
 PRIVACY = ("Your video is analysed on this machine and is not sent anywhere. It is deleted as soon as the "
@@ -103,12 +103,13 @@ def choose() -> None:
     if SPECS[test].single_leg and SPECS[test].posture == "side-lying":
         st.caption(f"KneeScreen finds your {SPECS[test].leg_role} from the video. Check one side per video; "
                    "lie on the other side in a second video.")
-    elif SPECS[test].single_leg:
-        legs = ["left", "right", None]
+    elif SPECS[test].stance_found:
+        legs = [None, "left", "right"]
         leg = st.radio("Which leg will you stand on?", legs, index=legs.index(state.get(state.LEG)),
                        format_func=LEG_LABELS.get, key="w_leg", horizontal=True)
         state.put(state.LEG, leg)
-        st.caption("Screen one leg per video; do the other leg in a second video.")
+        st.caption("One video can hold both legs: 5 squats on each leg, in either order. The standing leg of "
+                   "every repetition is found from the video; choosing one leg only checks that it was filmed.")
     st.subheader("About you (optional)")
     sexes = ["female", "male", None]
     sex = st.radio("Sex", sexes, index=sexes.index(state.get(state.SEX)), format_func=SEX_LABELS.get,

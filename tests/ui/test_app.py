@@ -237,3 +237,10 @@ def test_about_page_shows_how_accurate_it_is_from_the_validation_summary():
     # the page shows the file's figures, the same text the README table summarises
     accuracy = (Path(APP).parent / "content" / "accuracy.md").read_text()
     assert accuracy.strip() in body and "mirror" in accuracy and "not been" in accuracy
+
+
+def test_single_leg_guide_asks_for_five_on_each_leg_in_either_order():
+    title, caption, svg = guide.cards("single-leg-squat")[0]
+    assert caption.startswith("5 slow squats on each leg, either order, in one video")
+    assert "in either order" in ET.fromstring(svg).get("aria-label", "") + svg
+    assert "on the left leg" in guide.cards("single-leg-squat", "left")[0][1]
