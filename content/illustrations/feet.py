@@ -5,11 +5,14 @@ from __future__ import annotations
 from .svg import ACCENT, BAD, BODY, EDGE, GOOD, INK, LIMB, MUTED, Svg, f
 
 
-def foot_outline(svg, ox, oy, s, arch=0.0, toes="flat", ball_up=False, color=BODY):
-    """Inside (medial) view of a right foot, heel left, toes right. arch 0..1 lifts and shortens it;
-    toes 'flat' lie long on the floor, 'curl' claw (knuckle up, tip pressed down); ball_up lifts the ball."""
+def foot_outline(svg, ox, oy, s, arch=0.0, toes="flat", ball_up=False, color=BODY, mirror=False):
+    """Inside (medial) view of a left foot, heel left, toes right (``mirror``: a right foot, toes left). arch
+    0..1 lifts and shortens it; toes 'flat' lie long on the floor, 'curl' claw (knuckle up, tip pressed down);
+    ball_up lifts the ball."""
+    side = -1 if mirror else 1
+
     def P(x, y):
-        return (ox + s * x, oy + s * y)
+        return (ox + side * s * x, oy + s * y)
 
     def xy(x, y):
         q = P(x, y)

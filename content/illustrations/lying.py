@@ -69,15 +69,18 @@ def pelvis_icon(svg, x, y, roll, ok):
     """The pelvis seen from the feet: a vertical (stacked) or tilted (rolled back) bar over the floor."""
     svg.rect(x - 74, y - 62, 148, 124, "#FFFFFF", rx=12, stroke=EDGE, width=2)
     svg.line((x - 44, y + 34), (x + 44, y + 34), MUTED, 2)
-    a = math.radians(roll)
-    top = (x - 70 * math.sin(a) * 0.9, y + 28 - 70 * math.cos(a))
+    a = math.radians(roll)  # rolling back tips the top hip toward the back, on the right
+    top = (x + 70 * math.sin(a) * 0.9, y + 28 - 70 * math.cos(a))
     svg.line((x, y + 28), top, GOOD if ok else BAD, 14)
     svg.line((x, y - 50), (x, y + 28), MUTED, 1.5, dash="4 4")
+    svg.text(x - 66, y - 40, "front", 14, INK, "start", "bold")
+    svg.text(x + 66, y - 40, "back", 14, INK, "end", "bold")
     svg.text(x, y + 54, "pelvis from feet", 15, MUTED)
 
 
 def fig_clamshell_setup() -> Svg:
-    svg = Svg(600, 360, "Clamshell set-up seen from above")
+    svg = Svg(600, 360, "Clamshell set-up seen from above: the head rests on the lower arm, hips bent 45 degrees, "
+                        "knees 90 degrees, heels in line with the spine, top hand on the top hip")
     svg.text(300, 42, "Seen from above", 22, MUTED, weight="bold")
     y, hip = 170, (330, 170)
     svg.rect(40, 90, 530, 190, MAT, rx=16)
@@ -85,7 +88,8 @@ def fig_clamshell_setup() -> Svg:
     foot = (knee[0] + 115 * 0.707, knee[1] - 115 * 0.707)
     svg.line((110, y), (560, y), ACCENT, 2.5, dash="7 6")
     limb(svg, (150, y), hip, width=44, color=BODY)
-    svg.circle((100, y), 30)
+    limb(svg, (150, y + 4), (92, y + 10), (52, y + 4), width=16, color="#2F4356")  # the lower arm, under the head
+    svg.circle((100, y - 4), 30)
     limb(svg, (150, y - 18), (240, y - 30), (320, y - 12), width=12, color="#2F4356")
     svg.circle((324, y - 10), 9, fill="#2F4356")
     limb(svg, hip, knee, foot, width=22)
@@ -96,7 +100,7 @@ def fig_clamshell_setup() -> Svg:
     svg.text(486, 116, "heels in line\nwith your spine", 18, ACCENT, "middle")
     svg.text(260, 82, "top hand on top hip", 18, INK)
     svg.line((268, 90), (316, 146), INK, 2.5, arrow="ink")
-    svg.text(100, 235, "head\nsupported", 18, INK)
+    svg.text(104, 240, "head on the\nlower arm", 18, INK)
     svg.text(300, 322, "hips stacked, feet together", 19, INK)
     return svg
 
@@ -149,25 +153,54 @@ def fig_clamshell_tempo() -> Svg:
     return svg
 
 
+def pelvis_from_feet(svg, x, y, roll, ok):
+    """The pelvis seen from the feet, big and labelled: the front (belly) on the left, the back on the right,
+    the floor below. Stacked, the top hip is straight above the bottom one (dashed line); roll > 0 tips the
+    top hip backward (to the right), with the angle and a 'rolls back' arrow."""
+    svg.rect(x - 128, y - 118, 256, 214, "#FFFFFF", rx=14, stroke=EDGE, width=2)
+    gy = y + 62
+    svg.line((x - 110, gy), (x + 110, gy), MUTED, 3)
+    svg.text(x - 114, y - 92, "FRONT", 17, INK, "start", "bold")
+    svg.text(x - 114, y - 72, "belly", 16, MUTED, "start")
+    svg.text(x + 114, y - 92, "BACK", 17, INK, "end", "bold")
+    bottom, length, a = (x, gy - 22), 104, math.radians(roll)
+    top = (bottom[0] + length * math.sin(a), bottom[1] - length * math.cos(a))
+    svg.line(bottom, (bottom[0], bottom[1] - length - 14), MUTED, 2, dash="5 5")
+    color = GOOD if ok else BAD
+    svg.line(bottom, top, BODY, 46)
+    svg.line(bottom, top, color, 8)
+    for q in (top, bottom):
+        svg.circle(q, 11, fill="#FFFFFF", stroke=color, width=4)
+    if roll:
+        svg.arc(bottom, 74, -90, -90 + roll, BAD, 6, arrow="bad")
+        svg.text(x + 114, y - 68, "rolls back", 19, BAD, "end", "bold")
+    else:
+        svg.text(top[0] + 20, top[1] + 6, "top hip", 16, GOOD, "start", "bold")
+        svg.text(x + 24, gy - 44, "stacked", 19, GOOD, "start", "bold")
+    svg.text(x, gy + 26, "seen from the feet", 16, MUTED)
+
+
 def fig_clamshell_fault() -> Svg:
-    svg = Svg(600, 400, "Clamshell: correct form next to the pelvis rolling back")
+    svg = Svg(600, 500, "Clamshell: correct form next to the pelvis rolling back; below each, the pelvis seen from "
+                        "the feet with the front (belly) on the left and the back on the right")
     for cx, ok, roll, lift, title, note in (
-            (150, True, 0, 30, "Correct", "pelvis stacked,\nsmaller lift: glutes"),
-            (450, False, 30, 26, "Pelvis rolls back", "knee looks higher,\nglutes work less")):
+            (150, True, 0, 26, "Correct", "hips stacked,\nsmaller lift: glutes"),
+            (450, False, 40, 60, "Pelvis rolls back", "knee looks higher,\nglutes work less")):
         svg.mark(cx - 110 if ok else cx - 132, 40, ok)
         svg.text(cx - 88 if ok else cx - 110, 49, title, 23, GOOD if ok else BAD, "start", "bold")
-        pelvis_icon(svg, cx + 60, 138, roll, ok)
-        p = clam_figure(svg, cx + 22, 292, 0.56, lift=lift, roll=roll, mat=False)
-        svg.line((cx - 135, 306), (cx + 135, 306), MUTED, 2)
+        p = clam_figure(svg, cx + 26, 150, 0.5, lift=lift, roll=roll, mat=False)
+        svg.line((cx - 135, 164), (cx + 135, 164), MUTED, 2)
         if not ok:
-            svg.arc(p["top_hip"], 30, 180, 290, BAD, 4, arrow="bad")
-        svg.text(cx, 350, note, 19)
-    svg.line((300, 24), (300, 384), EDGE, 2)
+            svg.text(p["knee"][0] - 16, p["knee"][1] - 10, "knee higher", 16, BAD, "end", "bold")
+        pelvis_from_feet(svg, cx, 300, roll, ok)
+        svg.text(cx, 444, note, 19)
+    svg.line((300, 24), (300, 484), EDGE, 2)
     return svg
 
 
 def fig_side_lying_abduction() -> Svg:
-    svg = Svg(600, 340, "Side-lying hip abduction: top leg lifted about 30 degrees")
+    svg = Svg(600, 340, "Side-lying hip abduction seen from the front: top leg straight, lifted about 30 degrees, toes "
+                        "pointing forward")
     floor(svg, 290)
     hip = (320, 258)
     svg.circle((86, 246), 26)
@@ -179,22 +212,28 @@ def fig_side_lying_abduction() -> Svg:
     knee = (hip[0] + 120 * math.cos(a), hip[1] - 120 * math.sin(a))
     foot = (hip[0] + 235 * math.cos(a), hip[1] - 235 * math.sin(a))
     limb(svg, hip, knee, foot, width=20)
+    # the feet, toes pointing forward (at you): seen end-on, a short rounded shoe shape across the leg
+    svg.add(f'<ellipse cx="{f(foot[0] + 8)}" cy="{f(foot[1] - 4)}" rx="13" ry="19" fill="#2F4356" '
+            f'transform="rotate(-30 {f(foot[0] + 8)} {f(foot[1] - 4)})"/>')
     svg.line((hip[0], hip[1]), (hip[0] + 250, hip[1]), ACCENT, 2.5, dash="6 6")
     svg.arc(hip, 120, -30, 0, ACCENT, 3)
-    svg.text(hip[0] + 150, hip[1] - 30, "≈30°", 20, ACCENT, "start", "bold")
-    svg.line((foot[0] + 14, foot[1] + 36), (foot[0] + 14, foot[1] - 14), GOOD, 5, arrow="good")
+    svg.text(hip[0] + 150, hip[1] - 30, "about 30°", 20, ACCENT, "start", "bold")
+    svg.text(foot[0] - 30, foot[1] - 2, "toes\nforward", 17, INK, "end")
+    svg.line((foot[0] + 38, foot[1] + 40), (foot[0] + 38, foot[1] - 10), GOOD, 5, arrow="good")
     svg.text(300, 48, "top leg straight, slightly behind you", 20, INK)
     svg.text(300, 76, "toes forward, heel leads", 20, GOOD, weight="bold")
     return svg
 
 
 def fig_side_plank_abduction() -> Svg:
-    svg = Svg(600, 340, "Side plank on the forearm with the top leg lifted")
+    svg = Svg(600, 340, "Side plank on the forearm seen from the front: elbow under the shoulder, forearm on the floor "
+                        "pointing forward, body straight, top leg lifted")
     floor(svg, 296)
     sh, feet = (140, 200), (540, 286)
     hip = lerp(sh, feet, 0.48)
     svg.circle((116, 168), 25)
-    limb(svg, sh, (150, 288), (220, 290), width=13)
+    limb(svg, sh, (146, 282), width=13)  # upper arm straight down: elbow under the shoulder
+    svg.add('<ellipse cx="140" cy="288" rx="22" ry="9" fill="#3E5569"/>')  # forearm on the floor, pointing at you
     limb(svg, sh, hip, width=40, color=BODY)
     limb(svg, hip, feet, width=18, color="#6B8299")
     ang = math.atan2(feet[1] - hip[1], feet[0] - hip[0]) - math.radians(24)
@@ -205,7 +244,7 @@ def fig_side_plank_abduction() -> Svg:
     svg.line((top[0] + 14, top[1] + 34), (top[0] + 14, top[1] - 16), GOOD, 5, arrow="good")
     svg.text(300, 52, "straight line from head to feet,", 20, INK)
     svg.text(300, 80, "then lift the top leg", 20, GOOD, weight="bold")
-    svg.text(160, 326, "elbow under the shoulder", 18, MUTED)
+    svg.text(40, 326, "elbow under the shoulder, forearm forward", 18, MUTED, "start")
     return svg
 
 

@@ -86,8 +86,7 @@ def hka_overlay(svg, fig, color, angle=True, label_side=None):
                 lo, hi = min(a_ext, a_sh), max(a_ext, a_sh)
                 e0 = (knee[0] + 40 * math.cos(math.radians(lo)), knee[1] + 40 * math.sin(math.radians(lo)))
                 e1 = (knee[0] + 40 * math.cos(math.radians(hi)), knee[1] + 40 * math.sin(math.radians(hi)))
-                svg.path(f"M{f(knee[0])},{f(knee[1])} L{f(e0[0])},{f(e0[1])} A40,40 0 0 1 {f(e1[0])},{f(e1[1])} Z",
-                         color, 2, fill=color, opacity=0.35)
+                svg.path(f"M{f(e0[0])},{f(e0[1])} A40,40 0 0 1 {f(e1[0])},{f(e1[1])}", color, 3.5)  # an arc, no fill
                 if i == label_side:
                     mid = math.radians((lo + hi) / 2)
                     tip = (knee[0] + 30 * math.cos(mid), knee[1] + 30 * math.sin(mid))
@@ -98,16 +97,26 @@ def hka_overlay(svg, fig, color, angle=True, label_side=None):
                              "bold")
 
 
+SQUATS = (  # (centre x of the front view, ok, knee_in px, label, note); both squats are equally deep
+    (118, True, 0, "Neutral", "hip, knee and ankle\nin one line"),
+    (418, False, 9, "Valgus", "knees fall inside the\nline: an angle opens"))
+SQUAT = dict(gy=430, s=0.95, depth=0.95, stance=46)  # the front figures' shared geometry
+
+
 def fig_squat_neutral_vs_valgus() -> Svg:
-    svg = Svg(600, 520, "Neutral squat and valgus squat from the front")
-    for cx, ok, knee_in, label, note in ((150, True, 0, "Neutral", "hip, knee and ankle\nin one line"),
-                                          (450, False, 9, "Valgus", "knees fall inside the\nline: an angle opens")):
-        svg.mark(cx - 58, 40, ok)
-        svg.text(cx - 36, 50, label, 26, GOOD if ok else BAD, "start", "bold")
-        svg.line((cx - 125, 430), (cx + 125, 430), MUTED, 2)
-        fig = front_figure(svg, cx, 430, 0.95, depth=0.95, knee_in=knee_in, stance=46)
-        hka_overlay(svg, fig, GOOD if ok else BAD, angle=not ok, label_side=None if ok else 1)
-        svg.text(cx, 464, note, 19, INK)
+    svg = Svg(600, 520, "Neutral squat and valgus squat from the front, each with a small side view showing how "
+                        "deep the squat is")
+    for cx, ok, knee_in, label, note in SQUATS:
+        color = GOOD if ok else BAD
+        svg.mark(cx - 26, 40, ok)
+        svg.text(cx - 4, 50, label, 26, color, "start", "bold")
+        svg.line((cx - 100, SQUAT["gy"]), (cx + 175, SQUAT["gy"]), MUTED, 2)
+        fig = front_figure(svg, cx, SQUAT["gy"], SQUAT["s"], depth=SQUAT["depth"], knee_in=knee_in,
+                           stance=SQUAT["stance"])
+        hka_overlay(svg, fig, color, angle=not ok, label_side=None if ok else 1)
+        side_figure(svg, cx + 138, SQUAT["gy"], 0.62, knee=100, lean=35, facing=-1)  # the depth, from the side
+        svg.text(cx + 138, SQUAT["gy"] - 140, "side", 16, MUTED)
+        svg.text(cx + 32, 464, note, 19, INK)
     svg.line((300, 24), (300, 496), EDGE, 2)
     return svg
 
@@ -158,13 +167,15 @@ def side_figure(svg, x, gy, s=1.0, knee=0.0, lean=0.0, facing=-1, arms="forward"
     limb(svg, (ank[0] - facing * 8 * s, gy - 4 * s), (ank[0] + facing * 26 * s, gy - 4 * s), width=10 * s)
     hand = (sh[0] + facing * 40 * s, sh[1] + 34 * s) if arms == "forward" else (sh[0] + facing * 4 * s, sh[1] + 70 * s)
     limb(svg, sh, lerp(sh, hand, 0.55), hand, width=10 * s, color="#2F4356")
-    return {"ankle": ank, "knee": kn, "hip": hip, "shoulder": sh, "head": head, "nose": nose,
+    return {"ankle": ank, "knee": kn, "hip": hip, "shoulder": sh, "head": head, "nose": nose, "hand": hand,
             "toe": (ank[0] + facing * 26 * s, gy - 4 * s)}
 
 
 LANDINGS = (  # (centre x, ok, knee_in px, front depth, side-view knee bend deg, trunk lean deg, title, note)
     (150, True, 0, 0.7, 70, 30, "Do", "knees over toes,\nsoft and bent"),
-    (450, False, 11, 0.3, 14, 4, "Don't", "knees inside the\nfeet, legs stiff"))
+    (450, False, 26, 0.3, 14, 4, "Don't", "knees knock in,\nlegs stiff"))
+LANDING_FRONT = dict(dx=-50, gy=410, s=0.8, stance=30)   # the front views (feet hip-width), from each panel's centre
+LANDING_SIDE_DX = 98                                      # the side views, well clear of the front views' arms
 
 
 def fig_landing_do_dont() -> Svg:
@@ -174,12 +185,16 @@ def fig_landing_do_dont() -> Svg:
         svg.mark(cx - 40, 40, ok)
         svg.text(cx - 18, 50, title, 26, color, "start", "bold")
         svg.line((cx - 135, 410), (cx + 135, 410), MUTED, 2)
-        fig = front_figure(svg, cx - 40, 410, 0.8, depth=depth, knee_in=knee_in, stance=40, arms="out")
+        fig = front_figure(svg, cx + LANDING_FRONT["dx"], LANDING_FRONT["gy"], LANDING_FRONT["s"], depth=depth,
+                           knee_in=knee_in, stance=LANDING_FRONT["stance"], arms="forward" if ok else "down")
         hka_overlay(svg, fig, color, angle=False)
-        side = side_figure(svg, cx + 88, 410, 0.78, knee=bend, lean=lean, facing=-1)
+        if not ok:  # the knees knock together: arrows point the fault out
+            for side_, knee in zip((-1, 1), fig["knees"]):
+                svg.line((knee[0] + side_ * 46, knee[1]), (knee[0] + side_ * 16, knee[1]), BAD, 4, arrow="bad")
+        side = side_figure(svg, cx + LANDING_SIDE_DX, 410, 0.78, knee=bend, lean=lean, facing=-1)
         svg.poly([side["hip"], side["knee"], side["ankle"]], color, 3)
-        svg.text(cx - 40, 432, "front", 17, MUTED)
-        svg.text(cx + 88, 432, "side", 17, MUTED)
+        svg.text(cx + LANDING_FRONT["dx"], 432, "front", 17, MUTED)
+        svg.text(cx + LANDING_SIDE_DX, 432, "side", 17, MUTED)
         svg.text(cx, 462, note, 19)
     svg.line((300, 24), (300, 506), EDGE, 2)
     return svg
@@ -200,25 +215,33 @@ def fig_lateral_band_walk() -> Svg:
     return svg
 
 
+SLS = {"hip": (300, 250), "knee": (300, 302), "ankle": (300, 362)}  # stance leg: knee on the hip-ankle line
+
+
 def fig_single_leg_squat() -> Svg:
-    svg = Svg(600, 420, "Single-leg squat from the front: knee over the second toe, pelvis level")
-    floor(svg, 380, 160, 440)
-    cx, hy = 300, 250
-    hips = [(cx - 28, hy), (cx + 28, hy)]
-    knee, ank = (cx - 46, 300), (cx - 40, 364)
+    svg = Svg(600, 420, "Single-leg squat from the front: the stance foot under the hip, the knee on the line from "
+                        "hip to ankle over the second toe, pelvis level")
+    floor(svg, 380, 180, 470)
+    cx, hy = SLS["hip"][0] + 28, SLS["hip"][1]
+    hip, knee, ank = SLS["hip"], SLS["knee"], SLS["ankle"]
     svg.poly([(cx - 48, hy - 108), (cx + 48, hy - 108), (cx + 36, hy + 8), (cx - 36, hy + 8)], BODY, 10, fill=BODY,
              closed=True)
     svg.line((cx, hy - 112), (cx, hy - 130), BODY, 16)
     svg.circle((cx, hy - 154), 24)
-    for side in (-1, 1):
+    for side in (-1, 1):  # arms forward for balance
         limb(svg, (cx + side * 48, hy - 108), (cx + side * 30, hy - 56), (cx + side * 8, hy - 70), width=13)
-    limb(svg, hips[1], (cx + 44, hy + 34), (cx + 50, hy + 84), width=18, color="#6B8299")
-    limb(svg, hips[0], knee, ank, width=18)
-    svg.add(f'<ellipse cx="{f(ank[0] - 6)}" cy="372" rx="22" ry="8" fill="{LIMB}"/>')
-    svg.poly([hips[0], knee, (ank[0] - 8, 376)], GOOD, 4)
+    limb(svg, (cx + 28, hy), (cx + 40, hy + 26), (cx + 46, hy + 80), width=18, color="#6B8299")  # free leg, lifted
+    limb(svg, hip, knee, ank, width=22)  # a bent thigh points at the camera: short and wide
+    svg.add(f'<ellipse cx="{f(knee[0])}" cy="{f(knee[1] - 2)}" rx="8" ry="10" fill="#8FA6BC"/>')
+    svg.add(f'<ellipse cx="{f(ank[0])}" cy="372" rx="22" ry="8" fill="{LIMB}"/>')
+    svg.line((hip[0], hip[1] - 20), (ank[0], 382), ACCENT, 2.5, dash="6 6")
+    svg.poly([hip, knee, ank], GOOD, 4)
+    for q in (hip, knee, ank):
+        svg.circle(q, 6, fill=GOOD, stroke="#FFFFFF", width=2)
     svg.line((cx - 80, hy), (cx + 80, hy), GOOD, 4, dash="8 6")
     svg.text(cx + 90, hy + 6, "pelvis level", 19, GOOD, "start", "bold")
-    svg.text(cx - 80, 318, "knee over\nsecond toe", 19, GOOD, "end", "bold")
+    svg.text(hip[0] - 30, 300, "knee on the line,\nover the second toe", 19, GOOD, "end", "bold")
+    svg.text(hip[0] - 30, 356, "foot under the hip", 19, INK, "end")
     svg.text(300, 408, "only as deep as you can keep this line", 19, INK)
     return svg
 

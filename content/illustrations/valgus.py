@@ -5,9 +5,10 @@ from __future__ import annotations
 import math
 
 from .feet import foot_outline
-from .svg import ACCENT, BAD, BAND, EDGE, LIMB, MUTED, Svg, f, limb
+from .svg import ACCENT, BAD, BAND, EDGE, INK, LIMB, MUTED, Svg, f, limb
 
 GHOST = "#B8C4D0"
+INSIDE_VIEW = dict(mirror=True)  # the inside of a RIGHT foot, seen from the midline: toes to the viewer's left
 
 
 def _ring(svg, c, rx, ry, toward: int) -> None:
@@ -20,15 +21,18 @@ def _ring(svg, c, rx, ry, toward: int) -> None:
 
 
 def _from_above(svg, c, marks, arrow, label):
-    """A limb cross-section seen from above (front of the body at the bottom, midline to the right):
-    marks = [(angle deg, colour)], arrow = (from deg, to deg)."""
+    """A limb cross-section seen from above, labelled: the front of the body at the bottom ('front'), the
+    midline to the right (dashed, as in the view above); marks = [(angle deg, colour)], arrow = (from, to)."""
     svg.circle(c, 28, fill="#FFFFFF", stroke=LIMB, width=3)
     for ang, color in marks:
         r = math.radians(ang)
         svg.circle((c[0] + 28 * math.cos(r), c[1] + 28 * math.sin(r)), 8, fill=color)
     svg.arc(c, 42, arrow[0], arrow[1], BAD, 4, arrow="bad")
-    svg.text(c[0], c[1] - 40, "from above", 16, MUTED)
-    svg.text(c[0], c[1] + 66, label, 16, MUTED)
+    svg.line((c[0] + 66, c[1] - 30), (c[0] + 66, c[1] + 30), MUTED, 2, dash="3 5")  # the midline side
+    svg.text(c[0] - 10, c[1] - 40, "from above", 16, MUTED)
+    svg.text(c[0] - 32, c[1] + 34, "front", 16, INK, "end", "bold")
+    svg.text(c[0] - 32, c[1] - 14, "back", 16, MUTED, "end")
+    svg.text(c[0] + 8, c[1] + 72, label, 16, MUTED)
 
 
 def fig_valgus_components() -> Svg:
@@ -63,11 +67,13 @@ def fig_valgus_components() -> Svg:
             limb(svg, hip, knee, ank_in, width=20, color=LIMB)
             svg.poly([(cx - 26, 268), (cx + 32, 280), (cx + 30, 286), (cx - 28, 282)], LIMB, 4, fill=BAD,
                      closed=True, opacity=0.75)
-            svg.path(f"M{cx - 30},{246} q-6,22 14,30", BAD, 4, arrow="bad")
-            svg.path(f"M{cx + 46},{250} q4,20 -10,28", BAD, 4, arrow="bad")
-            foot_outline(svg, cx - 88, 420, 0.62, arch=0.0, color="#8FA6BC")
-            svg.path(f"M{f(cx - 70)},{420} Q{f(cx - 22)},{376} {f(cx + 30)},{420}", BAND, 3.5, dash="5 4")
-            svg.text(cx + 52, 380, "normal\narch", 16, BAND, weight="bold")
+            # one arrow over the ankle: the foot rolls toward the midline (to the right), its inner edge down
+            svg.path(f"M{cx - 44},{232} Q{cx - 6},{212} {cx + 30},{250}", BAD, 4, arrow="bad")
+            svg.text(cx - 50, 228, "rolls in", 16, BAD, "end", "bold")
+            # the inside of a RIGHT foot: seen from the midline, its toes point to the viewer's left
+            foot_outline(svg, cx + 88, 420, 0.62, arch=0.0, color="#8FA6BC", **INSIDE_VIEW)
+            svg.path(f"M{f(cx + 70)},{420} Q{f(cx + 22)},{376} {f(cx - 30)},{420}", BAND, 3.5, dash="5 4")
+            svg.text(cx - 50, 380, "normal\narch", 16, BAND, weight="bold")
             svg.text(cx, 446, "inside view: arch drops", 16, MUTED)
     for x in (200, 400):
         svg.line((x, 24), (x, 516), EDGE, 2)

@@ -59,5 +59,11 @@ SPECS: dict[str, TestSpec] = {
         recommendations=("landing",), live_feedback=False, live_max_s=10),
 }
 STRIDE_MIN_FPS = 24.0                # below this frame rate the pose model runs on every frame
+# The drop-jump box, in one place for the guide, the notes and (checked by tests) the content pages and README:
+# the height the 880-athlete 2D video study used, and a lower step for beginners and younger groups (a practical
+# choice, not a study figure).
+DROP_BOX_CM, DROP_BOX_BEGINNER_CM, DROP_BOX_SOURCE = 30, 20, "Nilstad et al. 2021"
+DROP_BOX_WORDS = f"a {DROP_BOX_CM} cm box ({DROP_BOX_BEGINNER_CM} cm if you are new to jumping)"
 
-__all__ = ["TestSpec", "SPECS", "EVENT_NOUNS", "STRIDE_MIN_FPS"]
+__all__ = ["TestSpec", "SPECS", "EVENT_NOUNS", "STRIDE_MIN_FPS", "DROP_BOX_CM", "DROP_BOX_BEGINNER_CM",
+           "DROP_BOX_SOURCE", "DROP_BOX_WORDS"]

@@ -14,7 +14,7 @@ from screening.engine.norms import FPPA_IMPOSSIBLE_DEG, PLAUSIBLE, norm_for, pla
 from screening.engine.ratings import DISCLAIMER, summarise_leg, value_text
 from screening.core.result import (SCHEMA_VERSION, Event, LegSummary, MeasureValue, ModelMeta, Note, Result, Series,
                                    VideoMeta)
-from screening.core.specs import SPECS
+from screening.core.specs import DROP_BOX_WORDS, SPECS
 from screening.core.types import LEGS, Leg, Reliability
 from screening.core.track import Track
 from screening.core.vocab import VIS_MIN, format_value
@@ -139,7 +139,7 @@ def find_events(cleaned: Track, s: dict[str, np.ndarray], test: str, leg_px: flo
             if spans:
                 notes.append(Note("no_flight", "warning", "No clear flight phase was seen, so initial contact "
                                   "could not be timed; the deepest knee bends were analysed instead.",
-                                  "Drop from a 30-40 cm box and land on both feet, whole body in view."))
+                                  f"Drop from {DROP_BOX_WORDS} and land on both feet, whole body in view."))
     else:
         spans = ev.find_reps(s["depth"], t, cleaned.extra.get("pose_run"))
     out = []

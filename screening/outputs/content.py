@@ -6,7 +6,9 @@ ends with a ``## Sources`` section. Images are written ``![alt](../img/NAME.svg 
 on a line of their own; links to other pages are ``[text](other-slug.md)``; interactive
 widgets are marked with an HTML comment line ``<!-- widget: NAME key=value ... -->``.
 An optional ``handout:`` key lists, separated by ``|``, the ``## `` sections of the printable
-one-page handout; ``@Dose`` there collects every paragraph that starts with ``**Dose:**``.
+handout (see outputs.handouts); ``handout_title:`` names that sheet when it is not the page title.
+A ``## Evidence for coaches`` section (just before Sources) holds the statistics: collapsed in the app, a
+separate box on paper. A timer marker with ``from=SLUG`` takes that page's timer and overrides its keys.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ PAGES_DIR = CONTENT_DIR / "pages"
 IMG_DIR = CONTENT_DIR / "img"
 
 SECTIONS = ("learn", "exercises")
+EVIDENCE = "Evidence for coaches"  # the ## heading of the statistics part of a page
 REQUIRED_KEYS = ("title", "section", "order", "icon", "summary")
 
 #: Sport keys the app offers, with their labels (order = order shown in a picker).
@@ -54,6 +57,7 @@ class Page:
     body: str
     path: Path
     handout: tuple[str, ...] = ()
+    handout_title: str = ""
 
 
 @dataclass(frozen=True)
@@ -106,6 +110,7 @@ def _parse(path: Path) -> Page:
         body="\n".join(lines[end + 1 :]).strip() + "\n",
         path=path,
         handout=tuple(h.strip() for h in meta.get("handout", "").split("|") if h.strip()),
+        handout_title=meta.get("handout_title", ""),
     )
 
 
@@ -168,9 +173,10 @@ def page_blocks(page: Page) -> list[Block]:
                 items.append(lines[j])
                 j += 1
             text = "\n".join(items)
-            blocks.append(
-                Block(kind="widget", name=widget.group(1), params=_params(widget.group(2)), text=text)
-            )
+            params = _params(widget.group(2))
+            if "from" in params:
+                params = {**_timer_params(params["from"], page.slug), **params}
+            blocks.append(Block(kind="widget", name=widget.group(1), params=params, text=text))
             i = j
             continue
         else:
@@ -180,6 +186,16 @@ def page_blocks(page: Page) -> list[Block]:
         i += 1
     flush()
     return blocks
+
+
+def _timer_params(slug: str, asking: str) -> dict[str, str]:
+    """The parameters of the (first) timer on page ``slug``, for a ``from=`` marker on page ``asking``."""
+    if slug == asking:
+        raise ValueError(f"{asking}: a timer cannot take its settings from its own page")
+    for block in page_blocks(get_page(slug)):
+        if block.kind == "widget" and block.name == "timer":
+            return dict(block.params)
+    raise ValueError(f"{asking}: the page {slug!r} has no timer to take settings from")
 
 
 def internal_links(page: Page | str) -> list[str]:
@@ -198,7 +214,9 @@ def link_texts(text: str) -> list[tuple[str, str]]:
 
 
 def strip_links(text: str) -> str:
-    """Markdown with internal ``[text](slug.md)`` links turned into bold text."""
+    """Markdown with internal ``[text](slug.md)`` links turned into bold text (a link already in bold stays
+    bold once, not ``****text****``)."""
+    text = re.sub(r"\*\*(" + _LINK_RE.pattern + r")\*\*", r"\1", text)
     return _LINK_RE.sub(lambda m: f"**{m.group(1)}**", text)
 
 
@@ -230,6 +248,17 @@ def sources(page: Page) -> str:
     return ""
 
 
+def evidence(page: Page) -> str:
+    """The Markdown of the page's ``## Evidence for coaches`` section (without the heading); '' if none."""
+    return dict(_sections(page.body, 2)).get(EVIDENCE, "")
+
+
+def main_text(page: Page) -> str:
+    """What every reader sees: the body without the evidence for coaches and the sources."""
+    keep = [text for heading, text in _sections(page.body, 2) if heading not in (EVIDENCE, "Sources")]
+    return "\n\n".join(keep)
+
+
 def sport_sections() -> dict[str, str]:
     """Every sport key mapped to its ``your-sport`` subsection (Markdown, heading removed)."""
     found = dict(_sections(get_page("your-sport").body, 3))
@@ -253,30 +282,3 @@ def normalise_sport(sport: str | None) -> str:
 def sport_section(sport: str | None) -> str:
     """The ``your-sport`` paragraph(s) for a sport key; unknown sports get the general one."""
     return sport_sections()[normalise_sport(sport)]
-
-
-def handout_sections(page: Page) -> list[tuple[str, str]]:
-    """(heading, Markdown) pieces of the page's printable handout, in the order the front matter lists them.
-
-    ``@Label`` gathers the paragraphs that start with ``**Label:**``, each headed by its section; images
-    and widget markers are dropped (paper cannot run a timer). An unknown heading is a ValueError."""
-    found = {h: text for h, text in _sections(page.body, 2) if h}
-    out: list[tuple[str, str]] = []
-    for item in page.handout:
-        if item.startswith("@"):
-            label = f"**{item[1:]}:**"
-            for heading, text in found.items():
-                if heading in page.handout:  # that whole section is printed already
-                    continue
-                paras = [p.strip() for p in text.split("\n\n") if p.strip().startswith(label)]
-                out += [(heading, p) for p in paras]
-            continue
-        if item not in found:
-            raise ValueError(f"{page.slug}: handout section {item!r} is not a '## ' heading of the page")
-        out.append((item, found[item]))
-    return [(h, _printable(text)) for h, text in out]
-
-
-def _printable(text: str) -> str:
-    keep = [ln for ln in text.splitlines() if not _IMG_RE.match(ln) and not _WIDGET_RE.match(ln)]
-    return strip_links("\n".join(keep)).strip()

@@ -1,8 +1,9 @@
-"""Printable one-page PDFs made from the content Markdown: an exercise handout per programme, and a
-participant's take-home sheet (their result and the exercises recommended for it). fpdf2, no Streamlit.
+"""Printable PDFs made from the content Markdown: a 1-2 page handout per programme and the workshop leader
+sheet (each part with its picture, the evidence for coaches boxed apart), and a participant's one-page
+take-home sheet (their result and the exercises recommended for it). fpdf2, no Streamlit.
 
 Layout and fonts are pdf_base's, as for the report (DejaVu when installed, else sanitised core Helvetica); the
-words are the pages' own, picked by each page's ``handout:`` front matter (see content.handout_sections).
+words are the pages' own, picked by each page's ``handout:`` front matter (see outputs.handouts).
 """
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from fpdf.enums import XPos, YPos
 from fpdf.util import Padding
 
 from screening.outputs import content
+from screening.outputs.handouts import Part, handout_parts, handout_sections
 from screening.outputs.formatting import primary_rating, recommendations
 from screening.outputs.pdf_base import NOT_A_DIAGNOSIS, ReportPDF, document, md_escape
 from screening.core.result import TEST_LABELS, Result
@@ -23,6 +25,7 @@ from screening.core.vocab import BAND_WORD, format_date, format_rating
 logging.getLogger("fpdf.svg").setLevel(logging.ERROR)  # arrowheads (<marker>) are skipped quietly
 
 PHYSIO = "See a physiotherapist for pain, instability or after an injury."
+ONE_PAGE_MIN = 9.0   # a handout that fits on one page only below this font size gets two pages instead
 SIZES = ((10.5, 62.0), (10.0, 58.0), (9.5, 52.0), (9.0, 46.0), (8.5, 40.0), (8.0, 34.0), (7.5, 0.0), (7.0, 0.0))
 _ITALIC = re.compile(r"(?<!\*)\*(?!\*)([^*\n]+)(?<!\*)\*(?!\*)")
 _LIST = re.compile(r"^\s*(?:([-*])|(\d+)\.)\s+(.*)$")
@@ -91,6 +94,8 @@ def markdown(pdf: ReportPDF, text: str, size: float) -> None:
 
 
 def _heading(pdf: ReportPDF, text: str, size: float) -> None:
+    if pdf.get_y() + 4 * size > pdf.page_break_trigger:   # keep a heading with the lines that follow it
+        pdf.add_page()
     pdf.ln(1.2)
     pdf.font(size + 1.6, True, (23, 120, 74))
     pdf.cell(0, (size + 1.6) * 0.5, pdf.t(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
@@ -116,65 +121,102 @@ def _closing(pdf: ReportPDF, size: float, extra: str = "") -> None:
                    new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
 
-def _fit(title: str, render) -> tuple[ReportPDF, tuple[float, float]]:
-    """Try the sizes from large to small, each in a document of its own; the first layout that fits on one
-    page wins. That document and its (size, image height)."""
-    for size, image_h in SIZES:
+def _fit(title: str, render, max_pages: int = 1) -> tuple[ReportPDF, tuple[float, float]]:
+    """Lay the sheet out at sizes from large to small, each in a document of its own, and keep the first that
+    fits on one page. When two pages are allowed, only sizes down to ONE_PAGE_MIN are tried for one page (each
+    try costs a document), else the largest size on two pages. That document and its (size, picture size)."""
+    tries = SIZES if max_pages == 1 else tuple(s for s in SIZES if s[0] >= ONE_PAGE_MIN)[::2]
+    fallback = None
+    for size, image_w in tries + tuple(s for s in SIZES if s not in tries and s[0] < tries[-1][0]):
+        if fallback is not None and (size, image_w) not in tries:
+            break                 # two pages at a readable size beat one page in small print
         pdf = document(title)
-        render(pdf, size, image_h)
+        render(pdf, size, image_w)
         if pdf.pages_count == 1:
-            break
-    pdf.keep_pages(1)  # even the smallest did not fit: keep page 1 rather than hand over two
-    return pdf, (size, image_h)
+            return pdf, (size, image_w)
+        if fallback is None and pdf.pages_count <= max_pages:
+            fallback = (pdf, (size, image_w))
+    if fallback is not None:
+        return fallback
+    pdf.keep_pages(max_pages)  # even the smallest did not fit: keep the first pages rather than hand over more
+    return pdf, (size, image_w)
 
 
 def _one_page(title: str, render) -> bytes:
     return bytes(_fit(title, render)[0].output())
 
 
-def _image(pdf: ReportPDF, path: Path | None, height: float) -> None:
-    if path is None or height <= 0 or not path.is_file():
+def _aspect(path: Path) -> float:
+    """Height over width of an SVG drawing (its viewBox); 0.75 for anything else."""
+    head = path.read_text(encoding="utf-8", errors="ignore")[:400] if path.suffix == ".svg" else ""
+    m = re.search(r'viewBox="0 0 ([\d.]+) ([\d.]+)"', head)
+    return float(m.group(2)) / float(m.group(1)) if m else 0.75
+
+
+def _part(pdf: ReportPDF, part: Part, size: float, image_w: float) -> None:
+    """A heading, then the section's picture on the left with its words beside it (or the words alone). A part
+    whose picture would not fit below the current line starts a new page."""
+    picture = part.image if part.image is not None and image_w > 0 and part.image.is_file() else None
+    if picture is not None and pdf.get_y() + 10 + image_w * _aspect(picture) > pdf.page_break_trigger:
+        pdf.add_page()
+    _heading(pdf, part.heading, size)
+    if picture is None:
+        markdown(pdf, part.text, size)
         return
+    margin, top, page = pdf.l_margin, pdf.get_y(), pdf.page
     try:
-        info = pdf.image(str(path), x=pdf.l_margin, h=height, keep_aspect_ratio=True)
+        info = pdf.image(str(picture), x=margin, y=top, w=image_w)
     except Exception:  # noqa: BLE001 - a drawing fpdf2 cannot read must not stop the handout
+        markdown(pdf, part.text, size)
         return
-    pdf.set_y(pdf.get_y() + (0 if info is None else 1.5))
+    pdf.set_left_margin(margin + image_w + 4)
+    pdf.set_xy(pdf.l_margin, top)
+    markdown(pdf, part.text, size)
+    pdf.set_left_margin(margin)
+    if pdf.page == page:
+        pdf.set_y(max(pdf.get_y(), top + info.rendered_height + 1))
+    pdf.set_x(margin)
 
 
-def handout_image(page: content.Page) -> Path | None:
-    """The first picture inside the handout's sections (shown at the top of the sheet)."""
-    names = {h for h in page.handout if not h.startswith("@")}
-    heading = ""
-    for block in content.page_blocks(page):
-        if block.kind == "text" and block.text.startswith("## "):
-            heading = block.text.splitlines()[0][3:].strip()
-        if block.kind == "image" and heading in names:
-            return block.path
-    return None
+def evidence_box(pdf: ReportPDF, text: str, size: float) -> None:
+    """The evidence for coaches, set apart from the athlete's part: a rule, a grey heading, smaller words."""
+    if not text.strip():
+        return
+    pdf.ln(2)
+    pdf.set_draw_color(150, 150, 150)
+    pdf.set_line_width(0.4)
+    pdf.line(pdf.l_margin, pdf.get_y(), pdf.w - pdf.r_margin, pdf.get_y())
+    pdf.ln(1.5)
+    pdf.font(size + 0.6, True, (90, 90, 90))
+    pdf.cell(0, (size + 0.6) * 0.5, pdf.t(f"{content.EVIDENCE}: the studies behind this sheet"),
+             new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.ln(0.6)
+    markdown(pdf, content.strip_links(text), size - 1.2)
 
 
 def handout_pdf(slug: str) -> bytes:
-    """The one-page handout of an exercise page (KeyError for an unknown page, ValueError if it has none)."""
+    """The handout (1-2 pages) of a page with ``handout:`` front matter: an exercise programme, or the workshop
+    leader sheet. KeyError for an unknown page, ValueError for a page without one."""
     page = content.get_page(slug)
     if not page.handout:
         raise ValueError(f"the page {slug!r} has no handout (no 'handout:' front matter)")
-    sections, picture = content.handout_sections(page), handout_image(page)
+    parts, proof = handout_parts(page), content.evidence(page)
     refs = [ln[2:].split(")")[0] + ")" for ln in content.sources(page).splitlines() if ln.startswith("- ")]
+    title = page.handout_title or page.title
+    kicker = "KneeScreen leader sheet" if page.handout_title else "KneeScreen exercise handout"
 
-    def render(pdf: ReportPDF, size: float, image_h: float) -> None:
-        _start(pdf, page.title, "KneeScreen exercise handout")
+    def render(pdf: ReportPDF, size: float, image_w: float) -> None:
+        _start(pdf, title, kicker)
         _write(pdf, page.summary, size + 0.5)
         pdf.ln(1)
-        _image(pdf, picture, image_h)
-        for heading, text in sections:
-            _heading(pdf, heading, size)
-            markdown(pdf, text, size)
+        for i, part in enumerate(parts):   # the first picture (the big fault, the landing do/don't) is larger
+            _part(pdf, part, size, image_w * (1.5 if i == 0 else 1.0))
+        evidence_box(pdf, proof, size)
         pdf.ln(1)
         pdf.para("Sources: " + "; ".join(refs), size - 1.5, color=(95, 95, 95))
         _closing(pdf, size, "Stop any exercise that hurts. ")
 
-    return _one_page(page.title, render)
+    return bytes(_fit(title, render, max_pages=2)[0].output())
 
 
 def _take_home(result: Result, name: str):
@@ -199,7 +241,7 @@ def _take_home(result: Result, name: str):
             _write(pdf, "Nothing was flagged. Keep doing a team warm-up such as FIFA 11+ or Knee Control.", size)
         for slug, sides in recs:
             page = content.get_page(slug)
-            dose = next((t for h, t in content.handout_sections(page) if t.startswith("**Dose:**")), "")
+            dose = next((t for h, t in handout_sections(page) if t.startswith("**Dose:**")), "")
             _write(pdf, f"**{page.title}** ({' and '.join(sides)} leg): {page.summary}", size)
             if dose:
                 _write(pdf, dose, size, indent=3)

@@ -75,12 +75,18 @@ def _checklist(block: content.Block, slug: str) -> None:
             st.caption(f"{sum(ticked)} of {len(items)} ticked")
 
 
+def evidence_box(text: str) -> None:
+    """The page's statistics for coaches, collapsed so that the page itself stays plain."""
+    with st.expander(content.EVIDENCE, icon=":material/science:"):
+        _markdown(text)
+
+
 def handouts() -> None:
-    """A download button per printable one-page exercise handout (built when clicked)."""
+    """A download button per printable handout, the leader sheet among them (built when clicked)."""
     with st.container(border=True):
         for slug in handout_slugs():
             page = content.get_page(slug)
-            st.download_button(f"{page.title} (PDF, one page)", partial(handout_pdf, slug),
+            st.download_button(f"{page.handout_title or page.title} (PDF)", partial(handout_pdf, slug),
                                file_name=f"kneescreen-{slug}.pdf", mime="application/pdf", on_click="ignore",
                                key=f"handout-{slug}", icon=":material/picture_as_pdf:", width="stretch")
 
@@ -117,6 +123,8 @@ def _sport_page(page: content.Page) -> None:
         if key != first:
             st.subheader(label, anchor=key)
             _markdown(sections[key])
+    if content.evidence(page):
+        evidence_box(content.evidence(page))
     st.markdown("## Sources\n\n" + content.sources(page))
 
 
@@ -132,7 +140,8 @@ def _render(page: content.Page) -> None:
     st.title(page.title)
     st.caption(page.summary)
     if page.handout:
-        st.download_button("One-page handout to print (PDF)", lambda: handout_pdf(slug),
+        label = f"{page.handout_title.split(':')[0]} to print (PDF)" if page.handout_title else "Handout to print (PDF)"
+        st.download_button(label, lambda: handout_pdf(slug),
                            file_name=f"kneescreen-{slug}.pdf", mime="application/pdf", on_click="ignore",
                            key=f"handout-top-{slug}",
                            icon=":material/print:")
@@ -140,7 +149,9 @@ def _render(page: content.Page) -> None:
         _sport_page(page)
     else:
         for block in content.page_blocks(page):
-            if block.kind == "image":
+            if block.kind == "text" and block.text.startswith(f"## {content.EVIDENCE}"):
+                evidence_box(block.text.split("\n", 1)[1] if "\n" in block.text else "")
+            elif block.kind == "image":
                 _image(block)
             elif block.kind == "widget" and block.name == "checklist":
                 _checklist(block, slug)

@@ -5,7 +5,7 @@ import math
 
 import streamlit as st
 
-from screening.core.specs import SPECS
+from screening.core.specs import DROP_BOX_CM, DROP_BOX_WORDS, SPECS
 
 OK, BAD, ACCENT, MUTED = "#2e9e43", "#d7323c", "#2f7fd0", "#8a94a3"
 _STYLE = 'stroke="currentColor" stroke-width="3" stroke-linecap="round" stroke-linejoin="round" fill="none"'
@@ -149,7 +149,7 @@ def movement(test: str, leg: str | None = None) -> str:
     if test == "drop-jump":
         return _svg(
             f'<line x1="10" y1="150" x2="230" y2="150" {_style(2)} opacity="0.5"/>'
-            + f'<rect x="10" y="112" width="60" height="38" {_STYLE}/>' + _text(40, 136, "30–40 cm", 11)
+            + f'<rect x="10" y="112" width="60" height="38" {_STYLE}/>' + _text(40, 136, f"{DROP_BOX_CM} cm", 11)
             + _person(40, 112, 0.62) + f'<path d="M62,60 Q90,40 112,92" stroke="{ACCENT}" stroke-width="2" '
             'fill="none" stroke-dasharray="5 4"/>' + _person(128, 150, 0.95, "squat")
             + f'<path d="M160,130 L160,40" stroke="{ACCENT}" stroke-width="2" marker-end="url(#ksg-b)"/>'
@@ -157,7 +157,7 @@ def movement(test: str, leg: str | None = None) -> str:
               f'orient="auto"><path d="M0,0 L10,5 L0,10 z" fill="{ACCENT}"/></marker></defs>'
             + _text(196, 60, "land on", 12) + _text(196, 76, "both feet,", 12) + _text(196, 92, "jump up", 12)
             + _text(196, 126, "× 3", 22, ACCENT, weight="bold"),
-            label="Drop off a 30 to 40 cm box, land on both feet, jump straight up, 3 times")
+            label=f"Drop off {DROP_BOX_WORDS}, land on both feet, jump straight up, 3 times")
     if test == "single-leg-squat":
         side = leg or "chosen"
         return _svg(
@@ -188,7 +188,7 @@ def cards(test: str, leg: str | None = None) -> list[tuple[str, str, str]]:
         ("Do this", {"squat": "3–5 slow squats, arms forward, as deep as is comfortable.",
                      "single-leg-squat": f"5 slow squats on the {leg or 'chosen'} leg. Film the other leg in a second "
                                          "video.",
-                     "drop-jump": "3 drop jumps from a 30–40 cm box: land, then jump straight up."}[test],
+                     "drop-jump": f"3 drop jumps from {DROP_BOX_WORDS}: land, then jump straight up."}[test],
          movement(test, leg)),
         ("Phone at knee-to-hip height", "2–4 m in front of you.", camera_height()),
         ("Face the camera square on", "Front view, toes pointing at the phone.", square_on()),

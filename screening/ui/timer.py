@@ -39,6 +39,22 @@ class TimerConfig:
         if self.lift_s + self.hold_s + self.lower_s <= 0:
             raise ValueError("a repetition must last longer than 0 s")
 
+    @classmethod
+    def from_params(cls, params: dict[str, str]) -> "TimerConfig":
+        """The timer a page's ``<!-- widget: timer ... -->`` marker starts with (the widget's defaults); in
+        ``mode=hold`` there is no lift phase. Values that are not numbers from 0 to 600 fall back."""
+        def num(key: str, default: float) -> float:
+            try:
+                value = float(params.get(key, default))
+            except ValueError:
+                return default
+            return value if 0 <= value <= 600 else default
+        hold_only = params.get("mode") == "hold"
+        return cls(sets=max(1, int(num("sets", 3))), reps=max(1, int(num("reps", 10))),
+                   hold_s=float(int(num("hold", 2))), lift_s=0.0 if hold_only else float(int(num("lift", 1))),
+                   lower_s=float(int(num("lower", 2))), rest_s=float(int(num("rest", 30))),
+                   sides=2 if num("sides", 1) == 2 else 1)
+
     @property
     def rep_s(self) -> float:
         return self.lift_s + self.hold_s + self.lower_s

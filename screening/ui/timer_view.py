@@ -19,15 +19,6 @@ PHASE_STYLE = {  # phase -> (label, colour, what to do)
 SIDE_NAMES = ("left", "right")
 
 
-def _num(params: dict[str, str], key: str, default: float) -> float:
-    """A numeric widget parameter from the page marker; anything else falls back to the default."""
-    try:
-        value = float(params.get(key, default))
-    except ValueError:
-        return default
-    return value if 0 <= value <= 600 else default
-
-
 def phase_name(state: TimerState, hold_only: bool) -> str:
     """The phase as shown and sounded: in a hold-only timer the 'lower' part is a relax pause."""
     return "relax" if hold_only and state.phase == "lower" else state.phase
@@ -35,19 +26,19 @@ def phase_name(state: TimerState, hold_only: bool) -> str:
 
 def settings(block: content.Block, key: str) -> tuple[TimerConfig, bool, bool]:
     """(config, hold_only, sound on) from the inputs, seeded by the marker's parameters."""
-    p, hold_only = block.params, block.params.get("mode") == "hold"
+    hold_only, seed = block.params.get("mode") == "hold", TimerConfig.from_params(block.params)
     c1, c2, c3 = st.columns(3)
-    sets = c1.number_input("Sets", 1, 10, int(_num(p, "sets", 3)), key=f"{key}-sets")
-    reps = c2.number_input("Holds per set" if hold_only else "Reps per set", 1, 50, int(_num(p, "reps", 10)),
+    sets = c1.number_input("Sets", 1, 10, min(seed.sets, 10), key=f"{key}-sets")
+    reps = c2.number_input("Holds per set" if hold_only else "Reps per set", 1, 50, min(seed.reps, 50),
                            key=f"{key}-reps")
-    hold = c3.number_input("Hold (s)", 0, 120, int(_num(p, "hold", 2)), key=f"{key}-hold")
+    hold = c3.number_input("Hold (s)", 0, 120, min(int(seed.hold_s), 120), key=f"{key}-hold")
     c4, c5, c6 = st.columns(3)
-    lift = 0 if hold_only else c4.number_input("Lift (s)", 0, 10, int(_num(p, "lift", 1)), key=f"{key}-lift")
-    lower = c5.number_input("Relax (s)" if hold_only else "Lower (s)", 0, 30, int(_num(p, "lower", 2)),
+    lift = 0 if hold_only else c4.number_input("Lift (s)", 0, 10, min(int(seed.lift_s), 10), key=f"{key}-lift")
+    lower = c5.number_input("Relax (s)" if hold_only else "Lower (s)", 0, 30, min(int(seed.lower_s), 30),
                             key=f"{key}-lower")
-    rest = c6.number_input("Rest between sets (s)", 0, 300, int(_num(p, "rest", 30)), key=f"{key}-rest")
+    rest = c6.number_input("Rest between sets (s)", 0, 300, min(int(seed.rest_s), 300), key=f"{key}-rest")
     c7, c8 = st.columns(2)
-    both = c7.toggle("Both sides (left, then right)", value=_num(p, "sides", 1) == 2, key=f"{key}-sides")
+    both = c7.toggle("Both sides (left, then right)", value=seed.sides == 2, key=f"{key}-sides")
     sound = c8.toggle("Sound cues", value=True, key=f"{key}-sound",
                       help="A beep at every phase, so you can follow without looking at the screen.")
     if hold + lift + lower <= 0:
@@ -60,8 +51,11 @@ def settings(block: content.Block, key: str) -> tuple[TimerConfig, bool, bool]:
 
 def timer_widget(block: content.Block, slug: str) -> None:
     """Settings, then the live timer (a fragment that refreshes itself while it runs)."""
-    key = f"{slug}-timer"
+    source = block.params.get("from", "")
+    key = f"{slug}-{source}-timer" if source else f"{slug}-timer"   # a page may run other pages' timers
     with st.container(border=True):
+        if source:
+            st.markdown(f"**{content.get_page(source).title}**")
         config, hold_only, sound = settings(block, key)
         timer: RepTimer = st.session_state.setdefault(key, RepTimer(config))
         if timer.config != config:

@@ -11,7 +11,7 @@ import streamlit as st
 from screening.batch import BatchItem
 from screening.core.vocab import format_date
 from screening.outputs.group import group_pdf, group_table, write_group_csv
-from screening.outputs.handout_pdf import take_home_sheets
+from screening.outputs.handout_pdf import handout_pdf, take_home_sheets
 from screening.store.db import Session, StoreError, Workspace
 from screening.ui import safe, saved, state, workshop_run
 
@@ -30,9 +30,14 @@ TABLE_COLUMNS = {"name": "Participant", "status": "Status", "test": "Test", "lef
 
 
 def _guide_link() -> None:
+    """The session guide and its printable leader sheet (plan, safety, consent; no one's data in it)."""
     guide = st.session_state.get(state.PAGES_BY_SLUG, {}).get("workshop-guide")
+    row = st.container(horizontal=True, gap="small", vertical_alignment="center")
     if guide is not None:
-        st.page_link(guide, label="Plan the 30-minute session: Run a workshop", icon=":material/checklist:")
+        row.page_link(guide, label="Plan the 30-minute session: Run a workshop", icon=":material/checklist:")
+    row.download_button("Leader sheet (PDF)", lambda: handout_pdf("workshop-guide"), on_click="ignore",
+                        file_name="kneescreen-leader-sheet.pdf", mime="application/pdf", key="wk_leader_sheet",
+                        icon=":material/print:")
 
 
 def _start(ws: Workspace) -> None:
@@ -178,6 +183,7 @@ def page() -> None:
         top = st.columns([3, 1], vertical_alignment="center")
         top[0].markdown(f"### {safe.md(sess.title)}")
         top[0].caption(f"Workshop created {format_date(sess.created)}. Open in this browser tab only.")
+        _guide_link()
         if top[1].button("Close workshop", key="wk_close", icon=":material/logout:", width="stretch"):
             st.session_state.pop(state.WORKSHOP, None)
             st.rerun()

@@ -12,7 +12,7 @@ from screening.outputs import content
 from screening.ui.timer import RepTimer, TimerConfig, phase_at
 
 SLUGS = ["knee-valgus", "why-it-matters", "your-sport", "am-i-affected",
-         "clamshell", "glute-programme", "short-foot", "landing", "workshop-guide"]
+         "clamshell", "glute-programme", "short-foot", "landing", "team-warm-up", "workshop-guide"]
 PAGES = content.list_pages()
 
 
@@ -236,7 +236,7 @@ def _urls_app() -> None:
 
 
 def test_make_pages_sections_and_url_paths():
-    at = AppTest.from_function(_urls_app)
+    at = AppTest.from_function(_urls_app, default_timeout=20)   # 3 s is too short on a loaded 2-core machine
     at.run()
     assert at.session_state["urls"] == {"Learn": SLUGS[:4], "Exercises": SLUGS[4:]}
     assert at.session_state["titles"] == [content.get_page(s).title for s in SLUGS]
@@ -285,3 +285,22 @@ def test_clamshell_checklist_and_timer_start():
     assert not at.session_state["clamshell-timer"].running
     at.button(key="clamshell-timer-reset").click().run()
     assert not at.session_state["clamshell-timer"].state().started
+
+
+@pytest.mark.parametrize("slug", ["landing", "your-sport"])
+def test_evidence_for_coaches_is_a_collapsed_expander(slug):
+    at = _run(slug)
+    (box,) = [e for e in at.expander if e.label == content.EVIDENCE]
+    inside = "\n".join(m.value for m in box.markdown)
+    assert content.evidence(content.get_page(slug)).splitlines()[0][:40] in inside
+    assert box.proto.expanded is False, "collapsed until a coach opens it"
+    outside = "\n".join(m.value for m in at.markdown if m not in box.markdown)
+    assert "confidence interval" not in outside and "odds ratio" not in outside.lower()
+
+
+def test_a_timer_can_take_another_pages_settings():
+    blocks = content.page_blocks(content.get_page("workshop-guide"))
+    clam = next(b for b in blocks if b.kind == "widget" and b.params.get("from") == "clamshell")
+    assert clam.params["sets"] == "1" and clam.params["reps"] == "12" and clam.params["hold"] == "2"
+    with pytest.raises(ValueError, match="no timer"):
+        content._timer_params("knee-valgus", "workshop-guide")

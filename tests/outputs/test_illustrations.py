@@ -29,7 +29,10 @@ def svg_root(name: str) -> ET.Element:
 
 
 def test_squat_angle_label_is_the_drawn_angle_and_sits_at_the_knee():
-    fig = standing.front_figure(Svg(10, 10, ""), 450, 430, 0.95, depth=0.95, knee_in=9, stance=46)
+    cx, _ok, knee_in, *_ = standing.SQUATS[1]
+    q = standing.SQUAT
+    fig = standing.front_figure(Svg(10, 10, ""), cx, q["gy"], q["s"], depth=q["depth"], knee_in=knee_in,
+                                stance=q["stance"])
     hip, knee, ank = fig["hips"][1], fig["knees"][1], fig["ankles"][1]
     angle = inward_angle(hip, knee, ank)
     assert 10 < angle < 25, "clearly inward, but not knock-kneed X-legs"
@@ -39,7 +42,8 @@ def test_squat_angle_label_is_the_drawn_angle_and_sits_at_the_knee():
     assert int(labels[0].text[:-1]) == round(angle)
     x, y = float(labels[0].get("x")), float(labels[0].get("y"))
     assert np.hypot(x - knee[0], y - knee[1]) < 90, "the label is next to its angle, not floating"
-    neutral = standing.front_figure(Svg(10, 10, ""), 150, 430, 0.95, depth=0.95, knee_in=0, stance=46)
+    neutral = standing.front_figure(Svg(10, 10, ""), standing.SQUATS[0][0], q["gy"], q["s"], depth=q["depth"],
+                                    knee_in=standing.SQUATS[0][2], stance=q["stance"])
     assert inward_angle(neutral["hips"][0], neutral["knees"][0], neutral["ankles"][0]) == pytest.approx(0, abs=0.5)
 
 
@@ -74,7 +78,8 @@ def test_valgus_parts_midline_is_on_the_inside_of_a_right_leg():
     for centre, mid in zip((100, 300, 500), mids):
         assert mid > centre, "seen from the front, a right leg's midline is on the viewer's right"
     assert "midline on the right" in root.find("s:title", NS).text
-    assert valgus.fig_valgus_components().render().count('marker-end="url(#ah-bad)"') >= 6
+    heads = [pg for pg in root.iter("{http://www.w3.org/2000/svg}polygon") if pg.get("class") == "arrowhead"]
+    assert len([pg for pg in heads if pg.get("fill") == BAD]) >= 6, "arrowheads are drawn, not SVG markers"
 
 
 def test_short_foot_fault_toes_really_curl():
@@ -94,3 +99,95 @@ def test_captions_describe_the_view_drawn(slug, name, words):
     img = next(b for b in content.page_blocks(content.get_page(slug)) if b.kind == "image" and b.path.stem == name)
     assert words in img.alt and words in svg_root(name).find("s:title", NS).text
     assert "seen from the feet" not in img.caption.lower().split("box:")[0]
+
+
+# --- issue 24: the faults are obvious at handout size, and every figure survives the PDF ----------------------
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def _texts(root, word):
+    return [t for t in root.iter(f"{SVG}text") if (t.text or "") == word]
+
+
+def test_clamshell_fault_shows_the_pelvis_rolling_back_from_the_feet():
+    root = svg_root("clamshell-fault")
+    hips = [c for c in root.iter(f"{SVG}circle") if c.get("r") == "11"]
+    for half, colour in ((lambda x: x < 300, "#17784A"), (lambda x: x > 300, BAD)):
+        pair = sorted(((float(c.get("cx")), float(c.get("cy"))) for c in hips
+                       if half(float(c.get("cx"))) and c.get("stroke") == colour), key=lambda p: p[1])
+        assert len(pair) == 2, "top and bottom hip, seen from the feet"
+        (tx, ty), (bx, by) = pair
+        tilt = np.degrees(np.arctan2(tx - bx, by - ty))
+        front = next(float(t.get("x")) for t in _texts(root, "FRONT") if half(float(t.get("x"))))
+        back = next(float(t.get("x")) for t in _texts(root, "BACK") if half(float(t.get("x"))))
+        assert front < bx < back, "front (belly) on one side, back on the other"
+        if colour == BAD:
+            assert tilt >= 30, "the roll is plain to see: the top hip tips at least 30 degrees toward the back"
+        else:
+            assert abs(tilt) < 1, "stacked: the top hip straight above the bottom one"
+    assert _texts(root, "rolls back") and not root.findall(f".//{SVG}marker")
+    lift = svg_root("clamshell-lift")
+    assert _texts(lift, "front") and _texts(lift, "back"), "the small 'from the feet' box is labelled too"
+
+
+def test_landing_do_and_dont_front_views_differ_at_a_glance():
+    gaps = {}
+    for cx, ok, knee_in, depth, *_ in standing.LANDINGS:
+        q = standing.LANDING_FRONT
+        fig = standing.front_figure(Svg(10, 10, ""), cx + q["dx"], q["gy"], q["s"], depth=depth, knee_in=knee_in,
+                                    stance=q["stance"], arms="forward" if ok else "down")
+        (lk, rk), (la, ra) = fig["knees"], fig["ankles"]
+        gaps[ok] = (rk[0] - lk[0], ra[0] - la[0])
+        if ok:
+            assert abs(lk[0] - la[0]) < 3 and abs(rk[0] - ra[0]) < 3, "Do: knees straight over the feet"
+        side = standing.side_figure(Svg(10, 10, ""), cx + standing.LANDING_SIDE_DX, 410, 0.78, facing=-1)
+        assert side["hand"][0] - 8 > fig["shoulders"][1][0] + 12, "the side view stays clear of the front view"
+    assert gaps[False][0] < 0.2 * gaps[False][1], "Don't: the knees knock together, inside the feet"
+    assert gaps[True][0] - gaps[False][0] > 35, "the two front views differ by far more than 9 px at the knees"
+
+
+def test_valgus_parts_right_foot_labels_and_one_roll_arrow():
+    j = feet.foot_outline(Svg(10, 10, ""), 300, 420, 0.62, **valgus.INSIDE_VIEW)
+    assert j["toe"][0] < j["heel"][0], "the inside of a right foot seen from the midline: toes to the left"
+    root = svg_root("valgus-components")
+    assert len(_texts(root, "front")) == 2 and len(_texts(root, "back")) == 2, "both views from above are labelled"
+    heads = [pg for pg in root.iter(f"{SVG}polygon") if pg.get("class") == "arrowhead"
+             and all(float(v.split(",")[0]) > 400 and float(v.split(",")[1]) < 300 for v in pg.get("points").split())]
+    assert len(heads) == 1 and _texts(root, "rolls in"), "the foot panel has one arrow: rolling in, toward the midline"
+
+
+def test_squat_figures_show_depth_and_an_angle_not_an_arrow():
+    root = svg_root("squat-neutral-vs-valgus")
+    assert len(_texts(root, "side")) == 2, "a side view shows that both are squats"
+    assert not [p for p in root.iter(f"{SVG}path") if p.get("fill") not in (None, "none")], "no filled wedges"
+
+
+def test_single_leg_squat_foot_under_the_hip_knee_on_the_line():
+    hip, knee, ank = (standing.SLS[k] for k in ("hip", "knee", "ankle"))
+    assert abs(ank[0] - hip[0]) < 3 and abs(knee[0] - hip[0]) < 3
+
+
+def test_floor_exercises_have_head_support_feet_and_a_forward_forearm():
+    setup = svg_root("clamshell-setup")
+    assert "head rests on the lower arm" in setup.find("s:title", NS).text
+    assert _texts(setup, "lower arm"), "labelled"
+    side_lying = svg_root("side-lying-abduction")
+    assert [e for e in side_lying.iter(f"{SVG}ellipse")], "the top leg ends in a foot"
+    plank = svg_root("side-plank-abduction")
+    assert "forearm on the floor pointing forward" in plank.find("s:title", NS).text
+    points = [[tuple(map(float, v.split(","))) for v in p.get("points").split()] for p in plank.iter(f"{SVG}polyline")]
+    floor_limbs = [ps for ps in points if any(abs(x - 146) < 25 and y > 270 for x, y in ps)
+                   and any(x > 180 and y > 270 for x, y in ps)]
+    assert not floor_limbs, "no forearm along the floor toward the feet"
+
+
+@pytest.mark.parametrize("name", sorted(p.stem for p in content.IMG_DIR.glob("*.svg")))
+def test_every_figure_draws_in_the_pdf(name):
+    """fpdf2 (the handouts) reads every drawing: no characters its core font lacks, arrowheads as shapes."""
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    info = pdf.image(str(content.IMG_DIR / f"{name}.svg"), x=10, y=10, w=80)
+    assert info.rendered_height > 20
+    assert "<marker" not in (content.IMG_DIR / f"{name}.svg").read_text(encoding="utf-8")
