@@ -222,14 +222,23 @@ def markdown(cs: list[Case], results: dict[str, Result | str]) -> str:
                 f"deep squats: {_f(deep.get('bias', math.nan), 3, True)} against {_f(deep.get('floor', math.nan), 3)}."]
     out += ["", "### Joint points", "",
             "Mean distance from the raters' mean point (engine) and between the two raters, in % of the standing "
-            "leg length (front views). *Knee, joint centre*: the knee as the knee shift and the ratios use it "
+            "leg length, front views. *Knee, joint centre*: the knee as the knee shift and the ratios use it "
             "(`metrics.knee_centres`); the drawn skeleton and the knee angle use the model's knee point.", "",
-            "| joint | leg-frames | engine | raters | engine, sideways only | raters, sideways only |",
-            "|---|---|---|---|---|---|"]
+            "| joint | condition | leg-frames | engine | raters | engine, sideways only | raters, sideways only |",
+            "|---|---|---|---|---|---|---|"]
+    verdict = []
     for j, centres in (("hip", False), ("knee", False), ("knee", True), ("ankle", False)):
-        a, h = point_distances(cs, j, centres=centres), point_distances(cs, j, True, centres)
-        out.append(f"| {j}{', joint centre' if centres else ''} | {a['n']} | {_f(a['engine'], 1)} | "
-                   f"{_f(a['raters'], 1)} | {_f(h['engine'], 1)} | {_f(h['raters'], 1)} |")
+        for g in (*GROUPS[:-1], None):
+            sub = [c for c in cs if g is None or c.key.group == g]
+            a, h = point_distances(sub, j, centres=centres), point_distances(sub, j, True, centres)
+            if not a["n"]:
+                continue
+            out.append(f"| {j}{', joint centre' if centres else ''} | {g or '**all front views**'} | {a['n']} | "
+                       f"{_f(a['engine'], 1)} | {_f(a['raters'], 1)} | {_f(h['engine'], 1)} | {_f(h['raters'], 1)} |")
+            if centres and g:
+                verdict.append(f"{g} {'yes' if h['engine'] <= h['raters'] else 'no'}")
+    out += ["", "Joint-centre knee sideways no further from the raters' mean than the raters from each other: "
+            + ", ".join(verdict) + "."]
     out += ["", "### Separation ratios per frame", "", "| frame | clip | condition | view | knee-to-ankle: rater 1, "
             "rater 2, engine | knee-to-hip: rater 1, rater 2, engine |", "|---|---|---|---|---|---|"]
     for c in cs:

@@ -5,11 +5,11 @@
 MediaPipe's knee point lies outside the knee joint centre when the thigh tips forward with the knees
 pointing out (see metrics.knee_centres). The share is fitted by least squares to the sideways distance
 between the engine's knee and the raters' mean knee, on the front-view frames standing on both legs:
-standing, half and deep squats, landings (19 frames of 10 people). Leave-one-person-out: each person's frames are measured with the share
-fitted on everybody else, and the agreement tables are pooled over those held-out frames, so the figures do
-not rest on fitting the frames they are judged on. Prints the tables with the share at 0 (no correction),
-fitted on all, and left out. Runs the pose model once per clip (about 10 minutes on 2 cores; --cache keeps
-the tracks for another run).
+standing, half and deep squats, landings (19 frames of 10 people). Leave-one-person-out: each person's
+frames are measured with the share fitted on everybody else, and the agreement tables are pooled over those
+held-out frames, so the figures do not rest on fitting the frames they are judged on. Prints the tables
+with the share at 0 (no correction), fitted on all, and left out. Runs the pose model once per clip (about
+10 minutes on 2 cores; --cache keeps the tracks for another run).
 """
 from __future__ import annotations
 
