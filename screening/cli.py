@@ -15,6 +15,7 @@ from screening.engine.pose import load_model
 from screening.outputs.group import group_pdf
 from screening.pipeline import AnalysisOptions, run_analysis
 from screening.core.result import TEST_LABELS, TESTS, Result
+from screening.core.specs import SPECS
 
 
 class _Bar:
@@ -41,8 +42,9 @@ class _Bar:
 
 def summary(result: Result) -> str:
     """A short human summary: per leg band and headline, then reservations and the disclaimer."""
+    spec = SPECS.get(result.test)
     lines = [f"KneeScreen - {TEST_LABELS.get(result.test, result.test)}"
-             + (f" ({result.leg} leg)" if result.leg else ""),
+             + (f" ({spec.leg_role if spec else 'leg'}: {result.leg})" if result.leg else ""),
              f"Clip: {result.video.file_name}, {result.video.duration_s:.1f} s at {result.video.fps:.0f} fps; "
              f"model: {result.model.tier}; {len(result.events)} "
              + f"{result.event_noun}(s) found",
@@ -120,12 +122,14 @@ def cmd_batch(args) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m screening",
-                                description="KneeScreen: knee-valgus and arch-collapse screening from a video.")
+                                description="KneeScreen: knee-valgus and arch-collapse screening from a video, and the "
+                                            "clamshell's pelvis roll-back (experimental).")
     sub = p.add_subparsers(dest="command", required=True)
     a = sub.add_parser("analyze", help="analyse one clip")
     a.add_argument("video", type=Path)
     a.add_argument("--test", required=True, choices=TESTS)
-    a.add_argument("--leg", choices=("left", "right"), help="stance leg for the single-leg squat")
+    a.add_argument("--leg", choices=("left", "right"), help="stance leg for the single-leg squat (the clamshell "
+                   "finds its top leg)")
     a.add_argument("--sex", choices=("female", "male"), help="selects sex-specific norms where published")
     a.add_argument("--sport", help="sport, to tailor the advice")
     a.add_argument("--model", default="lite", choices=TIERS)

@@ -16,7 +16,9 @@ from screening.core.errors import AnalysisError, Cancelled
 from screening.core.result import TESTS, ModelMeta, Note, Result, VideoMeta
 from screening.core.timing import Stopwatch
 from screening.core.types import Leg
+from screening.core.specs import SPECS
 from screening.engine.assess import assess
+from screening.engine.lying import FIX_LYING, check_lying, turn_lying
 from screening.engine.filtering import clean_track
 from screening.engine.orientation import turn_to_upright
 from screening.engine.pose import MEDIAPIPE_VERSION, PoseModel, count_people
@@ -37,7 +39,7 @@ class AnalysisOptions:
     """What to analyse and which outputs to make; only `test` has no default. Checked when made: a bad
     test, leg or sex raises AnalysisError 'bad_input'. The pose model is not an option: run_analysis is
     given one already loaded (pose.load_model), so a process loads each model once."""
-    test: str                           # "squat" | "single-leg-squat" | "drop-jump"
+    test: str                           # "squat" | "single-leg-squat" | "drop-jump" | "clamshell"
     leg: str | None = None              # stance leg of the single-leg squat; None: found from the video
     sex: str | None = None              # "female" | "male": sex-specific norms where published; None: pooled
     sport: str | None = None            # the participant's sport, to tailor the advice
@@ -117,6 +119,11 @@ def warm_up() -> threading.Thread:
 
 
 FIX_UPRIGHT = "Film yourself standing, from the front, with the phone held upright and still."
+# posture -> (the turn that shows the person the right way up, the refusal when no turn does)
+TURNS = {"standing": (turn_to_upright, "The person does not stand upright in the video, whichever way it is "
+                      "turned, so the knees cannot be measured.", FIX_UPRIGHT),
+         "side-lying": (turn_lying, "The person does not lie across the picture with the top leg up, whichever "
+                        "way it is turned, so the clamshell cannot be measured.", FIX_LYING)}
 
 
 def turned_info(info: VideoInfo, turn: int) -> VideoInfo:
@@ -179,15 +186,15 @@ def _pose(info: VideoInfo, model: bytes, o: AnalysisOptions, frames: FrameStore 
     stride = 1 if o.every_frame else pose_stride(o.test, info.fps)
     run = run_pose(info, model, workers=o.workers, frames=frames, progress=say,
                    should_cancel=should_cancel, stride=stride)
-    turned = turn_to_upright(run.track)
+    turn, refusal, fix = TURNS[SPECS[o.test].posture]
+    turned = turn(run.track)
     if turned:   # stored sideways or upside down without (or with a wrong) rotation tag
         info = turned_info(info, turned)
         say("pose", 0.0, "The video was stored turned: turning it upright and finding the body again")
         run = run_pose(info, model, workers=o.workers, frames=frames, progress=say,
                        should_cancel=should_cancel, stride=stride)
-        if turn_to_upright(run.track):
-            raise AnalysisError("The person does not stand upright in the video, whichever way it is "
-                                "turned, so the knees cannot be measured.", "not_upright", FIX_UPRIGHT)
+        if turn(run.track):
+            raise AnalysisError(refusal, "not_upright", fix)
     return info, run, turned, stride
 
 
@@ -200,8 +207,12 @@ def _analyse(video_path: Path, model: PoseModel, o: AnalysisOptions, out_dir: Pa
         info, run, turned, stride = _pose(info, model.data, o, frames, say, should_cancel)
     resolved = model.resolved
     with watch("measures"):
-        notes = check_capture(run.track, test=o.test, duration_s=info.duration_s, luma=run.luma,
-                              fps=info.fps, truncated=info.truncated, vfr=info.vfr)
+        if SPECS[o.test].posture == "side-lying":
+            notes = check_lying(run.track, duration_s=info.duration_s, luma=run.luma, fps=info.fps,
+                                low_fps_below=SPECS[o.test].low_fps_below, truncated=info.truncated, vfr=info.vfr)
+        else:
+            notes = check_capture(run.track, test=o.test, duration_s=info.duration_s, luma=run.luma,
+                                  fps=info.fps, truncated=info.truncated, vfr=info.vfr)
         # Counting people needs one more model load: do it beside the drawing, which leaves CPU spare.
         counting = ThreadPoolExecutor(max_workers=1)
         people = counting.submit(count_people, model.data, run.samples)
@@ -209,9 +220,9 @@ def _analyse(video_path: Path, model: PoseModel, o: AnalysisOptions, out_dir: Pa
             notes.insert(0, Note("model_fallback", "warning", resolved.note))
         if turned:
             notes.insert(0, Note("turned_upright", "warning", f"The video was stored turned by {turned} deg "
-                                 "(the person stood sideways or upside down in the picture), so KneeScreen "
-                                 "turned it upright before measuring. Check that the annotated video shows "
-                                 "you standing upright.", "Film with the phone held upright and still."))
+                                 "(the person was turned sideways or upside down in the picture), so KneeScreen "
+                                 "turned it the right way up before measuring. Check the annotated video.",
+                                 "Film with the phone held upright and still."))
         video = VideoMeta(video_path.name, info.width, info.height, info.rotation, round(info.fps, 3),
                           round(info.duration_s, 3), len(run.track), info.vfr, info.codec,
                           info.work_width, info.work_height)

@@ -4,8 +4,9 @@
 
 FOLDER holds real clips and their MANIFEST.md. The report covers the left/right mirror error per clip,
 every phone orientation against FFmpeg's display, repetition counts against the manifest, the
-dose-response of a knee shift warped into a real clip, and the agreement with two human raters' joint
-marks (screening.rater_study; --raters-only redoes just that section). Nothing is sent anywhere.
+dose-response of a knee shift warped into a real clip, the clamshell (a 3D model's known pelvis rolls,
+the real clip as filmed, mirrored and stored turned), and the agreement with two human raters' joint marks
+(screening.rater_study; --raters-only redoes just that section). Nothing is sent anywhere.
 """
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ import numpy as np
 
 from screening import rater_study
 from screening import validation as v
+from screening import validation_clamshell as vc
 from screening.core.errors import AnalysisError
 from screening.core.timing import Stopwatch
 
@@ -33,7 +35,8 @@ def _f(x, nd=2) -> str:
     return "n/a" if x is None or (isinstance(x, float) and not np.isfinite(x)) else f"{x:.{nd}f}"
 
 
-def markdown(mirror: list[dict], orient: list[dict], counts: list[dict], dose: list[dict], seconds: float) -> str:
+def markdown(mirror: list[dict], orient: list[dict], counts: list[dict], dose: list[dict], seconds: float,
+             clamshell: list[str] | None = None) -> str:
     out = ["# KneeScreen validation report", "",
            f"Regenerate with `python -m screening.validate ../shared/videos` ({seconds / 60:.0f} min on 2 cores). "
            "Lite model, default settings.", "",
@@ -67,6 +70,7 @@ def markdown(mirror: list[dict], orient: list[dict], counts: list[dict], dose: l
         out += ["", f"Measured / geometric (least squares through zero): knee shift {slope_k:.2f}, knee angle "
                 f"{slope_f:.2f}. 1.00 would mean the model follows the knee fully.", "",
                 "![dose-response](validation.png)"]
+    out += clamshell or []
     return "\n".join(out) + "\n"
 
 
@@ -151,9 +155,12 @@ def _run(a: argparse.Namespace, manifest: Path) -> int:
         counts = [v.count_case(c, a.folder) for c in clips]
         print("counts done", file=sys.stderr)
         dose = v.dose_response(a.folder / DOSE_CLIP, sub("dose"))
-        print("dose-response done", file=sys.stderr)
+        clam = vc.markdown(vc.model_cases(), vc.clip_cases(a.folder, sub("clamshell"))) \
+            if (a.folder / vc.CLIP).is_file() else []
+        print("clamshell done", file=sys.stderr)
         raters = rater_study.report(a.folder)
-    text = rater_study.replace_section(markdown(mirror, orient, counts, dose, watch.total("validation")), raters)
+    text = rater_study.replace_section(markdown(mirror, orient, counts, dose, watch.total("validation"), clam),
+                                       raters)
     (a.out / "validation.md").write_text(text, encoding="utf-8")
     figure(dose, a.out / "validation.png")
     print(text)

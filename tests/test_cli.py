@@ -30,7 +30,7 @@ def test_help_lists_the_commands_and_exits_0(capsys):
         cli.main(["analyze", "--help"])
     out = capsys.readouterr().out
     assert e.value.code == 0
-    assert "--no-video" in out and "{squat,single-leg-squat,drop-jump}" in out and "{lite,full,heavy}" in out
+    assert "--no-video" in out and "{squat,single-leg-squat,drop-jump,clamshell}" in out and "{lite,full,heavy}" in out
 
 
 @pytest.mark.parametrize("argv, message", [

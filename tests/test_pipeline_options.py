@@ -30,7 +30,7 @@ def test_defaults_are_the_documented_ones():
 
 
 @pytest.mark.parametrize("kw, message", [
-    (dict(test="lunge"), "Unknown test 'lunge'. Choose one of: squat, single-leg-squat, drop-jump."),
+    (dict(test="lunge"), "Unknown test 'lunge'. Choose one of: squat, single-leg-squat, drop-jump, clamshell."),
     (dict(test="single-leg-squat", leg="both"), "Leg must be 'left' or 'right', not 'both'."),
     (dict(test="squat", sex="f"), "Sex must be 'female' or 'male' (or left out), not 'f'."),
 ])

@@ -50,3 +50,18 @@ def test_report_has_every_section_and_a_readable_figure(tmp_path):
     figure(dose, tmp_path / "v.png")
     png = cv2.imread(str(tmp_path / "v.png"))
     assert png is not None and png.shape[1] == 2 * png.shape[0]
+
+
+def test_the_clamshell_section_states_what_was_and_was_not_checked():
+    from screening.validation_clamshell import markdown as clam_markdown, model_cases
+    model = model_cases(camera_heights=(0.2,))
+    by_roll = {r["roll_deg"]: r for r in model}
+    # the measured shortening is the model's projected one; orthographic by hand: 1 - cos 30 = 13.4%
+    assert all(abs(r["measured_pct"] - r["projected_pct"]) < 0.5 for r in model)
+    assert abs(by_roll[30.0]["cosine_pct"] - 13.4) < 0.05 and by_roll[0.0]["band"] == "typical"
+    clips = [{"case": "as filmed", "reps": 1, "top": "right", "turned": False, "roll_pct": -3.1, "trunk_pct": -3.6,
+              "opening_deg": 34.0, "band": "typical"}, {"case": "broken", "reps": None, "refused": "no_person"}]
+    text = "\n".join(clam_markdown(model, clips))
+    assert "## Clamshell (experimental)" in text and "No validated video measure or norm" in text
+    assert "no real clip of a rolled-back pelvis was found" in text and "refused: no_person" in text
+    assert "| as filmed | 1 | right | no | -3.1 | -3.6 | 34.0 | typical |" in text

@@ -75,7 +75,8 @@ class Event:
     end_s: float
     contact_frame: int | None = None     # landings: initial contact
     contact_s: float | None = None
-    depth: float = 0.0                   # hip descent / leg length at the key frame
+    depth: float = 0.0                   # hip descent / leg length at the key frame (clamshell: the
+                                         # opening's rise above the closed position, deg)
     values: dict[str, list[MeasureValue]] = field(default_factory=dict)  # 'left'|'right'|'both' -> values
     contact_values: dict[str, list[MeasureValue]] = field(default_factory=dict)
 
@@ -128,7 +129,7 @@ class Result:
     schema_version: int
     created: str
     test: TestName
-    leg: Leg | None            # single-leg squat: the stance leg
+    leg: Leg | None            # single-leg tests: SPECS[test].leg_role (squat: stance leg; clamshell: top leg)
     sex: str | None
     sport: str | None
     norms_used: str

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from screening.core.types import EventKind, Reliability, TestName
+from screening.core.types import EventKind, Posture, Reliability, TestName
 
-EVENT_NOUNS: dict[EventKind, str] = {"rep": "repetition", "landing": "landing"}
+EVENT_NOUNS: dict[EventKind, str] = {"rep": "repetition", "landing": "landing", "opening": "repetition"}
 
 
 @dataclass(frozen=True)
@@ -27,6 +27,9 @@ class TestSpec:
     recommendations: tuple[str, ...]  # content pages always recommended for this test
     live_feedback: bool              # the live view counts repetitions and mirrors the knees
     live_max_s: int                  # default recording length of the live view, seconds
+    posture: Posture = "standing"    # side-lying: the clamshell's own orientation, checks, events and measures
+    leg_role: str = "stance leg"     # what Result.leg is (single-leg tests): the stance leg, or the top leg
+    experimental: bool = False       # no validated norm exists for the test's lead measure
 
     __test__ = False                 # not a pytest test class, whatever its name
 
@@ -57,6 +60,14 @@ SPECS: dict[str, TestSpec] = {
         both_measures=("kasr", "khsr"), pose_stride=1, cutoff_hz=10.0, fppa_norms="drop-jump",
         lead_measure="fppa", lead_from="fair", lead_fallback="mkd", low_fps_below=50.0,
         recommendations=("landing",), live_feedback=False, live_max_s=10),
+    # Side-lying, seen from the front at floor level; the top leg works. No validated video norm exists for
+    # the pelvis roll-back (engine.norms), so the test is labelled experimental wherever it is named.
+    "clamshell": TestSpec(
+        "clamshell", "Clamshell (experimental)", event_kind="opening", key_moment="at the top of the opening",
+        single_leg=True, both_measures=("pelvis_roll", "trunk_roll"), pose_stride=2, cutoff_hz=3.0,
+        fppa_norms="", lead_measure="pelvis_roll", lead_from="fair", lead_fallback="trunk_roll",
+        low_fps_below=10.0, recommendations=("clamshell",), live_feedback=True, live_max_s=40,
+        posture="side-lying", leg_role="top leg", experimental=True),
 }
 STRIDE_MIN_FPS = 24.0                # below this frame rate the pose model runs on every frame
 # The drop-jump box, in one place for the guide, the notes and (checked by tests) the content pages and README:

@@ -51,8 +51,11 @@ def format_value(value: float | None, unit: str, spread: float | None = None) ->
     return text + (f" ± {spread:.2f}" if spread is not None else "")
 
 
-# Measures that are a sideways shift: shown as a size and a direction, never as a negative share.
-SHIFT_WORDS = {"mkd": ("inward", "outward"), "arch": ("inward", "outward")}
+# Measures that are a sideways shift (or a change of length): shown as a size and a direction, never as a
+# negative share. The clamshell's stacks: how much shorter the hip (shoulder) line is, or longer.
+SHIFT_WORDS = {"mkd": ("inward", "outward"), "arch": ("inward", "outward"),
+               "pelvis_roll": ("shorter", "longer"), "trunk_roll": ("shorter", "longer")}
+SHIFT_OF = {"mkd": " of leg length", "arch": " of leg length"}      # what the size is a share of, in full
 
 
 def format_shift(key: str, value: float | None, spread: float | None = None, long: bool = True) -> str:
@@ -61,7 +64,7 @@ def format_shift(key: str, value: float | None, spread: float | None = None, lon
     if value is None or value != value:
         return "n/a"
     inward, outward = SHIFT_WORDS[key]
-    size = f"{abs(value):.1f}%" + (" of leg length" if long else "")
+    size = f"{abs(value):.1f}%" + (SHIFT_OF.get(key, "") if long else "")
     return size + (f" ± {spread:.1f}" if spread is not None else "") + " " + (outward if value < 0 else inward)
 
 

@@ -4,6 +4,7 @@ assess.assess turns a landmark track into a Result; tracking.run_pose turns a vi
 """
 
 __all__ = [
-    "assess", "events", "example", "filtering", "framestore", "metrics", "models", "norms", "orientation", "pose",
-    "progress", "quality", "ratings", "synthetic", "tracking", "video"
+    "assess", "clamshell", "clamshell_rating", "events", "example", "filtering", "framestore", "lying", "metrics",
+    "models", "norms", "orientation", "pose", "progress", "quality", "ratings", "synthetic", "synthetic_lying",
+    "tracking", "video"
 ]

@@ -6,6 +6,8 @@ from datetime import datetime, timezone
 import numpy as np
 
 from screening.engine import events as ev
+from screening.engine.clamshell_rating import DISCLAIMER as CLAMSHELL_DISCLAIMER, assess_clamshell
+from screening.engine.lying import views_agree
 from screening.core.errors import AnalysisError
 from screening.engine.filtering import clean_track
 from screening.core.landmarks import EXPORT_POINTS, LEG, SIDES
@@ -160,8 +162,14 @@ def assess(track: Track, test: str, *, leg: Leg | None = None, sex: str | None =
            notes: list[Note] | None = None, example: bool = False) -> Result:
     """Turn a raw landmark track into a Result. Raises AnalysisError when no rating is possible."""
     notes = list(notes or [])
-    cleaned = clean_track(track, test)
     spec = SPECS[test]
+    if spec.posture == "side-lying":        # the clamshell: its own events, measures and summary
+        track = views_agree(track)
+        lying = clean_track(track, test)
+        c = assess_clamshell(lying, track, notes, sex)
+        return _result(track, lying, c.series, test, c.top, sex, sport, video, model, notes,
+                       c.events, c.legs, c.norms_used, example, CLAMSHELL_DISCLAIMER)
+    cleaned = clean_track(track, test)
     stance: Leg | None = None
     if spec.single_leg:
         stance = leg or detect_stance(cleaned)
@@ -192,6 +200,15 @@ def assess(track: Track, test: str, *, leg: Leg | None = None, sex: str | None =
     summaries: dict[str, LegSummary] = {sd: summarise_leg(events, sd, test, sex) for sd in legs} if events else {}
     norm = norm_for("fppa", test, sex)
     norms_used = f"FPPA norms: {norm.population}" if norm else ""
+    return _result(track, cleaned, s, test, stance, sex, sport, video, model, notes, events, summaries, norms_used,
+                   example)
+
+
+def _result(track: Track, cleaned: Track, s: dict[str, np.ndarray], test: str, leg: Leg | None, sex: str | None,
+            sport: str | None, video: VideoMeta | None, model: ModelMeta | None, notes: list[Note],
+            events: list[Event], summaries: dict[str, LegSummary], norms_used: str, example: bool,
+            disclaimer: str = DISCLAIMER) -> Result:
+    """The Result of an analysis: the per-frame series and points of the track, and everything measured."""
     assert track.frame is not None      # Track.__post_init__ numbers the frames
     series = Series(
         frame=[int(f) for f in track.frame], time_s=[float(x) for x in track.t],
@@ -202,10 +219,10 @@ def assess(track: Track, test: str, *, leg: Leg | None = None, sex: str | None =
     )
     return Result(
         schema_version=SCHEMA_VERSION, created=datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        test=spec.name, leg=stance, sex=sex, sport=sport, norms_used=norms_used,
+        test=SPECS[test].name, leg=leg, sex=sex, sport=sport, norms_used=norms_used,
         video=video or VideoMeta("synthetic", track.width, track.height, 0, track.fps,
                                  float(track.t[-1] - track.t[0]) if len(track) else 0.0, len(track),
                                  False, "synthetic", track.width, track.height),
         model=model or ModelMeta("synthetic", "", "synthetic", "synthetic"),
-        notes=notes, events=events, legs=summaries, series=series, disclaimer=DISCLAIMER,
+        notes=notes, events=events, legs=summaries, series=series, disclaimer=disclaimer,
         example=example)

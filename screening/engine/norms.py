@@ -29,6 +29,9 @@ SOURCES = {
                     "abductor muscle function. Am J Sports Med 2011 (5 visual criteria).",
     "brody1982": "Brody DM. Techniques in the evaluation and treatment of the injured runner (navicular drop "
                  "> 10 mm). Orthop Clin North Am 1982.",
+    "willcox2013": "Willcox EL, Burden AM. The influence of varying hip angle and pelvis position on muscle "
+                   "recruitment patterns of the hip abductor muscles during the clam exercise. J Orthop Sports "
+                   "Phys Ther 2013 (gluteal activity higher with the pelvis neutral than rolled back).",
     "kneescreen": "KneeScreen rule of thumb: no validated cut-off exists for this video measure; the value "
                   "is shown so you can track your own change.",
 }
@@ -103,10 +106,39 @@ def _fppa_norm(test: str, sex: str | None) -> Norm:
                 ("herrington2014", "munro2012"), "no sex split published")
 
 
+# ----- clamshell (side-lying, filmed from the front at floor level) ----------------------------------------
+# NO VALIDATED NORM EXISTS for any video measure of the clamshell. The limits below are KneeScreen's rule of
+# thumb, set from geometry and from the noise of the pose model on correct repetitions (see README, "The
+# clamshell"): a stacked pelvis turned back by an angle r about the body's long axis shows its hip-to-hip
+# segment shortened by 1 - cos(r) in a camera at hip height: 6% is about 20 deg of roll, 12% about 28 deg.
+# The real correct-form clip reads its hip line 2.6-3.2% longer at the top (the hip points shift a little as
+# the knee opens; benchmarks/validation/validation.md).
+CLAMSHELL_NORMS = {
+    "pelvis_roll": (6.0, 12.0, "EXPERIMENTAL, no validated norm exists: the hip-to-hip line shortening by less than "
+                               "6% from the closed position before the repetition is typical (about 20 deg of "
+                               "roll back); 12% or more (about 28 deg) is marked (KneeScreen rule of thumb)",
+                    ("willcox2013", "kneescreen")),
+    "trunk_roll": (6.0, 12.0, "EXPERIMENTAL, no validated norm exists: the shoulder line shortening by less than 6% "
+                              "from the closed position is typical; 12% or more is marked (KneeScreen "
+                              "rule of thumb)", ("kneescreen",)),
+    "heels_apart": (10.0, 20.0, "EXPERIMENTAL, no validated norm exists: the heels parting by less than 10% of "
+                                "thigh length is typical (they should stay together); 20% or more is marked "
+                                "(KneeScreen rule of thumb)", ("kneescreen",)),
+    "knee_drift": (15.0, 25.0, "EXPERIMENTAL, no validated norm exists: the top knee moving toward the head or the "
+                               "feet by less than 15% of thigh length is typical (it should rise straight up); "
+                               "25% or more is marked (KneeScreen rule of thumb)", ("kneescreen",)),
+}
+
+
 def norm_for(measure: str, test: str, sex: str | None = None) -> Norm | None:
     """The banding rule for a measure in a test, or None when the measure is not rated there."""
+    if measure in CLAMSHELL_NORMS:
+        if SPECS[test].posture != "side-lying":
+            return None
+        watch, marked, text, sources = CLAMSHELL_NORMS[measure]
+        return Norm(measure, watch, marked, True, text, sources, "no validated norm (rule of thumb)")
     if measure == "fppa":
-        return _fppa_norm(test, sex)
+        return _fppa_norm(test, sex) if SPECS[test].fppa_norms else None
     if measure == "kasr":
         return Norm("kasr", 1.0, 0.8, False,
                     "knees at least as far apart as the ankles (ratio 1.0 or more) is typical; below 0.8 "

@@ -58,6 +58,23 @@ def people_note(people: list[int]) -> Note | None:
     return None
 
 
+def dark_note(mean_luma: float) -> Note:
+    """A dark clip's warning (brightness under DARK_LUMA)."""
+    return Note("dark", "warning", f"The video is dark (brightness {mean_luma:.0f} of 255): landmarks are less "
+                "precise.", FIX_LIGHT)
+
+
+def file_notes(truncated: bool, vfr: bool) -> list[Note]:
+    """Notes about the file itself: cut short, variable frame rate."""
+    notes = []
+    if truncated:
+        notes.append(Note("truncated", "warning", "The video file ends early (damaged or incomplete); the "
+                          "readable part was analysed.", "Export or copy the video again."))
+    if vfr:
+        notes.append(Note("vfr", "info", "Variable frame rate: the real time stamp of every frame was used."))
+    return notes
+
+
 def check_capture(track: Track, *, test: str, duration_s: float, luma: np.ndarray | None = None,
                   people: list[int] | None = None, fps: float | None = None,
                   truncated: bool = False, vfr: bool = False) -> list[Note]:
@@ -110,9 +127,8 @@ def check_capture(track: Track, *, test: str, duration_s: float, luma: np.ndarra
     if present.mean() < 0.8:
         notes.append(Note("person_missing", "info", f"No person was found in {1 - present.mean():.0%} of "
                           "the frames (e.g. title cards or walking out of view); those frames were skipped."))
-    if dark:
-        notes.append(Note("dark", "warning", f"The video is dark (brightness {mean_luma:.0f} of 255): "
-                          "landmarks are less precise.", FIX_LIGHT))
+    if dark and mean_luma is not None:
+        notes.append(dark_note(mean_luma))
     if people and (note := people_note(people)):
         notes.append(note)
     rate = fps if fps is not None else track.fps
@@ -120,9 +136,4 @@ def check_capture(track: Track, *, test: str, duration_s: float, luma: np.ndarra
         notes.append(Note("low_fps", "warning", f"Filmed at {rate:.0f} frames per second: landings last "
                           "only a few frames, so the landing values are less certain.",
                           "Use 60 fps (or slow motion) for landings if your phone offers it."))
-    if truncated:
-        notes.append(Note("truncated", "warning", "The video file ends early (damaged or incomplete); the "
-                          "readable part was analysed.", "Export or copy the video again."))
-    if vfr:
-        notes.append(Note("vfr", "info", "Variable frame rate: the real time stamp of every frame was used."))
-    return notes
+    return notes + file_notes(truncated, vfr)

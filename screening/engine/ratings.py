@@ -18,11 +18,23 @@ MEASURES = {
     "arch": ("Arch-collapse indicator", "% leg", True, True),
     "pelvic_drop": ("Pelvic drop", "deg", False, False),
     "trunk_lean": ("Trunk lean", "deg", False, False),
+    # the clamshell (engine/clamshell.py): no validated norm exists for any of them
+    "pelvis_roll": ("Pelvis roll-back (hip stack shortening)", "% hip stack", False, True),
+    "trunk_roll": ("Trunk roll-back (shoulder stack shortening)", "% shoulder stack", False, True),
+    "opening": ("Opening (angle between the thighs at the top)", "deg", True, True),
+    "up_s": ("Time to open", "s", True, False),
+    "hold_s": ("Hold at the top", "s", True, False),
+    "down_s": ("Time to close", "s", True, False),
+    "heels_apart": ("Heels parting at the top", "% thigh", True, True),
+    "knee_drift": ("Top knee drifting toward head or feet", "% thigh", True, True),
 }
 KNEE_MEASURES = ("fppa", "mkd")
 RELIABILITY_ORDER = {"good": 0, "fair": 1, "poor": 2}
 SPREAD_LIMIT = {"fppa": 5.0, "mkd": 4.0, "kasr": 0.15, "khsr": 0.15, "arch": 3.0,
-                "pelvic_drop": 4.0, "trunk_lean": 4.0}
+                "pelvic_drop": 4.0, "trunk_lean": 4.0, "pelvis_roll": 4.0, "trunk_roll": 4.0, "opening": 8.0,
+                "up_s": 0.5, "hold_s": 0.7, "down_s": 0.5, "heels_apart": 8.0, "knee_drift": 8.0}
+EXPERIMENTAL_WHY = {"arch": "experimental proxy: no validated video measure of the arch exists"}
+NO_NORM_WHY = "experimental: no validated video measure or norm of the clamshell exists"
 
 DISCLAIMER = ("KneeScreen gives movement-quality feedback from a 2D video. It is not a diagnosis and it "
               "cannot predict injury: in large studies of elite athletes, inward knee motion seen on video "
@@ -35,7 +47,8 @@ def value_text(key: str, v: float | None) -> str:
     direction."""
     if key in SHIFT_WORDS:
         return format_shift(key, v)
-    return format_value(v, MEASURES[key][1]).replace("% leg", "% of leg length")
+    return format_value(v, MEASURES[key][1]).replace("% leg", "% of leg length").replace("% thigh",
+                                                                                        "% of thigh length")
 
 
 def _reason(key: str, band: str | None, value: float | None, leg: str, test: str) -> str:
@@ -67,6 +80,21 @@ def _reason(key: str, band: str | None, value: float | None, leg: str, test: str
         "trunk_lean": {"typical": f"The trunk stays upright ({val}).",
                        "watch": f"The trunk leans somewhat sideways ({val}).",
                        "marked": f"The trunk leans clearly sideways ({val})."},
+        "pelvis_roll": {"typical": f"Your pelvis stayed stacked as the knee opened (hip line {val}).",
+                        "watch": f"Your pelvis rolled back a little as the knee opened (hip line {val}): "
+                                 "keep the top hip stacked over the bottom one and open less.",
+                        "marked": f"Your pelvis rolled back as the knee opened (hip line {val}): keep "
+                                  "the top hip stacked over the bottom one and open less."},
+        "trunk_roll": {"typical": f"Your trunk stayed stacked (shoulder line {val}).",
+                       "watch": f"Your trunk rolled back a little with the knee (shoulder line {val}).",
+                       "marked": f"Your trunk rolled back with the knee (shoulder line {val})."},
+        "heels_apart": {"typical": f"Your heels stayed together ({val} apart).",
+                        "watch": f"Your heels came apart a little ({val}): keep the feet together.",
+                        "marked": f"Your heels came clearly apart ({val}): keep the feet together."},
+        "knee_drift": {"typical": f"The top knee rose straight up (it moved {val} along the body).",
+                       "watch": f"The top knee drifted along the body ({val}): keep the hip bend the same.",
+                       "marked": f"The top knee drifted clearly along the body ({val}): keep the hip bend "
+                                 "the same and open less."},
     }
     return text[key][band]
 
@@ -97,7 +125,8 @@ def rate_measure(events: list[Event], leg: str, key: str, test: str, sex: str | 
     reliability: Reliability
     if usable:
         reliability = "good" if all(r == "good" for r in rels if r != "poor") else "fair"
-        reason_rel = next((m for m, r in zip(reasons, rels) if r == "fair"), "clear view, moderate depth")
+        reason_rel = next((m for m, r in zip(reasons, rels) if r == "fair"),
+                          "clear view" + (", moderate depth" if SPECS[test].posture == "standing" else ""))
         if len(usable) < len(vals):
             reason_rel = f"{len(vals) - len(usable)} of {len(vals)} repetitions left out: " + \
                 next(m for m, r in zip(reasons, rels) if r == "poor")
@@ -108,7 +137,7 @@ def rate_measure(events: list[Event], leg: str, key: str, test: str, sex: str | 
         reliability = "fair" if reliability == "good" else reliability
         reason_rel += f"; values vary from repetition to repetition (SD {spread:.1f})"
     if experimental and reliability == "good":
-        reliability, reason_rel = "fair", "experimental proxy: no validated video measure of the arch exists"
+        reliability, reason_rel = "fair", EXPERIMENTAL_WHY.get(key, NO_NORM_WHY)
     norm = norm_for(key, test, sex)
     band: Band | None = None
     if norm is not None and value is not None and reliability != "poor":

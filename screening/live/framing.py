@@ -22,6 +22,13 @@ ADVICE = {
     "body": ("Step back: shoulders not in view", "Your whole body, head to feet, must be in the picture."),
     "level": ("Phone not level", "Prop the phone upright, not tilted sideways."),
     "ready": ("Ready", "Whole body in view, from the front."),
+    # lying on one side (the clamshell: screening/live/clamshell.py)
+    "lie_no_person": ("Lie down in the picture", "Lie on your side 1.5-3 m in front of the phone, whole body in "
+                                                 "view."),
+    "lie_body": ("Whole body in view", "Hips, knees and shoulders must all be in the picture."),
+    "lie_across": ("Lie across the picture", "Lie on your side with the phone in front of your body, at floor "
+                                            "level; hold a phone sideways (landscape)."),
+    "lie_square": ("Turn the phone to your body", "The phone faces your front, not your head or your feet."),
 }
 SHOULDERS = (INDEX["left_shoulder"], INDEX["right_shoulder"])
 
@@ -55,19 +62,26 @@ def _mostly(ok: np.ndarray, present: np.ndarray) -> bool:
     return bool(present.sum()) and ok[present].mean() >= 0.5
 
 
+def first_checks(track: Track, luma: float | None, people: int | None, absent: str = "no_person") -> Advice | None:
+    """Light, a person, only one person: the checks every test's coach starts with (None when all pass)."""
+    if luma is not None and luma < DARK_LUMA:
+        return Advice("dark", f"brightness {luma:.0f} of 255, needs {DARK_LUMA:.0f}")
+    if len(track) == 0 or track.present.mean() < 0.5:
+        return Advice(absent)
+    if people is not None and people >= 2:
+        return Advice("people", f"{people} people in view")
+    return None
+
+
 def coach(track: Track, luma: float | None = None, people: int | None = None) -> Advice:
     """The first problem that would spoil a recording, in the order a user can fix them, or 'ready'.
 
     `track` holds the last fraction of a second of live landmarks (a few frames); `luma` is the mean
     brightness (0-255) of the latest frame, `people` how many people the model found in a recent frame.
     """
-    if luma is not None and luma < DARK_LUMA:
-        return Advice("dark", f"brightness {luma:.0f} of 255, needs {DARK_LUMA:.0f}")
+    if (first := first_checks(track, luma, people)) is not None:
+        return first
     present = track.present
-    if len(track) == 0 or present.mean() < 0.5:
-        return Advice("no_person")
-    if people is not None and people >= 2:
-        return Advice("people", f"{people} people in view")
     ratio = view_ratio(track, np.flatnonzero(present))
     if np.isfinite(ratio) and ratio < OBLIQUE_RATIO:
         return Advice("turn", f"shoulder width / torso length {ratio:.2f}, front view from {OBLIQUE_RATIO:.2f}")

@@ -12,6 +12,7 @@ import numpy as np
 
 from screening.outputs.annotate import H264Writer
 from screening.engine.events import MIN_REP_DEPTH
+from screening.live.clamshell import CUE_TEXT, OpeningCounter, Top, coach_lying, draw_clamshell, lying_values, top_line
 from screening.live.framing import Advice, coach
 from screening.core.landmarks import N_LANDMARKS
 from screening.core.specs import SPECS
@@ -50,7 +51,7 @@ class Status:
     rec_frames: int = 0
     reps: int = 0
     rec_reps: int = 0        # whole repetitions inside the current recording
-    bottoms: list[Bottom] = field(default_factory=list)
+    bottoms: list[Bottom | Top] = field(default_factory=list)   # squats: bottoms; the clamshell: tops
     cues: int = 0            # knee-inside cues so far (the page beeps when it grows)
     clip: Path | None = None
 
@@ -87,7 +88,8 @@ class LiveSession:
         self.pose = PoseEstimator(model)
         self.people_model = PoseEstimator(model, num_poses=3, video=False)
         legs = (stance,) if stance else ("left", "right")
-        self.counter = RepCounter(test, sex, legs)
+        self.lying = self.spec.posture == "side-lying"
+        self.counter: RepCounter | OpeningCounter = OpeningCounter(sex) if self.lying else RepCounter(test, sex, legs)
         self.lock = threading.Lock()
         self.status = Status(Advice("no_person"), state="armed" if self.plan.auto else "idle")
         self.t: deque[float] = deque()
@@ -151,6 +153,18 @@ class LiveSession:
         xy, vis = det if det is not None else (np.full((N_LANDMARKS, 2), np.nan), np.zeros(N_LANDMARKS))
         self._push(t, xy, vis)
         h, w = img.shape[:2]
+        if isinstance(self.counter, OpeningCounter):      # the clamshell: its coach, measures, counter, drawing
+            advice = coach_lying(self._window(COACH_S, w, h), float(rgb[::8, ::8].mean()), self.people)
+            lying = lying_values(self._window(WINDOW_S, w, h))
+            self.warm = self.t[-1] - self.t[0] >= WARMUP_S
+            self.upright = not self.counter.in_rep
+            top = self.counter.update(t, lying) if self.warm else None
+            out = img.copy()
+            rolled = draw_clamshell(out, xy, lying, self.counter)
+            with self.lock:
+                self._step(now, t, advice, top, rolled)
+                self._draw_status(out, now)
+            return out
         advice = coach(self._window(COACH_S, w, h), float(rgb[::8, ::8].mean()), self.people)
         values = live_values(self._window(WINDOW_S, w, h), self.stance) if self.spec.live_feedback else {}
         self.warm = self.t[-1] - self.t[0] >= WARMUP_S
@@ -182,7 +196,7 @@ class LiveSession:
         keep = t >= t[-1] - seconds
         return Track(t[keep] - t[keep][0], np.array(self.xy)[keep], np.array(self.vis)[keep], w, h)
 
-    def _step(self, now: float, t: float, advice: Advice, bottom: Bottom | None, inside: bool) -> None:
+    def _step(self, now: float, t: float, advice: Advice, bottom: Bottom | Top | None, inside: bool) -> None:
         s = self.status
         s.advice = advice
         self.done_at.append(now)
@@ -254,7 +268,9 @@ class LiveSession:
             lines.append(f"REC {s.rec_s:4.1f} s")
         if self.spec.live_feedback and (self.mirror or s.state == "recording"):
             lines.append(f"Reps {s.rec_reps if s.state == 'recording' else s.reps}")
-        if self.mirror and s.bottoms:
+        if self.mirror and s.bottoms and isinstance(s.bottoms[-1], Top):
+            lines.append(top_line(s.bottoms[-1]))
+        elif self.mirror and s.bottoms and isinstance(s.bottoms[-1], Bottom):
             b = s.bottoms[-1]
             lines.append(f"Rep {b.index} bottom: " + "  ".join(
                 f"{sd[0].upper()} {b.fppa[sd]:+.0f} deg" if b.fppa.get(sd) is not None else f"{sd[0].upper()} --"
@@ -265,7 +281,8 @@ class LiveSession:
             cv2.putText(img, text, (10, y), cv2.FONT_HERSHEY_SIMPLEX, scale * 0.6, (255, 255, 255), 1, cv2.LINE_AA)
         if now < self.cue_until:
             cv2.rectangle(img, (0, 0), (w - 1, h - 1), (40, 40, 220), max(4, int(8 * scale)))
-            cv2.putText(img, "KNEE INSIDE THE FOOT", (10, bar + int(30 * scale)), cv2.FONT_HERSHEY_SIMPLEX,
+            cv2.putText(img, CUE_TEXT if self.lying else "KNEE INSIDE THE FOOT", (10, bar + int(30 * scale)),
+                        cv2.FONT_HERSHEY_SIMPLEX,
                         scale * 0.7, (40, 40, 220), 2, cv2.LINE_AA)
 
     def close(self) -> None:

@@ -4,6 +4,6 @@ Reads Results; never runs an analysis.
 """
 
 __all__ = [
-    "annotate", "content", "export", "formatting", "group", "handout_pdf", "handouts", "pdf_base", "report_pdf",
-    "report_sections"
+    "annotate", "annotate_lying", "content", "export", "formatting", "group", "handout_pdf", "handouts", "pdf_base",
+    "report_pdf", "report_sections"
 ]

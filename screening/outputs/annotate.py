@@ -16,6 +16,8 @@ from screening.engine.framestore import FrameStore
 from screening.core.landmarks import CONNECTIONS, EXPORT_POINTS, SIDES
 from screening.engine.norms import FPPA_IMPOSSIBLE_DEG, norm_for, plausible
 from screening.core.result import TEST_LABELS, Result
+from screening.core.specs import SPECS
+from screening.outputs.annotate_lying import LyingOverlay
 from screening.core.vocab import BAND_COLOURS, bgr, format_shift
 
 PREFETCH = 6                # frames read and drawn ahead of the encoder
@@ -34,11 +36,13 @@ class Painter:
         self.vals = {k: np.array(v, dtype=float) for k, v in s.values.items()}
         self.all_points = all_points            # (T, 33, 2) for the full skeleton, optional
         self.legs = list(result.legs) or list(SIDES)
+        self.lying = LyingOverlay(result, self.pts, self.vals) if SPECS[result.test].posture == "side-lying" \
+            else None
         self.labels = {}
+        key_words = {"rep": "deepest point", "landing": "peak knee bend", "opening": "top of the opening"}
         for e in result.events:
-            name = "Rep" if e.kind == "rep" else "Landing"
-            self.labels[e.key_frame] = f"{name} {e.index}: " + ("deepest point" if e.kind == "rep" else
-                                                                   "peak knee bend")
+            name = "Landing" if e.kind == "landing" else "Rep"
+            self.labels[e.key_frame] = f"{name} {e.index}: {key_words[e.kind]}"
             if e.contact_frame is not None:
                 self.labels[e.contact_frame] = f"{name} {e.index}: initial contact"
 
@@ -77,7 +81,9 @@ class Painter:
             for a, b in CONNECTIONS:
                 if np.isfinite(p[[a, b]]).all():
                     cv2.line(img, P(p[a]), P(p[b]), (235, 235, 235), th, cv2.LINE_AA)
-        if i is not None:
+        if i is not None and self.lying is not None:
+            self.lying.draw(img, i, P, th, self._label)
+        elif i is not None:
             for side in self.legs:
                 hip, knee, ankle = (self.pts[f"{side}_{j}"][i] for j in ("hip", "knee", "ankle"))
                 if not np.isfinite(np.concatenate([hip, knee, ankle])).all():
@@ -212,10 +218,10 @@ def render_stills(result: Result, frames: FrameStore, kept: list[int | None], ou
         crop = cv2.resize(img[y0:y1, x0:x1], (max(1, int((x1 - x0) * scale)), height),
                           interpolation=cv2.INTER_CUBIC)
         crop = painter.draw(crop, e.key_frame, e.key_s, scale=scale, offset=(x0, y0))
-        name = ("rep" if e.kind == "rep" else "landing") + f"{e.index}"
+        name = ("landing" if e.kind == "landing" else "rep") + f"{e.index}"
         path = out_dir / f"keyframe_{name}.png"
         cv2.imwrite(str(path), crop)
-        label = f"{'Rep' if e.kind == 'rep' else 'Landing'} {e.index} ({e.key_s:.1f} s)"
+        label = f"{'Landing' if e.kind == 'landing' else 'Rep'} {e.index} ({e.key_s:.1f} s)"
         out.append((label, path))
     return out
 
@@ -230,6 +236,9 @@ def _person_box(painter: Painter, i: int, shape) -> tuple[int, int, int, int]:
     (x0, y0), (x1, y1) = pts.min(axis=0), pts.max(axis=0)
     bh = (y1 - y0) * 1.25 + 20
     bw = max((x1 - x0) * 1.8 + 20, 0.75 * bh)
+    if painter.lying is not None:      # lying across the picture: room above for the opening knee's label
+        bw = (x1 - x0) * 1.4 + 20
+        bh = max((y1 - y0) * 2.2 + 20, 0.5 * bw)
     cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
     x0, x1 = int(max(0, cx - bw / 2)), int(min(w, cx + bw / 2))
     y0, y1 = int(max(0, cy - bh / 2)), int(min(h, cy + bh / 2))

@@ -19,6 +19,7 @@ from screening.outputs.pdf_base import BAND_STYLE, GREY, INK, NOT_A_DIAGNOSIS, W
     image_size, \
     md_escape
 from screening.core.result import TEST_LABELS, Result
+from screening.core.specs import SPECS
 from screening.core.vocab import format_date, format_rating
 
 TITLE = "KneeScreen movement screening report"
@@ -58,7 +59,7 @@ def _header(pdf: ReportPDF, result: Result, sc: Scale) -> None:
     pdf.cell(0, 8, pdf.t(TITLE), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     test = TEST_LABELS.get(result.test, result.test)
     if result.leg:
-        test += f" (stance leg: {result.leg})"
+        test += f" ({SPECS[result.test].leg_role}: {result.leg})"
     line1 = [f"Test: {test}", f"Date: {format_date(result.created)}"]
     if result.sport:
         line1.append(f"Sport: {result.sport}")
@@ -96,11 +97,13 @@ def _verdicts(pdf: ReportPDF, result: Result, sc: Scale) -> None:
     width = (pdf.epw - gap * (len(legs) - 1)) / len(legs)
     inner = width - 2 * pad
     blocks = []
+    lying = SPECS[result.test].posture == "side-lying"
+    role = f" ({SPECS[result.test].leg_role.split()[0].upper()})" if lying else ""
     for leg in legs:
         p = primary_rating(leg)
         key = (f"Key measure: {p.label} {format_rating(p)} (reliability {p.reliability})" if p else "")
         blocks.append([
-            (f"{leg.leg.upper()} LEG \u2014 {band_word(leg.band)}", sc.body + 3, True,
+            (f"{leg.leg.upper()} LEG{role} \u2014 {band_word(leg.band)}", sc.body + 3, True,
              BAND_STYLE.get(leg.band, BAND_STYLE[None])[1]),
             (leg.headline, sc.body + 1, True, INK),
             (key, sc.body, False, INK),

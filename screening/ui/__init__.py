@@ -2,7 +2,7 @@
 """
 
 __all__ = [
-    "about", "analysis", "charts", "compare_page", "content_pages", "cues", "exports", "guide", "live_page",
-    "measures", "progress_page", "results", "safe", "saved", "screen", "state", "timer", "timer_view",
+    "about", "analysis", "charts", "clamshell_view", "compare_page", "content_pages", "cues", "exports", "guide",
+    "live_page", "measures", "progress_page", "results", "safe", "saved", "screen", "state", "timer", "timer_view",
     "workshop", "workshop_run", "workspace"
 ]

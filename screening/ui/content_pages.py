@@ -7,8 +7,11 @@ from typing import Callable
 
 import streamlit as st
 
+from screening.core.result import TEST_LABELS
+from screening.core.specs import SPECS
 from screening.outputs import content
 from screening.outputs.handout_pdf import handout_pdf, handout_slugs
+from screening.ui import state
 from screening.ui.timer_view import timer_widget
 
 SECTION_LABELS = {"learn": "Learn", "exercises": "Exercises"}
@@ -91,13 +94,27 @@ def handouts() -> None:
                                key=f"handout-{slug}", icon=":material/picture_as_pdf:", width="stretch")
 
 
-def _screen_button() -> None:
+def _screen_button(block: content.Block | None = None) -> None:
+    """A button into the screening; with ``test=NAME`` (a test of core.specs) it opens that test's filming
+    guide ("check your form"). Any other value is ignored."""
     target = st.session_state.get("_screen_page")
+    test = (block.params.get("test") if block else None) or None
+    test = test if test in SPECS else None
     with st.container(border=True):
-        st.markdown("**Ready?** Film yourself as above and let the app measure your knees.")
+        if test is None:
+            st.markdown("**Ready?** Film yourself as above and let the app measure your knees.")
+        else:
+            name = TEST_LABELS[test].split(" (")[0].lower()
+            st.markdown(f"**Check your form.** Film a few {name}s and let the app check them"
+                        + (": does your pelvis roll back as the knee opens? (experimental)"
+                           if SPECS[test].posture == "side-lying" else "."))
+        label = "Screen my knees now" if test is None else f"Check my {TEST_LABELS[test].split(' (')[0].lower()}"
         if target is None:
             st.info("Open the screening from the app menu to analyse your video.", icon=":material/videocam:")
-        elif st.button("Screen my knees now", type="primary", icon=":material/videocam:", key="go-screen"):
+        elif st.button(label, type="primary", icon=":material/videocam:", key="go-screen"):
+            if test is not None:
+                state.put(state.TEST, test)
+                state.put(state.STEP, "guide")
             try:
                 st.switch_page(target)
             except st.errors.StreamlitAPIException:
@@ -160,7 +177,7 @@ def _render(page: content.Page) -> None:
             elif block.kind == "widget" and block.name == "handouts":
                 handouts()
             elif block.kind == "widget" and block.name == "screen-button":
-                _screen_button()
+                _screen_button(block)
             elif block.kind == "text":
                 _markdown(block.text)
     pages = content.list_pages()

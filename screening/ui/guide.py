@@ -6,6 +6,7 @@ import math
 import streamlit as st
 
 from screening.core.specs import DROP_BOX_CM, DROP_BOX_WORDS, SPECS
+from screening.outputs.content import IMG_DIR
 
 OK, BAD, ACCENT, MUTED = "#2e9e43", "#d7323c", "#2f7fd0", "#8a94a3"
 _STYLE = 'stroke="currentColor" stroke-width="3" stroke-linecap="round" stroke-linejoin="round" fill="none"'
@@ -144,8 +145,35 @@ def light_and_clothes() -> str:
         label="Even light from the front, shorts or fitted clothes")
 
 
+def _lying(x: float, y: float, open_deg: float, colour: str = "currentColor") -> str:
+    """A side-lying stick figure seen from the front, head to the right, floor at y; the top knee opened by
+    open_deg (the hip stack drawn as a short upright line)."""
+    hip_b, hip_t, shoulder = (x, y - 8), (x, y - 30), (x + 82, y - 22)
+    knee_b, foot = (x - 40, y - 6), (x - 62, y - 16)
+    a = math.radians(open_deg)
+    dx, dy = -40.0, 16.0                                   # the closed top thigh, turned up by open_deg
+    knee_t = (x + dx * math.cos(a) - dy * math.sin(a), y - 30 + dx * math.sin(a) + dy * math.cos(a))
+
+    def pts(*p: tuple[float, float]) -> str:
+        return " ".join(f"{u:.1f},{v:.1f}" for u, v in p)
+    return (f'<g stroke="{colour}" stroke-width="3" stroke-linecap="round" stroke-linejoin="round" fill="none">'
+            f'<circle cx="{x + 102}" cy="{y - 24}" r="9"/><polyline points="{pts((x, y - 19), shoulder)}"/>'
+            f'<polyline points="{pts(shoulder, (x + 92, y - 4), (x + 112, y - 6))}"/>'
+            f'<polyline points="{pts(hip_b, hip_t)}"/><polyline points="{pts(hip_b, knee_b, foot)}"/>'
+            f'<polyline points="{pts(hip_t, knee_t, (foot[0], foot[1] - 4))}"/></g>')
+
+
 def movement(test: str, leg: str | None = None) -> str:
     """What to do on camera for the chosen test."""
+    if SPECS[test].posture == "side-lying":
+        return _svg(
+            f'<line x1="10" y1="130" x2="230" y2="130" {_style(2)} opacity="0.5"/>' + _lying(85, 130, 0, MUTED)
+            + _lying(85, 130, 40) + f'<path d="M34,100 Q24,78 40,64" stroke="{ACCENT}" stroke-width="2" '
+            'fill="none" marker-end="url(#ksg-b)"/><defs><marker id="ksg-b" viewBox="0 0 10 10" refX="5" refY="5" '
+            f'markerWidth="6" markerHeight="6" orient="auto"><path d="M0,0 L10,5 L0,10 z" fill="{ACCENT}"/></marker>'
+            '</defs>' + _text(120, 30, "knee opens, pelvis still", 12, ACCENT, weight="bold")
+            + _text(212, 60, "× 3–5", 20, ACCENT, weight="bold"),
+            label="Lie on your side, knees bent, heels together; open the top knee 3 to 5 times, pelvis still")
     if test == "drop-jump":
         return _svg(
             f'<line x1="10" y1="150" x2="230" y2="150" {_style(2)} opacity="0.5"/>'
@@ -182,8 +210,40 @@ def frame_rate() -> str:
     return _svg(fps + _text(120, 150, "camera settings → video → 60 fps", 12), label="Record at 60 fps")
 
 
+def lying_camera() -> str:
+    """The clamshell's filming set-up (content/illustrations/filming.py), scaled to the card."""
+    svg = (IMG_DIR / "clamshell-filming.svg").read_text(encoding="utf-8")
+    return svg.replace('width="600"', 'width="100%"', 1).replace('height="400"', 'style="max-height:190px"', 1)
+
+
+def lying_cards() -> list[tuple[str, str, str]]:
+    """The side-lying guide: the movement, the phone at floor level in front of the body, frame, light."""
+    return [
+        ("Do this", "Lie on your side, hips bent about 45°, knees about 90°, heels together. Open the top knee "
+                    "slowly 3–5 times: lift 1 s, hold 2 s, lower 2 s.", movement("clamshell")),
+        ("Phone on the floor, in front of you", "1.5–3 m in front of your body, lens at hip height (on the floor "
+                                                "or a low shelf), level: from higher up a roll cannot be seen.",
+         lying_camera()),
+        ("Whole body in the picture", "Head to feet across the picture, with a little space around you.",
+         whole_body_lying()),
+        ("Phone propped still", "Lean it on a book or a shoe; start recording, then lie down.", still_phone()),
+        ("Light and clothing", "Light on you, not behind you; shorts or leggings so the hips and knees show.",
+         light_and_clothes()),
+    ]
+
+
+def whole_body_lying() -> str:
+    """A landscape phone screen with the lying figure inside, a little space around."""
+    return _svg(
+        f'<rect x="20" y="40" width="200" height="100" rx="12" stroke="{ACCENT}" stroke-width="3" fill="none"/>'
+        + _lying(88, 125, 20) + f'<line x1="30" y1="125" x2="210" y2="125" stroke="{OK}" stroke-width="2"/>'
+        + _tick(215, 30), label="Whole body, head to feet, across the picture")
+
+
 def cards(test: str, leg: str | None = None) -> list[tuple[str, str, str]]:
     """(title, caption, svg) for each picture of the guide."""
+    if SPECS[test].posture == "side-lying":
+        return lying_cards()
     out = [
         ("Do this", {"squat": "3–5 slow squats, arms forward, as deep as is comfortable.",
                      "single-leg-squat": f"5 slow squats on the {leg or 'chosen'} leg. Film the other leg in a second "

@@ -16,6 +16,8 @@ import numpy as np
 import streamlit as st
 
 from screening.engine.pose import load_model
+from screening.live.clamshell import Top
+from screening.live.mirror import Bottom
 from screening.live.session import Clock, LiveSession, Plan
 from screening.core.result import TEST_LABELS, TESTS
 from screening.core.specs import SPECS
@@ -92,7 +94,8 @@ def _session(settings: tuple, plan: Plan) -> LiveSession:
     test, leg, sex, mirror = settings
     model = load_model("lite").data
     workdir = Path(tempfile.mkdtemp(prefix="kneescreen-live-"))
-    live = LiveSession(model, workdir, test=test, sex=sex, stance=leg if SPECS[test].single_leg else None,
+    standing = SPECS[test].single_leg and SPECS[test].posture == "standing"
+    live = LiveSession(model, workdir, test=test, sex=sex, stance=leg if standing else None,
                        mirror=mirror, plan=plan)
     if held is not None:
         shutil.rmtree(held[1].workdir, ignore_errors=True)
@@ -124,14 +127,17 @@ def _settings() -> tuple[tuple, Plan]:
     state.put(state.TEST, test)
     leg = state.get(state.LEG)
     spec = SPECS[test]
-    if spec.single_leg:
+    lying = spec.posture == "side-lying"
+    if spec.single_leg and not lying:
         legs = ["left", "right"]
         leg = c1.radio("Stance leg", legs, index=legs.index(leg) if leg in legs else 0, horizontal=True,
                        format_func=lambda s: f"{s.capitalize()} leg", key="live_leg")
         state.put(state.LEG, leg)
     mirror = c2.toggle("Live mirror", key="live_mirror", disabled=not spec.live_feedback,
-                       help="Counts repetitions and shows the knee angle and knee-over-foot at each bottom; "
-                            "a beep and a red frame when a knee moves inside the foot line.") and spec.live_feedback
+                       help=("Counts openings and shows an opening gauge and each top's opening and hip stack; a "
+                             "beep and a red frame when the pelvis rolls back (experimental)." if lying else
+                             "Counts repetitions and shows the knee angle and knee-over-foot at each bottom; "
+                             "a beep and a red frame when a knee moves inside the foot line.")) and spec.live_feedback
     auto = c2.checkbox("Auto-start on Ready", value=True, key="live_auto",
                        help="Recording starts once the coach has said Ready for a second while you stand; "
                             "or press Start recording now.")
@@ -164,15 +170,22 @@ def _panel(live: LiveSession) -> None:
     if s.state in ("armed", "recording"):
         if c1.button("Stop", icon=":material/stop:", key="live_stop", width="stretch"):
             live.stop()
-    if live.mirror and s.bottoms:
+    tops = [b for b in s.bottoms if isinstance(b, Top)]
+    if live.mirror and tops:
+        st.table([{"Rep": b.index, "At (s)": f"{b.t:.1f}", "Opening": f"{b.opening:.0f} deg",
+                   "Hip line": "n/a" if b.roll is None else
+                   f"{abs(b.roll):.0f}% {'shorter' if b.roll >= 0 else 'longer'}"
+                   + (" (rolled back)" if b.rolled else "")} for b in tops[-5:]])
+    bottoms = [b for b in s.bottoms if isinstance(b, Bottom)]
+    if live.mirror and bottoms:
         st.table([{"Rep": b.index, "At (s)": f"{b.t:.1f}",
                    **{f"Knee angle {sd}": "n/a" if b.fppa[sd] is None else f"{b.fppa[sd]:+.0f} deg" for sd in b.fppa},
                    **{f"Knee over foot {sd}": "n/a" if v is None else
                       f"{abs(v):.0f}% {'in' if v > 0 else 'out'}" + (" (inside)" if b.inside[sd] else "")
-                      for sd, v in b.mkd.items()}} for b in s.bottoms[-5:]])
+                      for sd, v in b.mkd.items()}} for b in bottoms[-5:]])
     if live.mirror and s.cues > st.session_state.get(CUES, 0):
         st.session_state[CUES] = s.cues
-        st.audio(beep(), format="audio/wav", autoplay=True)
+        st.audio(beep(660.0, 0.3) if live.lying else beep(), format="audio/wav", autoplay=True)
     if s.state == "done" and s.clip is not None and s.clip.is_file():
         st.session_state[CLIP] = (str(s.clip), live.workdir)
         st.session_state.pop(LIVE, None)
@@ -240,7 +253,10 @@ def page() -> None:
         if ctx.state.playing:
             _panel(live)
         else:
-            st.info("Press **Start camera** and allow the camera. Prop the phone at knee-to-hip height, 2-4 m "
-                    "away, and step back until the coach says **Ready**.", icon=":material/videocam:")
+            st.info("Press **Start camera** and allow the camera. " + (
+                "Put the phone on the floor, 1.5-3 m in front of your body, and lie on your side across the "
+                "picture until the coach says **Ready**." if SPECS[settings[0]].posture == "side-lying" else
+                "Prop the phone at knee-to-hip height, 2-4 m away, and step back until the coach says **Ready**."),
+                icon=":material/videocam:")
     st.caption(":material/health_and_safety: Movement feedback, not a diagnosis. The recording is analysed "
                "exactly like an uploaded video.")

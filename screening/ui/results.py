@@ -4,10 +4,11 @@ from __future__ import annotations
 import streamlit as st
 
 from screening.core.result import TEST_LABELS, LegSummary, Rating, Result
+from screening.core.specs import SPECS
 from screening.core.vocab import BAND_COLOURS, BAND_WORD, format_rating, rgba
 from screening.engine.example import example_result
 from screening.outputs.content import get_page
-from screening.ui import charts, state
+from screening.ui import charts, clamshell_view, state
 from screening.ui.exports import csv_bytes, pdf_bytes
 from screening.ui.measures import measures_table
 from screening.ui.saved import save_panel
@@ -15,6 +16,9 @@ from screening.ui.saved import save_panel
 BAND_TINT = {band: rgba(colour, 0.09) for band, colour in BAND_COLOURS.items()}
 BAND_MEANING = {"typical": "within the typical range", "watch": "a little more inward than typical",
                 "marked": "clearly more inward than typical", None: "could not be rated from this video"}
+# side-lying (the clamshell): what the lead measure, the pelvis roll-back, says
+LYING_MEANING = {"typical": "stayed stacked", "watch": "rolled back a little", "marked": "rolled back clearly",
+                 None: "could not be rated from this video"}
 
 
 @st.cache_data(show_spinner="Building the example result…", max_entries=8)
@@ -39,14 +43,17 @@ def _primary(summary: LegSummary) -> Rating | None:
     return summary.rating(summary.key_measure) or next((r for r in summary.ratings if r.primary), None)
 
 
-def verdict_card(leg: str, summary: LegSummary) -> None:
+def verdict_card(leg: str, summary: LegSummary, test: str = "squat") -> None:
     """One leg: band word in its colour, the key number, the headline and what it means."""
+    lying = SPECS[test].posture == "side-lying"
     with st.container(key=f"verdict-{leg}", border=True):
         pill = (f'<span style="background:{BAND_COLOURS[summary.band]};color:#fff;padding:0.15rem 0.7rem;'
                 f'border-radius:1rem;font-size:0.95rem;font-weight:700;letter-spacing:0.04em;'
                 f'vertical-align:middle">{BAND_WORD[summary.band]}</span>')
-        st.markdown(f"#### {leg.capitalize()} leg &nbsp; {pill}", unsafe_allow_html=True)
-        st.caption(f"Knee: {BAND_MEANING[summary.band]}")
+        role = f" ({SPECS[test].leg_role.split()[0]})" if lying else ""
+        st.markdown(f"#### {leg.capitalize()} leg{role} &nbsp; {pill}", unsafe_allow_html=True)
+        st.caption(f"Pelvis: {LYING_MEANING[summary.band]} (experimental, rule of thumb)" if lying else
+                   f"Knee: {BAND_MEANING[summary.band]}")
         primary = _primary(summary)
         if primary is not None and primary.value is not None:
             unit = " (% of leg length)" if primary.unit == "% leg" else ""
@@ -161,7 +168,8 @@ def render(out: state.Outputs) -> None:
     st.title("Your result" if not r.example else "Example result")
     who = [TEST_LABELS.get(r.test, r.test)]
     if r.leg:
-        who.append(f"standing on the {r.leg} leg")
+        who.append(f"standing on the {r.leg} leg" if SPECS[r.test].posture == "standing" else
+                   f"{SPECS[r.test].leg_role}: {r.leg}")
     who.append(f"{len(r.events)} {r.event_noun}"
                f"{'' if len(r.events) == 1 else 's'} measured")
     if r.norms_used:
@@ -175,7 +183,7 @@ def render(out: state.Outputs) -> None:
     cols = st.columns(len(r.legs)) if r.legs else []
     for col, (leg, summary) in zip(cols, r.legs.items()):
         with col:
-            verdict_card(leg, summary)
+            verdict_card(leg, summary, r.test)
 
     st.subheader("What to do next")
     _next_steps(r)
@@ -184,7 +192,12 @@ def render(out: state.Outputs) -> None:
     _media(out)
 
     st.subheader("Over time")
-    if r.series.time_s:
+    if r.series.time_s and SPECS[r.test].posture == "side-lying":
+        st.plotly_chart(clamshell_view.timeline(r), key="timeline",
+                        config={"displaylogo": False, "scrollZoom": False,
+                                "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"]})
+        st.caption(clamshell_view.CAPTION)
+    elif r.series.time_s:
         st.plotly_chart(charts.timeline(r), key="timeline",
                         config={"displaylogo": False, "scrollZoom": False,
                                 "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"]})
@@ -215,7 +228,7 @@ def page() -> None:
     out = state.get(state.OUTPUTS)
     if out is None:
         st.title("Results")
-        st.info("No result yet. Film a squat, a single-leg squat or a drop-jump landing to get yours, "
+        st.info("No result yet. Film a squat, a single-leg squat, a drop-jump landing or a clamshell to get yours, "
                 "or look at an example first.")
         c1, c2 = st.columns(2)
         if c1.button("Start screening", type="primary", key="res_start", width="stretch"):

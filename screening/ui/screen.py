@@ -15,7 +15,9 @@ from screening.ui.results import example_outputs
 
 TEST_BLURB = {"squat": "Both legs at once: 3–5 slow squats.",
               "single-leg-squat": "One leg at a time: 5 slow squats on each leg.",
-              "drop-jump": "Drop off a low box, land, jump straight up: 3 landings."}
+              "drop-jump": "Drop off a low box, land, jump straight up: 3 landings.",
+              "clamshell": "Lying on your side: 3–5 slow clamshells. Does your pelvis roll back as the knee opens?"}
+COUNT_WORDS = {3: "Three", 4: "Four", 5: "Five"}
 SEX_LABELS = {"female": "Female", "male": "Male", None: "Prefer not to say"}
 LEG_LABELS = {"left": "Left leg", "right": "Right leg", None: "Work it out from the video"}
 STEP_TITLES = {"choose": "Choose the test", "guide": "How to film", "upload": "Upload and analyse"}
@@ -49,15 +51,16 @@ def home() -> None:
     st.markdown("##### Do your knees cave in when you squat or land?")
     st.markdown("Film a squat, a single-leg squat or a drop-jump landing with your phone. KneeScreen measures "
                 "whether your knees move inward (dynamic knee valgus) and your arches collapse, and tells you "
-                "which exercises to start with.")
+                "which exercises to start with. Or film a clamshell: does your pelvis roll back as the knee "
+                "opens? (experimental)")
     c1, c2 = st.columns(2)
     c1.button("Start screening", type="primary", key="start", on_click=state.go, args=("choose",),
               icon=":material/videocam:", width="stretch")
     if c2.button("See an example result", key="example", icon=":material/insights:", width="stretch"):
         _show_example()
     st.caption(f":material/lock: {PRIVACY}")
-    st.subheader("Three tests to choose from")
-    cols = st.columns(3)
+    st.subheader(f"{COUNT_WORDS.get(len(TESTS), len(TESTS))} tests to choose from")
+    cols = st.columns(len(TESTS))
     for col, test in zip(cols, TESTS):
         with col.container(border=True, key=f"home-test-{test}"):
             guide.show(guide.movement(test))
@@ -74,7 +77,10 @@ def choose() -> None:
                     format_func=TEST_LABELS.get, captions=[TEST_BLURB[t] for t in TESTS],
                     label_visibility="collapsed")
     state.put(state.TEST, test)
-    if SPECS[test].single_leg:
+    if SPECS[test].single_leg and SPECS[test].posture == "side-lying":
+        st.caption(f"KneeScreen finds your {SPECS[test].leg_role} from the video. Check one side per video; "
+                   "lie on the other side in a second video.")
+    elif SPECS[test].single_leg:
         legs = ["left", "right", None]
         leg = st.radio("Which leg will you stand on?", legs, index=legs.index(state.get(state.LEG)),
                        format_func=LEG_LABELS.get, key="w_leg", horizontal=True)
@@ -88,6 +94,9 @@ def choose() -> None:
     norm = norm_for("fppa", test, sex)
     if norm is not None:
         st.caption(f"Norms used for the knee angle: {norm.text}.")
+    elif SPECS[test].experimental:
+        lead = norm_for(SPECS[test].lead_measure, test, sex)
+        st.caption(f"Experimental: {lead.text if lead else 'no validated norm exists'}.")
     sports = [None] + list(SPORTS)
     current = state.get(state.SPORT)
     sport = st.selectbox("Your sport, to tailor the examples", sports,
@@ -101,7 +110,7 @@ def film_guide() -> None:
     _steps_bar("guide")
     test, leg = state.get(state.TEST), state.get(state.LEG)
     st.header(f"How to film the {TEST_LABELS[test].lower()}")
-    guide.render(test, leg if SPECS[test].single_leg else None)
+    guide.render(test, leg if SPECS[test].single_leg and SPECS[test].posture == "standing" else None)
     st.caption("Tip: start recording, step back into place, do the movement, then stop. Extra seconds at the "
                "start and end are fine.")
     _nav("choose", "upload", "I have my video")
@@ -163,7 +172,8 @@ def _clear_error() -> None:
 def upload() -> None:
     _steps_bar("upload")
     test, leg = state.get(state.TEST), state.get(state.LEG)
-    what = TEST_LABELS[test] + (f", {leg} leg" if SPECS[test].single_leg and leg else "")
+    what = TEST_LABELS[test] + (f", {leg} leg" if SPECS[test].single_leg and SPECS[test].posture == "standing"
+                                and leg else "")
     st.header("Your video")
     c1, c2 = st.columns([3, 1], vertical_alignment="center")
     c1.markdown(f"Test: **{what}**")

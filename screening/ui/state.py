@@ -17,7 +17,7 @@ EXAMPLE_DONE = "_example_param_done"      # ?example=1 handled once per session
 # The guided flow.
 STEP = "step"                             # one of STEPS
 STEPS = ("home", "choose", "guide", "upload")
-TEST = "test"                             # 'squat' | 'single-leg-squat' | 'drop-jump'
+TEST = "test"                             # a key of core.specs.SPECS: 'squat', ..., 'clamshell'
 LEG = "leg"                               # single-leg squat: 'left' | 'right' | None (detect)
 SEX = "sex"                               # 'female' | 'male' | None
 SPORT = "sport"                           # key of screening.outputs.content.SPORTS or None

@@ -80,7 +80,7 @@ def _options() -> dict:
                         key="wk_test")
     sex = c2.selectbox("Sex, for the matching norms", list(SEXES), format_func=lambda s: SEXES.get(s, ""), key="wk_sex")
     leg = c3.selectbox("Stance leg", list(LEGS), format_func=lambda s: LEGS.get(s, ""), key="wk_leg") \
-        if SPECS[test].single_leg else None
+        if SPECS[test].single_leg and SPECS[test].posture == "standing" else None   # the clamshell finds its top leg
     norm = norm_for("fppa", test, sex or None)
     if norm is not None:
         st.caption(f"Norms used for the knee angle: {norm.text}.")

@@ -28,17 +28,25 @@ EXPECTED = {
                       both_measures=("kasr", "khsr"), pose_stride=1, cutoff_hz=10.0, fppa_norms="drop-jump",
                       lead_measure="fppa", lead_from="fair", lead_fallback="mkd", low_fps_below=50.0,
                       recommendations=("landing",), live_feedback=False, live_max_s=10),
+    # issue 20: side-lying, the top leg; no validated norm exists for its lead measure
+    "clamshell": dict(label="Clamshell (experimental)", event_kind="opening", key_moment="at the top of the opening",
+                      single_leg=True, both_measures=("pelvis_roll", "trunk_roll"), pose_stride=2, cutoff_hz=3.0,
+                      fppa_norms="", lead_measure="pelvis_roll", lead_from="fair", lead_fallback="trunk_roll",
+                      low_fps_below=10.0, recommendations=("clamshell",), live_feedback=True, live_max_s=40,
+                      posture="side-lying", leg_role="top leg", experimental=True),
 }
+STANDING = dict(posture="standing", leg_role="stance leg", experimental=False)    # the fields' defaults
 
 
 def test_one_specification_per_test_with_the_values_of_before():
-    assert tuple(SPECS) == TESTS == ("squat", "single-leg-squat", "drop-jump")   # the order the app lists them
+    assert tuple(SPECS) == TESTS == ("squat", "single-leg-squat", "drop-jump", "clamshell")   # as the app lists them
     for name, spec in SPECS.items():
-        assert spec == TestSpec(name=name, **EXPECTED[name])
-        assert {f.name for f in fields(spec)} == {"name", *EXPECTED[name]}
+        expected = {**STANDING, **EXPECTED[name]}
+        assert spec == TestSpec(name=name, **expected)
+        assert {f.name for f in fields(spec)} == {"name", *expected}
     assert STRIDE_MIN_FPS == 24.0
     assert (SPECS["squat"].event_noun, SPECS["drop-jump"].event_noun) == ("repetition", "landing")
-    assert EVENT_NOUNS == {"rep": "repetition", "landing": "landing"}
+    assert EVENT_NOUNS == {"rep": "repetition", "landing": "landing", "opening": "repetition"}
     with pytest.raises(AttributeError):
         SPECS["squat"].cutoff_hz = 6.0          # frozen: nothing changes a test's rules at run time
 
@@ -68,6 +76,8 @@ def test_landings_warn_below_the_preferred_frame_rate():
     limit = SPECS["drop-jump"].low_fps_below
     assert limit is not None and 30.0 < limit <= 60.0
     assert SPECS["squat"].low_fps_below is None and SPECS["single-leg-squat"].low_fps_below is None
+    # the clamshell is slow (lift 1 s, hold 2 s, lower 2 s: education.md); below 10 fps its tempo is rough
+    assert SPECS["clamshell"].low_fps_below == 10.0
 
 
 def test_measures_and_norms_per_test_come_from_the_reference():
@@ -75,6 +85,10 @@ def test_measures_and_norms_per_test_come_from_the_reference():
     # (Mizner 2012; Sportsmetrics); pelvic drop and trunk lean are the single-leg-squat extras (Crossley 2011).
     for name, spec in SPECS.items():
         assert all(not MEASURES[k][2] for k in spec.both_measures)          # none of them is per leg
+        if spec.posture == "side-lying":                                    # the clamshell: the body's roll
+            assert spec.both_measures == ("pelvis_roll", "trunk_roll")
+            assert norm_for("fppa", name) is None and norm_for("pelvic_drop", name) is None
+            continue
         assert spec.both_measures == (("pelvic_drop", "trunk_lean") if spec.single_leg else ("kasr", "khsr"))
         rated = {k for k in ("pelvic_drop", "trunk_lean") if norm_for(k, name) is not None}
         assert rated == ({"pelvic_drop", "trunk_lean"} if spec.single_leg else set())

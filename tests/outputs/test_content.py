@@ -85,7 +85,8 @@ def test_page_blocks_split_text_images_and_widgets():
     kinds = [b.kind for b in blocks]
     assert kinds.count("image") == 5
     widgets = {b.name: b for b in blocks if b.kind == "widget"}
-    assert set(widgets) == {"checklist", "timer"}
+    assert set(widgets) == {"checklist", "timer", "screen-button"}
+    assert widgets["screen-button"].params == {"test": "clamshell"}          # "check your form" (issue 20)
     assert len(widgets["checklist"].text.splitlines()) == 7
     assert widgets["timer"].params["hold"] == "2"
     assert "\n".join(b.text for b in blocks if b.kind == "text").count("![") == 0
@@ -266,6 +267,16 @@ def test_am_i_affected_screen_button_is_safe_without_and_with_target():
     assert any("menu" in i.value for i in at.info)
     at = _run("am-i-affected", screen=True)
     assert [b for b in at.button if b.key == "go-screen"]
+
+
+def test_clamshell_page_links_to_checking_your_form():
+    at = _run("clamshell")
+    assert not [b for b in at.button if b.key == "go-screen"]          # no screening page registered: say so
+    at = _run("clamshell", screen=True)
+    button = next(b for b in at.button if b.key == "go-screen")
+    assert button.label == "Check my clamshell" and any("pelvis roll back" in m.value for m in at.markdown)
+    button.click().run()
+    assert (at.session_state["test"], at.session_state["step"]) == ("clamshell", "guide")
 
 
 def test_clamshell_checklist_and_timer_start():
