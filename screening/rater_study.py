@@ -20,6 +20,7 @@ from screening.core.landmarks import EXPORT_POINTS, INDEX, N_LANDMARKS
 from screening.core.result import Result
 from screening.engine.metrics import knee_centres, standing_frames, standing_thigh
 from screening.engine.video import probe
+from screening.validation import lite_result
 
 MEASURES = {"fppa": ("knee angle (FPPA)", "deg", 1), "kasr": ("knee-to-ankle ratio", "", 3),
             "khsr": ("knee-to-hip ratio", "", 3), "mkd": ("knee shift from standing", "% leg", 2)}
@@ -83,7 +84,6 @@ def engine_frame(result: Result, row: int, k: rs.FrameKey) -> EngineFrame:
 def analyse_clips(key: list[rs.FrameKey], videos: Path) -> dict[str, Result | str]:
     """Each clip of the study analysed once as a user would: its Result, or why it was refused. Clips
     missing from `videos` are left out."""
-    from screening.validation import lite_result
     out: dict[str, Result | str] = {}
     for k in key:
         if k.clip in out or not (videos / k.clip).is_file():
