@@ -20,7 +20,7 @@ from screening.core.landmarks import EXPORT_POINTS, INDEX, N_LANDMARKS
 from screening.core.result import Result
 from screening.engine.metrics import knee_centres, standing_frames, standing_thigh
 from screening.engine.video import probe
-from screening.validation import lite_result
+from screening.validation import lite_result, standing_leg_px
 
 MEASURES = {"fppa": ("knee angle (FPPA)", "deg", 1), "kasr": ("knee-to-ankle ratio", "", 3),
             "khsr": ("knee-to-hip ratio", "", 3), "mkd": ("knee shift from standing", "% leg", 2)}
@@ -52,16 +52,6 @@ def row_of(result: Result, clip: Path, frame: int) -> int:
     if abs(times[row] - t) > 1e-3:
         raise ValueError(f"{clip.name}: frame {frame} ({t:.3f} s) was not analysed")
     return row
-
-
-def standing_leg_px(result: Result) -> float:
-    """The engine's standing leg length (pixels of the analysed frame): the median hip-to-ankle distance of
-    both legs over the most upright 15% of frames (as validation and metrics.baseline take it)."""
-    depth = np.array([_num(v) for v in result.series.values["depth"]])
-    upright = np.flatnonzero(np.isfinite(depth) & (depth <= np.nanpercentile(depth, 15)))
-    d = [np.linalg.norm(np.array(result.series.points[f"{s}_hip"], float)[upright]
-                        - np.array(result.series.points[f"{s}_ankle"], float)[upright], axis=1) for s in rs.LEGS]
-    return float(np.nanmedian(np.concatenate(d)))
 
 
 def engine_frame(result: Result, row: int, k: rs.FrameKey) -> EngineFrame:
