@@ -5,9 +5,9 @@ import streamlit as st
 
 from screening.ui import (about, compare_page, live_page, progress_page, results, saved, screen, state, workshop,
                           workspace)
-from screening.ui.content_pages import make_pages
+from screening.ui.content_pages import FAVICON, make_pages
 
-st.set_page_config(page_title="KneeScreen", page_icon=":material/accessibility_new:", layout="wide",
+st.set_page_config(page_title="KneeScreen", page_icon=str(FAVICON), layout="wide",
                    initial_sidebar_state="auto")
 state.init()
 saved.check_saving_setting()        # KNEESCREEN_SAVING must be a clear on/off; the log says which

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
-from screening.core.errors import AnalysisError
+from screening.core.errors import AnalysisError, Cancelled
 from screening.engine.pose import load_model
 from screening.pipeline import AnalysisOptions, run_analysis
 from screening.core.result import Result
@@ -27,6 +27,14 @@ from screening.outputs.group import write_group_csv
 CANCELLED = "Cancelled before this clip was finished: run it again."
 CRASHED = ("The analysis process stopped unexpectedly (out of memory, or a crash while decoding this "
            "video). Try the clip on its own, or convert it to MP4.")
+GONE = ("The analysis cluster (Dask scheduler) stopped answering before this clip was finished: run the batch "
+        "again for the clips not done.")
+#: What a clip that did not finish becomes, by why: Cancel, a worker that died on it, the cluster gone.
+LEFT = {"cancelled": {"status": "cancelled", "message": CANCELLED, "code": "cancelled"},
+        "crashed": {"status": "failed", "message": CRASHED, "code": "crashed"},
+        "gone": {"status": "failed", "message": GONE, "code": "cluster_gone"}}
+Runner = Callable[[list["BatchItem"], tuple[str, AnalysisOptions], Callable, Callable[[], bool]],
+                  list[tuple["BatchItem", str]]]
 
 
 @dataclass
@@ -75,18 +83,27 @@ def _partial(item: BatchItem) -> Path:
     return item.folder.with_name(f".{item.folder.name}.partial")
 
 
-def _analyse_one(video: str, out_dir: str, options: tuple[str, AnalysisOptions]) -> dict:
-    """Worker process: one clip with run_analysis (options: the model tier and the AnalysisOptions without
-    out_dir; the model is loaded once per worker process); never raises."""
+def _analyse_one(video: str, out_dir: str | None, options: tuple[str, AnalysisOptions],
+                 progress: Callable[[str, float, str], None] | None = None,
+                 should_cancel: Callable[[], bool] | None = None) -> dict:
+    """Worker process (or Dask worker, screening.cluster.work): one clip with run_analysis (options: the
+    model tier and the AnalysisOptions without out_dir; the model is loaded once per process). Files go to
+    out_dir; without one the outputs come back as bytes (video, stills, csv). Never raises."""
     t0 = time.perf_counter()
     try:
         tier, opts = options
-        a = run_analysis(video, load_model(tier), dataclasses.replace(opts, out_dir=Path(out_dir)))
+        a = run_analysis(video, load_model(tier), dataclasses.replace(opts, out_dir=Path(out_dir) if out_dir else None),
+                         progress=progress, should_cancel=should_cancel)
+        if out_dir is None:
+            return {"status": "ok", "result": a.result, "video": a.video, "stills": a.stills, "csv": a.csv,
+                    "seconds": time.perf_counter() - t0}
         return {"status": "ok", "result": a.result, "video_path": a.video_path.name if a.video_path else None,
                 "keyframes": [(label, p.name) for label, p in a.keyframes], "seconds": time.perf_counter() - t0}
     except AnalysisError as e:
         return {"status": "failed", "message": e.message, "code": e.code, "fix": e.fix,
                 "seconds": time.perf_counter() - t0}
+    except Cancelled:
+        return {**LEFT["cancelled"], "seconds": time.perf_counter() - t0}
     except Exception as e:  # noqa: BLE001 - any failure is recorded for this clip only
         return {"status": "failed", "message": f"Unexpected error: {type(e).__name__}: {e}", "code": "internal",
                 "seconds": time.perf_counter() - t0}
@@ -96,13 +113,16 @@ def run_batch(items: Iterable, out_dir: str | Path, *, test: str, leg: str | Non
               sport: str | None = None, model: str = "lite", processes: int | None = None,
               progress: Callable[[int, int, BatchItem], None] | None = None,
               on_done: Callable[[BatchItem], None] | None = None, make_video: bool = True,
-              workers: int = 1, should_cancel: Callable[[], bool] | None = None) -> list[BatchItem]:
+              workers: int = 1, should_cancel: Callable[[], bool] | None = None,
+              runner: Runner | None = None) -> list[BatchItem]:
     """Analyse clips (paths, or (name, path) pairs) in a process pool, one subfolder each in out_dir.
 
     A failing clip is recorded (status 'failed' + message) and never stops the rest. As each clip
     finishes, in the parent: batch.csv is rewritten, then its folder appears (complete, moved in at
     once), then on_done(item) and progress(done, total, item) are called. When should_cancel() turns true
     the clips not finished are stopped (their worker processes ended) and recorded as 'cancelled'.
+    `runner` runs the clips elsewhere instead (screening.cluster.batch: a Dask cluster); `processes` is then
+    unused and a clip the cluster could not finish is recorded as 'failed' with code 'cluster_gone'.
     """
     opts = AnalysisOptions(test, leg=leg, sex=sex, sport=sport, video=make_video, stills=make_video,
                            workers=workers)   # checks test, leg and sex before any clip starts
@@ -143,15 +163,28 @@ def run_batch(items: Iterable, out_dir: str | Path, *, test: str, leg: str | Non
         if progress:
             progress(finished[0], len(batch), item)
 
-    n = max(1, min(processes or os.cpu_count() or 1, len(batch) or 1))
     stop = should_cancel or (lambda: False)
-    for item in _pool(batch, options, n, finish, stop):  # a worker died: rerun those alone (one crash is contained)
-        if stop():
-            finish(item, {"status": "cancelled", "message": CANCELLED, "code": "cancelled"})
-            continue
-        for again in _pool([item], options, 1, finish, stop):
-            finish(again, {"status": "failed", "message": CRASHED, "code": "crashed"})
+    if runner is None:
+        n = max(1, min(processes or os.cpu_count() or 1, len(batch) or 1))
+        left = _local(batch, options, n, finish, stop)
+    else:
+        left = runner(batch, options, finish, stop)
+    for item, why in left:
+        finish(item, LEFT[why])
     return batch
+
+
+def _local(batch: list[BatchItem], options: tuple[str, AnalysisOptions], n: int, finish,
+           stop: Callable[[], bool]) -> list[tuple[BatchItem, str]]:
+    """The clips in a local process pool; returns (item, why) for those not finished. A worker died: its
+    clips run again alone (one crash is contained)."""
+    left = []
+    for item in _pool(batch, options, n, finish, stop):
+        if stop():
+            left.append((item, "cancelled"))
+            continue
+        left += [(again, "cancelled" if stop() else "crashed") for again in _pool([item], options, 1, finish, stop)]
+    return left
 
 
 @contextlib.contextmanager

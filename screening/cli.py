@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 from screening.batch import list_videos, run_batch
+from screening.cluster import address
 from screening.core.errors import AnalysisError, Cancelled
 from screening.core.vocab import BAND_WORDS, format_rating
 from screening.engine.models import TIERS
@@ -96,7 +97,19 @@ def cmd_batch(args) -> int:
     if not videos:
         print(f"kneescreen: no videos (mp4, mov, webm, avi, m4v) in {args.folder}", file=sys.stderr)
         return 2
-    print(f"Analysing {len(videos)} clip(s) from {args.folder} into {args.out}", flush=True)
+    runner = None
+    if args.scheduler is not None:
+        try:
+            where = address.check(args.scheduler, allow_insecure=args.insecure_tcp or address.insecure_allowed())
+            # start-up: distributed (1-3 s to import) is loaded only for a batch on a cluster
+            from screening.cluster.batch import ClusterRunner
+            runner = ClusterRunner(where, say=lambda text: print(text, flush=True))
+            runner.connect()            # bad TLS settings or no scheduler: said before anything is written
+        except AnalysisError as e:
+            print(f"kneescreen: {e}\nWhat to do: {e.fix}", file=sys.stderr)
+            return 2
+    where_to = f" on the Dask cluster at {runner.address}" if runner else ""
+    print(f"Analysing {len(videos)} clip(s) from {args.folder} into {args.out}{where_to}", flush=True)
 
     def report(done: int, total: int, item) -> None:
         if item.status == "ok":
@@ -109,7 +122,7 @@ def cmd_batch(args) -> int:
     try:
         items = run_batch(videos, args.out, test=args.test, leg=args.leg, sex=args.sex, sport=args.sport,
                           model=args.model, processes=args.processes, progress=report,
-                          make_video=not args.no_video, workers=args.workers)
+                          make_video=not args.no_video, workers=args.workers, runner=runner)
     except AnalysisError as e:
         print(f"kneescreen: {e}" + (f"\nWhat to do: {e.fix}" if e.fix else ""), file=sys.stderr)
         return 2
@@ -117,6 +130,12 @@ def cmd_batch(args) -> int:
     pdf = group_pdf(items, args.out / "group.pdf")
     print(f"Done: {ok} of {len(items)} clip(s) analysed, {len(items) - ok} failed.")
     print("Wrote: " + ", ".join(str(p) for p in [args.out / "batch.csv"] + ([pdf] if pdf else [])))
+    lost = sum(it.code == "cluster_gone" for it in items)
+    if lost:
+        print(f"kneescreen: the Dask scheduler stopped answering; {lost} clip(s) were not analysed (the "
+              f"{ok} finished are kept in {args.out}).\nWhat to do: check the scheduler, then run the batch "
+              "again for the clips marked failed in batch.csv.", file=sys.stderr)
+        return 4
     return 0 if ok else 1
 
 
@@ -151,6 +170,11 @@ def build_parser() -> argparse.ArgumentParser:
                    help="pose threads per clip (default 1; results do not depend on it)")
     b.add_argument("--no-video", action="store_true", help="skip the annotated videos and stills")
     b.add_argument("--out", required=True, type=Path, help="output folder (one subfolder per clip)")
+    b.add_argument("--scheduler", metavar="ADDRESS",
+                   help="run the clips on a Dask cluster: tls://HOST:PORT (certificates from Dask's TLS settings), "
+                        "or tcp://127.0.0.1:PORT on this machine (README, 'Scaling out')")
+    b.add_argument("--insecure-tcp", action="store_true",
+                   help="allow a plain tcp:// scheduler on another machine (unencrypted, unauthenticated)")
     b.add_argument("--verbose", action="store_true", help="keep MediaPipe's own log lines")
     b.set_defaults(func=cmd_batch)
     return p

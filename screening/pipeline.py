@@ -86,17 +86,25 @@ class Analysis:
 
 
 STALE_TEMP_S = 3 * 3600
+#: Folders that are held (tempdirs.hold) for as long as they are used: unheld, they are left over from a
+#: killed process (after a short grace for the moment between making and holding them).
+HELD_PREFIXES = ("kneescreen-in-", "kneescreen-workshop-", "kneescreen-frames-", "kneescreen-out-",
+                 "kneescreen-live-")
+HELD_GRACE_S = 60.0
 
 
-def sweep_stale_temp(max_age_s: float = STALE_TEMP_S) -> int:
-    """Delete KneeScreen temporary folders (uploads, frames kept for drawing) left behind by a process
-    that was killed before it could clean up; returns how many were removed. Runs before each analysis.
-    A folder still held by a running process (tempdirs.hold, e.g. a long workshop batch) is never removed."""
+def sweep_stale_temp(max_age_s: float = STALE_TEMP_S, held_grace_s: float = HELD_GRACE_S) -> int:
+    """Delete KneeScreen temporary folders (uploads, frames kept for drawing, live recordings) left behind
+    by a process that was killed before it could clean up; returns how many were removed. Runs at the
+    app's start and before each analysis. A folder still held by a running process (tempdirs.hold, e.g. a
+    long workshop batch) is never removed; one of HELD_PREFIXES goes once unheld for `held_grace_s`, any
+    other (a PDF being built, never held) after `max_age_s`."""
     removed = 0
     now = time.time()
     for d in Path(tempfile.gettempdir()).glob("kneescreen-*"):
+        age = held_grace_s if d.name.startswith(HELD_PREFIXES) else max_age_s
         try:
-            if d.is_dir() and not d.is_symlink() and now - d.stat().st_mtime > max_age_s \
+            if d.is_dir() and not d.is_symlink() and now - d.stat().st_mtime > age \
                     and not tempdirs.in_use(d):
                 shutil.rmtree(d, ignore_errors=True)
                 removed += 1
@@ -182,20 +190,25 @@ def run_analysis(video_path: str | Path, model: PoseModel, options: AnalysisOpti
 def _pose(info: VideoInfo, model: bytes, o: AnalysisOptions, frames: FrameStore | None, say: Progress,
           should_cancel: Callable[[], bool] | None) -> tuple[VideoInfo, PoseRun, int, int]:
     """The landmark track, turning a clip stored sideways or upside down upright first; returns the
-    (maybe turned) clip, the pose run, the degrees turned and the pose stride."""
+    (maybe turned) clip, the pose run, the degrees turned and the pose stride. The turn is decided from
+    the clip's first frames where they tell it (the run stops there), else from the whole clip."""
     stride = 1 if o.every_frame else pose_stride(o.test, info.fps)
-    run = run_pose(info, model, workers=o.workers, frames=frames, progress=say,
-                   should_cancel=should_cancel, stride=stride)
     turn, refusal, fix = TURNS[SPECS[o.test].posture]
-    turned = turn(run.track)
+
+    def pose(clip: VideoInfo, **kw) -> PoseRun:
+        return run_pose(clip, model, workers=o.workers, frames=frames, progress=say, should_cancel=should_cancel,
+                        stride=stride, **kw)
+    run = pose(info, find_turn=turn is turn_to_upright)    # the first frames tell a standing person's turn
+    early = run.turn
+    turned = early or turn(run.track)
     if turned:   # stored sideways or upside down without (or with a wrong) rotation tag
-        info = turned_info(info, turned)
-        say("pose", 0.0, "The video was stored turned: turning it upright and finding the body again")
-        run = run_pose(info, model, workers=o.workers, frames=frames, progress=say,
-                       should_cancel=should_cancel, stride=stride)
+        say("pose", 0.0, f"The video is stored turned by {turned} deg: turning it upright")
+        run = pose(turned_info(info, turned), label=f"Finding the body in the video turned upright ({turned} deg)")
+        if turn(run.track) and early:     # the first frames misled: the whole clip as it is
+            turned, run = 0, pose(info)
         if turn(run.track):
             raise AnalysisError(refusal, "not_upright", fix)
-    return info, run, turned, stride
+    return (turned_info(info, turned) if turned else info), run, turned, stride
 
 
 def _analyse(video_path: Path, model: PoseModel, o: AnalysisOptions, out_dir: Path, frames: FrameStore | None,

@@ -116,3 +116,27 @@ def test_no_import_cycles():
         if v not in seen:
             visit(v)
     assert not cycles, "\n".join(" -> ".join(c) for c in cycles)
+
+
+
+def _reaches_the_clips(path: Path) -> list[str]:
+    """Lines of a test file naming conftest's VIDEOS or the shared folder (docstrings and comments aside)."""
+    tree = ast.parse(path.read_text())
+    docs = {id(n.value) for n in ast.walk(tree) if isinstance(n, ast.Expr) and isinstance(n.value, ast.Constant)}
+    hits = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and node.id == "VIDEOS" or isinstance(node, ast.alias) and node.name == "VIDEOS":
+            hits.append(node)
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docs \
+                and (node.value == "shared" or "shared/videos" in node.value):
+            hits.append(node)
+    return [f"{path.relative_to(REPO)}:{getattr(n, 'lineno', '?')}" for n in hits]
+
+
+def test_tests_reach_the_real_clips_only_through_conftest():
+    """A test that opens ../shared/videos itself fails on a clone without it (issue 19): the folder is named
+    only in conftest, whose clip() skips with the reason (and checks the `clips` marker that the no-clips run
+    of .ci/run selects by)."""
+    direct = [hit for p in sorted((REPO / "tests").rglob("*.py")) if p.name not in ("conftest.py", Path(__file__).name)
+              for hit in _reaches_the_clips(p)]
+    assert not direct, "use conftest.clip(name) instead at: " + ", ".join(direct)

@@ -106,6 +106,7 @@ def test_dark_clip_note_ignores_frames_that_were_not_measured():
     assert dark and "brightness 30 of 255" in dark[0].message
 
 
+@pytest.mark.clips
 def test_skipped_frames_are_never_converted(monkeypatch):
     from screening.engine import video
     info = video.probe(clip("front_ohsquat_shallow_mild_05.mov"))
@@ -118,6 +119,7 @@ def test_skipped_frames_are_never_converted(monkeypatch):
     assert used[0] == (info.work_height, info.work_width, 3)
 
 
+@pytest.mark.clips
 def test_frames_nobody_refers_to_are_not_decoded_and_the_rest_are_unchanged():
     import av
 

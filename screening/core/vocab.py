@@ -84,6 +84,20 @@ def shown_value(r: Rating) -> float | None:
     return None if r.reliability == "poor" and r.band is None else r.value
 
 
+DATE_RANGE = (datetime(1970, 1, 1, tzinfo=timezone.utc), datetime(2200, 1, 1, tzinfo=timezone.utc))
+
+
+def parse_date(created: object) -> datetime | None:
+    """A stored date as a UTC datetime (one without a zone is taken as UTC), or None when it is not a date
+    or lies outside 1970-2199: imports are checked with it, and charts and sorting can rely on it."""
+    try:
+        d = datetime.fromisoformat(str(created))
+        d = (d if d.tzinfo else d.replace(tzinfo=timezone.utc)).astimezone(timezone.utc)
+    except (TypeError, ValueError, OverflowError):
+        return None
+    return d if DATE_RANGE[0] <= d < DATE_RANGE[1] else None
+
+
 def format_date(created: str) -> str:
     """'2026-11-27T12:52:36+00:00' -> '2026-11-27 12:52 UTC'; anything unparsable is shown as given."""
     try:

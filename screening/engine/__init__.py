@@ -4,7 +4,7 @@ assess.assess turns a landmark track into a Result; tracking.run_pose turns a vi
 """
 
 __all__ = [
-    "assess", "clamshell", "clamshell_rating", "events", "example", "filtering", "framestore", "lying", "metrics",
-    "models", "norms", "orientation", "pose", "progress", "quality", "ratings", "synthetic", "synthetic_lying",
-    "tracking", "video"
+    "assess", "clamshell", "clamshell_rating", "clip_limits", "events", "example", "filtering", "framestore", "lying",
+    "metrics", "models", "norms", "orientation", "pose", "progress", "quality", "ratings", "synthetic",
+    "synthetic_lying", "tracking", "video"
 ]

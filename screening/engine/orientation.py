@@ -49,6 +49,28 @@ def turn_to_upright(track: Track) -> int:
     return int(round(a / 90.0)) * 90 % 360
 
 
+EARLY_FRAMES = 12              # the turn is decided from the first frames that show the body this well
+EARLY_GIVE_UP = 40             # measured frames after which the early look stops (the whole clip decides)
+
+
+def early_turn(track: Track) -> int | None:
+    """The turn (as turn_to_upright) told from a clip's first analysed frames (`track`, in time order), or
+    None while they cannot tell it yet: fewer than EARLY_FRAMES frames show the shoulders and the feet (or
+    hips), or those frames disagree. Lets a clip stored turned be turned after a fraction of a second
+    instead of after a whole pass; turn_to_upright on the whole track stays the last word."""
+    _, ok_s = _mid(track, "left_shoulder", "right_shoulder")
+    _, ok_a = _mid(track, "left_ankle", "right_ankle")
+    _, ok_h = _mid(track, "left_hip", "right_hip")
+    seen = np.flatnonzero(ok_s & (ok_a | ok_h) & track.present)
+    if len(seen) < EARLY_FRAMES:
+        return None
+    k = seen[EARLY_FRAMES - 1] + 1
+    first = Track(track.t[:k], track.xy[:k], track.vis[:k], track.width, track.height)
+    if not np.isfinite(body_axis_deg(first)):
+        return None
+    return turn_to_upright(first)
+
+
 def leg_chain_share(track: Track, frames: np.ndarray, both_legs: bool = True) -> float:
     """Share of the given frames in which the hip is above the knee and the knee above the ankle in the
     picture (what any upright stance, squat or landing shows from the front), on both sides, or with

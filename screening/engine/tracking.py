@@ -16,6 +16,7 @@ from screening.core.landmarks import N_LANDMARKS
 from screening.core.specs import SPECS, STRIDE_MIN_FPS
 from screening.core.types import Progress
 from screening.engine.framestore import FrameStore
+from screening.engine.orientation import EARLY_GIVE_UP, early_turn
 from screening.engine.pose import PoseEstimator, TwoViewPose, combine
 from screening.core.track import Track
 from screening.engine.video import VideoInfo, decode, segments
@@ -46,6 +47,8 @@ class PoseRun:
     luma: np.ndarray                   # (T,) mean brightness 0..255
     samples: list[np.ndarray] = field(default_factory=list)   # a few frames, to count people in
     frames: FrameStore | None = None   # the measured frames, for the annotated video and stills
+    turn: int = 0                      # find_turn: the clip's first frames show it stored turned by this
+                                       # (degrees, as orientation.turn_to_upright); the run stopped there
 
 
 class _Worker(threading.Thread):
@@ -140,12 +143,31 @@ def _interpolate_skipped(t: np.ndarray, xy: np.ndarray, vis: np.ndarray, ran: np
         vis[i] = np.minimum(vis[a], vis[b])
 
 
+def _first_frames_turn(ws: list[_Worker], stop_pts: int | None, info: VideoInfo) -> int | None:
+    """orientation.early_turn of the first clip segment's frames analysed so far; 0 once EARLY_GIVE_UP
+    frames could not tell (the whole clip then decides, after the run)."""
+    rows = sorted((r for w in ws for r in list(w.rows)
+                   if r[2] is not SKIPPED and (stop_pts is None or r[0] < stop_pts)), key=lambda r: r[0])
+    xy = np.full((len(rows), N_LANDMARKS, 2), np.nan)
+    vis = np.zeros((len(rows), N_LANDMARKS))
+    for i, r in enumerate(rows):
+        if r[2] is not None:
+            xy[i], vis[i] = r[2]
+    turn = early_turn(Track(np.array([r[1] for r in rows]), xy, vis, info.work_width, info.work_height))
+    return 0 if turn is None and len(rows) >= EARLY_GIVE_UP else turn
+
+
 def run_pose(info: VideoInfo, model: bytes, *, workers: int | None = None, frames: FrameStore | None = None,
              progress: Progress | None = None, should_cancel: Callable[[], bool] | None = None,
-             stride: int = 1, symmetric: bool = True) -> PoseRun:
+             stride: int = 1, symmetric: bool = True, find_turn: bool = False,
+             label: str = "Finding the body") -> PoseRun:
     """Landmarks for every decoded frame. The clip's segments (see video.segments) run in parallel
     threads (MediaPipe and the decoder release the GIL), each with its own decoder and landmarker;
-    the result does not depend on the number of threads (the caller times it: core.timing)."""
+    the result does not depend on the number of threads (the caller times it: core.timing).
+
+    With find_turn, the clip's first frames are looked at as they come (orientation.early_turn): if they
+    show the person lying or upside down, the run stops there and returns an empty track with `turn` set.
+    `label` starts the progress text."""
     segs = segments(info)
     todo: queue.Queue = queue.Queue()
     for seg in segs:
@@ -158,15 +180,21 @@ def run_pose(info: VideoInfo, model: bytes, *, workers: int | None = None, frame
     for w in ws:
         w.start()
     total = max(1, info.n_packets)
+    looking = find_turn
     while any(w.is_alive() for w in ws):
         time.sleep(0.1)
         done = sum(len(w.rows) for w in ws)
         if progress:
-            progress("pose", min(done / total, 1.0), f"Finding the body: frame {done} of {total}")
-        if should_cancel and should_cancel():
+            progress("pose", min(done / total, 1.0), f"{label}: frame {done} of {total}")
+        turn = _first_frames_turn(ws, segs[0][1], info) if looking else None
+        looking = looking and turn is None
+        if turn or (should_cancel and should_cancel()):
             stop.set()
             for w in ws:
                 w.join()
+            if turn:
+                return PoseRun(Track.empty(np.zeros(0), info.work_width, info.work_height), np.zeros(0, np.int64),
+                               np.zeros(0), turn=turn)
             raise Cancelled()
     for w in ws:
         w.join()

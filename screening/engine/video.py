@@ -13,13 +13,12 @@ import cv2
 import numpy as np
 
 from screening.core.errors import VideoError
-from screening.core.vocab import VIDEO_EXTS
+from screening.engine.clip_limits import (DECODER_OPTIONS, FIX_FORMAT, MAX_FRAMES, Budget, check_file, check_rate,
+                                          check_size, too_many_frames)
 
 log = logging.getLogger(__name__)
 
 MAX_SIDE = 720              # long side of the frames the pose model and the annotated video use
-MAX_DURATION_S = 180.0
-FIX_FORMAT = "Use a video straight from your phone's camera (mp4, mov, webm, avi or m4v)."
 
 
 @dataclass
@@ -62,7 +61,7 @@ def work_size(width: int, height: int, max_side: int = MAX_SIDE) -> tuple[int, i
 
 def _open(path: Path):
     try:
-        return av.open(str(path), metadata_errors="ignore")
+        return av.open(str(path), metadata_errors="ignore", options=DECODER_OPTIONS)
     except (av.error.FFmpegError, OSError, ValueError) as e:
         raise VideoError(f"'{path.name}' is not a video we can read: it may be damaged, incomplete or not "
                          f"a video at all ({getattr(e, 'strerror', None) or e}).", "unreadable", FIX_FORMAT) from e
@@ -86,26 +85,23 @@ def upright(rgb: np.ndarray, rotation: int) -> np.ndarray:
 
 
 def probe(path: str | Path, max_side: int = MAX_SIDE) -> VideoInfo:
-    """Read the container's packet timestamps (no decoding) and the first frame; check it is usable."""
-    path = Path(path)
-    if not path.exists():
-        raise VideoError(f"File not found: {path}", "not_found", "Check the file name.")
-    if path.suffix.lower() not in VIDEO_EXTS:
-        raise VideoError(f"'{path.name}' is not a supported video type ({', '.join(VIDEO_EXTS)}).",
-                         "bad_type", FIX_FORMAT)
-    if path.stat().st_size == 0:
-        raise VideoError(f"'{path.name}' is empty (0 bytes).", "empty", "Record or export the video again.")
+    """Read the packet timestamps (no decoding) and the first frame; check it is usable and in budget (clip_limits)."""
+    path = check_file(Path(path))
     with _open(path) as c:
         if not c.streams.video:
             raise VideoError(f"'{path.name}' contains no video track.", "no_video", FIX_FORMAT)
         stream = c.streams.video[0]
+        check_size(path.name, stream.codec_context.width or 0, stream.codec_context.height or 0)
         tb = stream.time_base or Fraction(1, 1000)
-        pts, keys, discard, truncated = [], [], [], False
+        pts: list[int] = []
+        keys, discard, truncated = [], [], False
         try:
             for pkt in c.demux(stream):
                 p = pkt.pts if pkt.pts is not None else pkt.dts
                 if p is None or pkt.size == 0:
                     continue
+                if len(pts) >= MAX_FRAMES:
+                    raise too_many_frames(path.name)
                 pts.append(p)
                 if pkt.is_keyframe:
                     keys.append(p)
@@ -118,8 +114,8 @@ def probe(path: str | Path, max_side: int = MAX_SIDE) -> VideoInfo:
                              "Record or export the video again.")
     first = _first_frame(path)
     if first is None:
-        raise VideoError(f"No frame of '{path.name}' could be decoded: the file is damaged or incomplete.",
-                         "undecodable", "Record or export the video again.")
+        raise VideoError(f"No frame of '{path.name}' could be decoded: the file is damaged or incomplete, or its "
+                         "frames are larger than 4K.", "undecodable", "Record or export the video again.")
     rotation, raw_w, raw_h, codec = first
     w, h = (raw_h, raw_w) if rotation in (90, 270) else (raw_w, raw_h)
     pts_arr = np.unique(np.asarray(pts, dtype=np.int64))
@@ -129,9 +125,7 @@ def probe(path: str | Path, max_side: int = MAX_SIDE) -> VideoInfo:
     fps = float(1.0 / np.median(dt)) if len(dt) else 0.0
     duration = float(times[-1] + (np.median(dt) if len(dt) else 0.0))
     vfr = bool(len(dt) > 2 and (np.percentile(dt, 95) - np.percentile(dt, 5)) > 0.1 * np.median(dt))
-    if duration > MAX_DURATION_S:
-        raise VideoError(f"The clip is {duration:.0f} s long; the limit is {MAX_DURATION_S:.0f} s.", "too_long",
-                         "Trim the clip to the repetitions you want screened (3-5 reps take under a minute).")
+    check_rate(path.name, fps, duration)
     ww, wh = work_size(w, h, max_side)
     return VideoInfo(path, codec, w, h, rotation, Fraction(tb), pts_arr,
                      np.unique(np.asarray(keys, dtype=np.int64)), duration, fps, vfr, ww, wh, truncated,
@@ -140,11 +134,13 @@ def probe(path: str | Path, max_side: int = MAX_SIDE) -> VideoInfo:
 
 def _first_frame(path: Path):
     try:
-        with av.open(str(path), metadata_errors="ignore") as c:
+        with _open(path) as c:
             stream = c.streams.video[0]
+            stream.codec_context.options = dict(DECODER_OPTIONS)
             for pkt in c.demux(stream):
                 try:
                     for frame in pkt.decode():
+                        check_size(path.name, frame.width, frame.height)
                         return _rotation(frame), frame.width, frame.height, stream.codec_context.name
                 except av.error.FFmpegError:
                     continue
@@ -247,13 +243,14 @@ def decode(info: VideoInfo, start_pts: int | None = None, stop_pts: int | None =
     With `need` (pts -> whether its pixels are used), a frame that is not needed and that no other frame
     refers to (a non-reference frame, e.g. every second frame of an iPhone clip) is not decoded at all: it
     comes as a Frame without pixels (decoded False), in its place in time. Skipping it cannot change
-    any other frame, so the decoded frames are exactly those of a full decode.
+    any other frame, so the decoded frames are exactly those of a full decode. Past the work budget: VideoError.
     """
     ww, wh = info.work_width, info.work_height
     raw_w, raw_h = (wh, ww) if info.rotation in (90, 270) else (ww, wh)
-    errors = 0
+    errors, budget = 0, Budget(info.path.name)
     with _open(info.path) as c:
         stream = c.streams.video[0]
+        stream.codec_context.options = dict(DECODER_OPTIONS)
         if threads:
             stream.thread_type = "AUTO"
         if start_pts is not None:
@@ -292,6 +289,7 @@ def decode(info: VideoInfo, start_pts: int | None = None, stop_pts: int | None =
                         asked.pop(0)
                     if stop_pts is not None and p >= stop_pts:
                         return
+                    budget.spend(frame.width, frame.height)
                     yield Frame(int(p), info.seconds(int(p)), src=frame, size=(raw_w, raw_h),
                                 rotation=info.rotation)
             yield from gaps(None)

@@ -9,6 +9,7 @@ import numpy as np
 
 from screening.engine.assess import THIGH_FAIR
 from screening.engine.events import BOTTOM_SHARE, MIN_REP_DEPTH, MIN_REP_SHARE, REP_EDGE_SHARE
+from screening.core.geometry import cross2
 from screening.core.landmarks import LEG, OTHER, SIDES
 from screening.engine.metrics import compute_series
 from screening.engine.norms import norm_for
@@ -123,11 +124,33 @@ def leg_band(counter: RepCounter, values: dict[str, float], side: str) -> str | 
     return counter.fppa_norm.band(float(v))
 
 
+def _cross(a: np.ndarray, b: np.ndarray, c: np.ndarray, d: np.ndarray) -> bool:
+    """Segments a-b and c-d cross (each one's ends lie on opposite sides of the other)."""
+    return bool(cross2(b - a, c - a) * cross2(b - a, d - a) < 0 and cross2(d - c, a - c) * cross2(d - c, b - c) < 0)
+
+
+def legs_crossed(xy: np.ndarray) -> bool:
+    """The two legs' hip-knee-ankle lines would cross in the picture: the knees or the ankles in the other
+    order than the hips (the engine's rule for the separation ratios: knees crossed, or left and right
+    swapped by the pose model in this frame), or a segment of one leg crossing one of the other. The
+    model's single frame is then wrong about the legs, so they are not drawn."""
+    pts = {s: [xy[LEG[s][p]] for p in ("hip", "knee", "ankle")] for s in SIDES}
+    if not all(np.isfinite(q).all() for s in SIDES for q in pts[s]):
+        return False
+    order = [np.sign(pts["left"][i][0] - pts["right"][i][0]) for i in range(3)]
+    if order[1] != order[0] or order[2] != order[0]:
+        return True
+    return any(_cross(*pts["left"][i:i + 2], *pts["right"][j:j + 2]) for i in range(2) for j in range(2))
+
+
 def draw_legs(img: np.ndarray, xy: np.ndarray, values: dict[str, float], counter: RepCounter) -> bool:
     """Hip-knee-ankle lines coloured by the engine's FPPA bands, with the angle; True when a knee is
-    inside the foot line in this frame (then a white plumb line rises from that ankle)."""
+    inside the foot line in this frame (then a white plumb line rises from that ankle). Legs whose lines
+    would cross (legs_crossed) are not drawn in that frame."""
     th = max(2, round(max(img.shape[:2]) / 320))
     any_inside = False
+    if len(counter.legs) > 1 and legs_crossed(xy):
+        return False
     for side in counter.legs:
         hip, knee, ankle = (xy[LEG[side][p]] for p in ("hip", "knee", "ankle"))
         if not np.isfinite(np.concatenate([hip, knee, ankle])).all():

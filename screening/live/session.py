@@ -13,6 +13,7 @@ import numpy as np
 from screening.outputs.annotate import H264Writer
 from screening.engine.events import MIN_REP_DEPTH
 from screening.live.clamshell import CUE_TEXT, OpeningCounter, Top, coach_lying, draw_clamshell, lying_values, top_line
+from screening.live.clock import Clock, rate
 from screening.live.framing import Advice, coach
 from screening.core.landmarks import N_LANDMARKS
 from screening.core.specs import SPECS
@@ -29,6 +30,10 @@ READY_HOLD_S = 1.0          # auto start once 'ready' has held this long
 TAIL_S = 0.8                # keep filming this long after the last repetition (standing frames at the end)
 PEOPLE_EVERY_S = 1.0        # how often the people count (a 3-pose still-image pass, ~25 ms) runs
 CUE_S = 0.6                 # how long the red frame stays after a knee moved inside the foot line
+# Below this many pose-model frames a second the live counter misses repetitions (a 1 s squat would have
+# fewer than 8 measured frames: KneeScreen's limit), so "stop after N repetitions" gives way to the seconds
+# limit and the page says so; the analysis counts the repetitions again from every recorded frame.
+MIN_COUNT_FPS = 8.0
 STATES = ("idle", "armed", "recording", "done")
 
 
@@ -44,8 +49,8 @@ class Plan:
 class Status:
     advice: Advice
     state: str = "idle"
-    fps: float = 0.0         # frames the pose model processed per second, last 2 s
-    in_fps: float = 0.0      # frames that arrived per second
+    fps: float = 0.0         # frames the pose model measured per second of camera time, last 2 s (0: not known yet)
+    in_fps: float = 0.0      # frames the camera filmed per second, from their time stamps (0: not known yet)
     dropped: int = 0         # frames shown without processing (drawn on the newest one instead)
     rec_s: float = 0.0
     rec_frames: int = 0
@@ -54,27 +59,7 @@ class Status:
     bottoms: list[Bottom | Top] = field(default_factory=list)   # squats: bottoms; the clamshell: tops
     cues: int = 0            # knee-inside cues so far (the page beeps when it grows)
     clip: Path | None = None
-
-
-class Clock:
-    """Seconds from a WebRTC frame's pts: RTP clocks start at a random value and wrap at 2**32 ticks, so
-    the stamps are made relative to the first frame and unwrapped (the capture times stay real)."""
-
-    def __init__(self) -> None:
-        self.first: int | None = None
-        self.last = 0
-        self.wraps = 0
-
-    def seconds(self, pts: int | None, time_base) -> float | None:
-        if pts is None or time_base is None:
-            return None
-        pts = int(pts)
-        if self.first is None:
-            self.first = pts
-        elif pts < self.last - 2 ** 31:          # the 32-bit RTP timestamp wrapped
-            self.wraps += 1
-        self.last = pts
-        return float((pts + self.wraps * 2 ** 32 - self.first) * time_base)
+    counting: bool = True    # the pose model keeps up well enough to count repetitions (MIN_COUNT_FPS)
 
 
 class LiveSession:
@@ -91,12 +76,15 @@ class LiveSession:
         self.lying = self.spec.posture == "side-lying"
         self.counter: RepCounter | OpeningCounter = OpeningCounter(sex) if self.lying else RepCounter(test, sex, legs)
         self.lock = threading.Lock()
+        self.clock = Clock()                 # one per session: a page rerun must not restart the time stamps
+        self.started = time.monotonic()      # for frames without a time stamp
         self.status = Status(Advice("no_person"), state="armed" if self.plan.auto else "idle")
         self.t: deque[float] = deque()
         self.xy: deque[np.ndarray] = deque()
         self.vis: deque[np.ndarray] = deque()
         self.done_at: deque = deque()
         self.arrived: deque = deque()
+        self.first_t: float | None = None    # the first frame's time (the rates are known 1 s after it)
         self.people: int | None = None
         self.people_at = -1e9
         self.ready_since: float | None = None
@@ -108,6 +96,7 @@ class LiveSession:
         self.cue_until = -1e9
         self._start_pending = False
         self.warm = self.upright = False
+        self.closed = False                  # close() was called: frames pass through untouched
 
     # --- commands from the page (any thread) -------------------------------------------------------
     def arm(self, plan: Plan | None = None) -> None:
@@ -132,15 +121,18 @@ class LiveSession:
         with self.lock:
             s = self.status
             return Status(s.advice, s.state, s.fps, s.in_fps, s.dropped, s.rec_s, s.rec_frames, s.reps,
-                          s.rec_reps, list(s.bottoms), s.cues, s.clip)
+                          s.rec_reps, list(s.bottoms), s.cues, s.clip, s.counting)
 
     # --- the worker thread --------------------------------------------------------------------------
     def process(self, frames: list[tuple[np.ndarray, float]]) -> np.ndarray:
         """Record every frame of the batch, run the pose model on the newest one, return it annotated."""
+        if self.closed:
+            return frames[-1][0]
         now = time.monotonic()
         small = [(self._small(bgr), t) for bgr, t in frames]
         with self.lock:
-            self.arrived.extend([now] * len(frames))
+            self.arrived.extend(t for _, t in frames)     # when filmed: a batch arrives at once
+            self.first_t = frames[0][1] if self.first_t is None else self.first_t
             self.status.dropped += len(frames) - 1
             if self.status.state == "recording":
                 for img, t in small:
@@ -199,13 +191,12 @@ class LiveSession:
     def _step(self, now: float, t: float, advice: Advice, bottom: Bottom | Top | None, inside: bool) -> None:
         s = self.status
         s.advice = advice
-        self.done_at.append(now)
-        for q in (self.done_at, self.arrived):
-            while q and q[0] < now - 2.0:
-                q.popleft()
-        span = max(now - self.done_at[0], 1e-3) if len(self.done_at) > 1 else 0.0
-        s.fps = (len(self.done_at) - 1) / span if span else 0.0
-        s.in_fps = (len(self.arrived) - 1) / max(now - self.arrived[0], 1e-3) if len(self.arrived) > 1 else 0.0
+        self.done_at.append(t)         # both rates per second of camera time: frames measured, frames filmed
+        first = self.first_t if self.first_t is not None else t
+        s.fps, s.in_fps = rate(self.done_at, t, first), rate(self.arrived, self.arrived[-1], first)
+        if s.fps:      # too slow once during a recording: its live count is not to be trusted
+            keeps_up = s.fps >= MIN_COUNT_FPS
+            s.counting = (s.counting and keeps_up) if s.state == "recording" else keeps_up
         if bottom is not None:
             s.bottoms.append(bottom)
             s.reps = self.counter.count
@@ -224,7 +215,7 @@ class LiveSession:
                 self._begin(t)
         elif s.state == "recording":
             done_reps = self.counter.count_since(self.rec_from)
-            by_reps = (self.plan.reps > 0 and self.spec.live_feedback and done_reps >= self.plan.reps
+            by_reps = (self.plan.reps > 0 and self.spec.live_feedback and s.counting and done_reps >= self.plan.reps
                        and self.last_rep_t is not None and t - self.last_rep_t >= TAIL_S)
             if by_reps or s.rec_s >= self.plan.max_s:
                 self._finish()
@@ -267,7 +258,8 @@ class LiveSession:
             cv2.circle(img, (w - int(18 * scale), bar // 2), int(8 * scale), (40, 40, 230), -1)
             lines.append(f"REC {s.rec_s:4.1f} s")
         if self.spec.live_feedback and (self.mirror or s.state == "recording"):
-            lines.append(f"Reps {s.rec_reps if s.state == 'recording' else s.reps}")
+            lines.append(f"Reps {s.rec_reps if s.state == 'recording' else s.reps}"
+                         + ("" if s.counting else " (too few frames measured to count)"))
         if self.mirror and s.bottoms and isinstance(s.bottoms[-1], Top):
             lines.append(top_line(s.bottoms[-1]))
         elif self.mirror and s.bottoms and isinstance(s.bottoms[-1], Bottom):
@@ -287,6 +279,7 @@ class LiveSession:
 
     def close(self) -> None:
         with self.lock:
+            self.closed = True
             if self.rec is not None:
                 self._finish()
         self.pose.close()

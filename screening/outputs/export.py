@@ -4,6 +4,7 @@ from __future__ import annotations
 import csv
 import io
 import math
+import re
 from pathlib import Path
 from typing import Any
 
@@ -27,16 +28,25 @@ PIXEL_DECIMALS = 1
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
+#: Spreadsheets split a CSV line on whatever they take the delimiter to be (',' ';' tab '|'); a formula
+#: character right after one of them would start a cell too.
+_AFTER_DELIMITER = re.compile(r"([,;\t|]\s*)(?=[=+\-@])")
+
+
 def csv_cell(value: Any) -> Any:
-    """A cell safe to open in a spreadsheet: text that would start a formula gets a leading apostrophe
-    (OWASP's advice); numbers, and text that is just a number such as '-3.5', are left as they are."""
-    if not isinstance(value, str) or not value.startswith(FORMULA_START):
+    """A cell safe to open in a spreadsheet, whatever delimiter it splits on: text that would start a
+    formula, at its start or after a delimiter inside it, gets an apostrophe there (OWASP's advice); numbers,
+    and text that is just a number such as '-3.5', are left as they are. Write the file with every cell
+    quoted (csv.QUOTE_ALL) as well."""
+    if not isinstance(value, str):
         return value
     try:
         float(value)
         return value
     except ValueError:
-        return "'" + value
+        pass
+    value = _AFTER_DELIMITER.sub(r"\1'", value)
+    return "'" + value if value.startswith(FORMULA_START) else value
 
 
 def value_keys(result: Result) -> list[str]:

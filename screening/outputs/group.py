@@ -60,12 +60,12 @@ def group_table(items: Sequence[GroupItem]) -> list[dict]:
 
 
 def write_group_csv(items: Sequence[GroupItem], path: str | Path) -> Path:
-    """Write the group table as CSV, atomically (a reader never sees half a file); text that a spreadsheet
-    would run as a formula is neutralised."""
+    """Write the group table as CSV, atomically (a reader never sees half a file); every cell quoted, and
+    text that a spreadsheet would run as a formula neutralised, whatever delimiter it splits on."""
     path = Path(path)
     tmp = path.with_name(f".{path.name}.tmp")
     with open(tmp, "w", encoding="utf-8", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=GROUP_COLUMNS)
+        writer = csv.DictWriter(fh, fieldnames=GROUP_COLUMNS, quoting=csv.QUOTE_ALL)
         writer.writeheader()
         writer.writerows({k: csv_cell(v) for k, v in row.items()} for row in group_table(items))
         fh.flush()

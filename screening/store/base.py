@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 import sqlite3
+import time
 import uuid
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
@@ -19,7 +21,8 @@ SAVING_OFF = "Saving is turned off on this server"
 EXPORT_FORMAT = "kneescreen-profile"
 MAX_IMPORT_BYTES = 2 * 1024 ** 3        # bytes an import may write (counted as written, not as declared)
 MAX_IMPORT_ENTRIES = 2000
-MAX_JSON_BYTES = 256 * 1024 ** 2
+MAX_IMPORT_SCREENINGS = 500             # screenings in one imported profile
+MAX_JSON_BYTES = 32 * 1024 ** 2         # profile.json: about 200 screenings of a 12 s clip (150 kB each)
 MAX_WORKSPACE_BYTES = 4 * 1024 ** 3     # results and media of one workspace
 MAX_PROFILES = 1000                     # profiles of one workspace
 MAX_IMPORTS_PER_DAY = 20                # profile imports per workspace per 24 hours
@@ -90,6 +93,7 @@ class StoreParts(Protocol):
     read_only: bool
 
     def _connect(self) -> AbstractContextManager[sqlite3.Connection]: ...
+    def room(self) -> int: ...
     def _write(self) -> AbstractContextManager[sqlite3.Connection]: ...
 
 
@@ -147,6 +151,37 @@ def _passcode_hash(passcode: str, salt: bytes, n: int = SCRYPT_N) -> bytes:
     """Leader passcodes are short and human-chosen: scrypt with a per-session salt, N=2^17, r=8, p=1 (the
     minimum the OWASP Password Storage Cheat Sheet gives for scrypt). Old sessions keep N=2^14 until opened."""
     return hashlib.scrypt(passcode.encode("utf-8"), salt=salt, n=n, **_SCRYPT)
+
+
+SURROGATE = re.compile(r"\\u[dD][89a-fA-F]")     # a JSON escape of a UTF-16 surrogate (fine only in a pair)
+
+
+def text_ok(text: object) -> str:
+    """Stored text as it can be shown: anything that is not valid Unicode (a lone surrogate) becomes '?'."""
+    return str(text or "").encode("utf-8", "replace").decode("utf-8")
+
+
+def unicode_checked(data: object, text: str) -> object:
+    """`data` (parsed from the JSON `text`) if all of its text is valid Unicode; raises StoreError if not."""
+    if SURROGATE.search(text):
+        try:
+            json.dumps(data, ensure_ascii=False).encode("utf-8")
+        except UnicodeError:
+            raise StoreError("it holds text that is not valid Unicode") from None
+    return data
+
+
+def count_attempt(c: sqlite3.Connection, workspace_id: str, kind: str, subject: str, window_s: float, most: int,
+                  refusal: str) -> tuple[int, int]:
+    """Count one attempt of `kind` in the events table, inside the caller's write transaction, before the
+    work it allows; refuse it (StoreError, `refusal` with {n}) when `most` were made in the last `window_s`.
+    Returns (attempts before this one, this attempt's rowid: delete it to take the attempt back)."""
+    n = c.execute("SELECT COUNT(*) FROM events WHERE workspace_id = ? AND kind = ? AND subject = ? AND created > ?",
+                  (workspace_id, kind, subject, time.time() - window_s)).fetchone()[0]
+    if n >= most:
+        raise StoreError(refusal.format(n=n))
+    row = c.execute("INSERT INTO events VALUES (?, ?, ?, ?)", (workspace_id, kind, subject, time.time())).lastrowid
+    return n, int(row or 0)
 
 
 def _name(text: str, what: str = "name") -> str:

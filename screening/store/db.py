@@ -20,8 +20,10 @@ from screening.core.vocab import VIDEO_EXTS
 from screening.store.result_check import ResultInvalid, check_result
 from screening.store.base import (BUSY, DB_ENV, MAX_PROFILES, MAX_WORKSPACE_BYTES, SAVING_ENV, SAVING_OFF,  # noqa: F401 (re-exported)
                          STATUSES, STILL_SUFFIXES, Participant, Profile, SavedScreening, Session,
-                         Source, StoreError, _name, _new_id, _now, default_db_path, key_hash, saving_enabled)
+                         Source, StoreError, _name, _new_id, _now, default_db_path, key_hash, saving_enabled, text_ok,
+                         unicode_checked)
 from screening.store.files import TooLarge, copy_private, private_dir, private_file, sweep_orphans, tree_size
+from screening.store.quota import FULL, SERVER_FULL, check_new_workspace, server_room, store_cap_bytes
 from screening.store.schema import LATEST_VERSION, MIGRATIONS, migrate  # noqa: F401 (re-exported)
 from screening.store.sessions import SessionsMixin
 from screening.store.transfer import TransferMixin
@@ -29,10 +31,6 @@ from screening.store.transfer import TransferMixin
 __all__ = ["DB_ENV", "LATEST_VERSION", "SAVING_ENV", "SAVING_OFF", "STATUSES", "Participant", "Profile",
            "SavedScreening", "Session", "Store", "StoreError", "Workspace", "default_db_path", "key_hash", "migrate",
            "saving_enabled"]
-
-
-FULL = ("This workspace is full ({:.1f} GB of results, videos and stills): delete old screenings or profiles "
-        "first, or save without the video.")
 
 
 class Store:
@@ -101,8 +99,13 @@ class Store:
         """A new private workspace: (id, secret key). Show the key once; only its hash is stored."""
         wid, key = _new_id(), secrets.token_urlsafe(24)
         with self._write() as c:
+            check_new_workspace(c)
             c.execute("INSERT INTO workspaces VALUES (?, ?, ?)", (wid, key_hash(key), _now()))
         return wid, key
+
+    def room(self) -> int:
+        """Bytes all workspaces together may still write (quota.server_room)."""
+        return server_room(self.path, self.media_root)
 
     def open_workspace(self, key: str) -> "Workspace":
         digest = key_hash(key) if isinstance(key, str) and key.strip() else ""
@@ -151,14 +154,15 @@ class Workspace(SessionsMixin, TransferMixin):
         try:
             digest = (r["id"], hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest())
             data = json.loads(text)
-            result = Result.from_dict(data) if digest in self.store._checked else check_result(data)
+            result = Result.from_dict(data) if digest in self.store._checked else \
+                check_result(unicode_checked(data, text))
             self.store._checked.add(digest)
-            frames = [(str(label), p) for label, rel in json.loads(r["keyframes"]) if (p := self._media(rel))]
-            return SavedScreening(r["id"], r["profile_id"], r["created"], result, self._media(r["video"]), frames,
-                                  r["note"])
+            frames = [(text_ok(label), p) for label, rel in json.loads(r["keyframes"]) if (p := self._media(rel))]
+            return SavedScreening(r["id"], r["profile_id"], text_ok(r["created"]), result, self._media(r["video"]),
+                                  frames, text_ok(r["note"]))
         except (ResultInvalid, StoreError, ValueError, TypeError, KeyError, AttributeError, RecursionError) as e:
             why = str(e) if isinstance(e, (ResultInvalid, StoreError)) else type(e).__name__
-            return SavedScreening(r["id"], r["profile_id"], str(r["created"]), None, None, [], str(r["note"] or ""),
+            return SavedScreening(r["id"], r["profile_id"], text_ok(r["created"]), None, None, [], text_ok(r["note"]),
                                   damaged=f"This saved screening is damaged and cannot be shown ({why[:120]}).")
 
     def usage(self, c: sqlite3.Connection | None = None) -> int:
@@ -217,12 +221,12 @@ class Workspace(SessionsMixin, TransferMixin):
         with self.store._connect() as c:
             rows = c.execute("SELECT id, name, created FROM profiles WHERE workspace_id = ? "
                              "ORDER BY name COLLATE NOCASE, created", (self.id,)).fetchall()
-        return [Profile(*r) for r in rows]
+        return [Profile(r[0], text_ok(r[1]), text_ok(r[2])) for r in rows]
 
     def profile(self, profile_id: str) -> Profile:
         with self.store._connect() as c:
             r = self._row(c, "profiles", profile_id, "profile")
-        return Profile(r["id"], r["name"], r["created"])
+        return Profile(r["id"], text_ok(r["name"]), text_ok(r["created"]))
 
     def rename_profile(self, profile_id: str, name: str) -> None:
         with self.store._write() as c:
@@ -252,8 +256,8 @@ class Workspace(SessionsMixin, TransferMixin):
             raise StoreError(SAVING_OFF)
         sid, text = _new_id(), result.to_json(indent=None)
         self.profile(profile_id)                      # a clear refusal before anything is copied
-        used = self.usage()
-        budget = [MAX_WORKSPACE_BYTES - used - len(text)]
+        room, server = MAX_WORKSPACE_BYTES - self.usage(), self.store.room()
+        budget = [min(room, server) - len(text)]
         try:
             if budget[0] < 0:
                 raise TooLarge()
@@ -264,7 +268,8 @@ class Workspace(SessionsMixin, TransferMixin):
                 self._insert(c, sid, profile_id, result, text, video_rel, frames, note)
         except TooLarge:
             self._remove_media(sid)
-            raise StoreError(FULL.format(MAX_WORKSPACE_BYTES / 1e9)) from None
+            raise StoreError(FULL.format(MAX_WORKSPACE_BYTES / 1e9) if room <= server else
+                             SERVER_FULL.format(round(store_cap_bytes() / 1e9, 3))) from None
         except BaseException:
             self._remove_media(sid)
             raise

@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import BinaryIO
 
 FILE_MODE, DIR_MODE = 0o600, 0o700
-ORPHAN_GRACE_S = 3600           # a media folder this old with no record is left over from a killed save
+ORPHAN_GRACE_S = 600            # a media folder this old with no record is left over from a killed save (a save
+                                # copies its files, then writes its record: seconds, a 2 GB import about a minute)
 
 
 class TooLarge(Exception):

@@ -3,11 +3,39 @@ from __future__ import annotations
 
 import hmac
 import secrets
-import time
+import threading
+import weakref
 
 from screening.outputs.group import result_row
 from screening.store.base import (GUESS_WINDOW_S, MAX_GUESSES, SCRYPT_N, STATUSES, Participant, Session, StoreError,
-                                   WorkspaceParts, _name, _new_id, _now, _passcode_hash)
+                                   WorkspaceParts, _name, _new_id, _now, _passcode_hash, count_attempt)
+
+MAX_HASHES = 2                  # scrypt checks at once in this process (128 MiB each)
+HASH_WAIT_S = 20.0
+MAX_NEW_SESSIONS, NEW_SESSION_WINDOW_S = 10, 3600   # workshops a workspace may create per hour
+BUSY_HASHING = "The server is busy checking other passcodes: nothing was checked. Try again in a moment."
+_hashing = threading.BoundedSemaphore(MAX_HASHES)
+_checking: weakref.WeakValueDictionary[str, threading.Lock] = weakref.WeakValueDictionary()
+_checking_guard = threading.Lock()
+
+
+def _hash(passcode: str, salt: bytes, n: int = SCRYPT_N) -> bytes:
+    """scrypt, at most MAX_HASHES at once: 24 guesses at once took the server to 3.1 GB."""
+    if not _hashing.acquire(timeout=HASH_WAIT_S):
+        raise StoreError(BUSY_HASHING)
+    try:
+        return _passcode_hash(passcode, salt, n)
+    finally:
+        _hashing.release()
+
+
+def _one_check_at_a_time(session_id: str) -> threading.Lock:
+    with _checking_guard:
+        lock = _checking.get(session_id)
+        if lock is None:
+            lock = _checking[session_id] = threading.Lock()
+        return lock
+
 
 INTERRUPTED = ("The analysis stopped before it finished (the server restarted, or the batch was cancelled or "
                "abandoned). Upload this clip again.")
@@ -20,27 +48,33 @@ class SessionsMixin(WorkspaceParts):
         if len(str(passcode or "")) < 4:
             raise StoreError("Choose a leader passcode of at least 4 characters.")
         s, salt = Session(_new_id(), _name(title, "workshop title"), _now()), secrets.token_bytes(16)
+        with self.store._write() as c:          # counted first: each new workshop costs a slow hash
+            count_attempt(c, self.id, "new_session", "", NEW_SESSION_WINDOW_S, MAX_NEW_SESSIONS, "This workspace "
+                          "created {n} workshops in the last hour, the most allowed. Try again later, or reuse one.")
+        digest = _hash(str(passcode), salt)
         with self.store._write() as c:
             c.execute("INSERT INTO sessions (id, workspace_id, title, pass_salt, pass_hash, created, pass_n) "
-                      "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                      (s.id, self.id, s.title, salt, _passcode_hash(passcode, salt), s.created, SCRYPT_N))
+                      "VALUES (?, ?, ?, ?, ?, ?, ?)", (s.id, self.id, s.title, salt, digest, s.created, SCRYPT_N))
         return s
 
     def open_session(self, session_id: str, passcode: str) -> Session:
         """Check the leader passcode: at most MAX_GUESSES wrong ones per workshop in GUESS_WINDOW_S, counted
-        in the database (so across browser sessions); an old, cheaper hash is upgraded on success."""
-        since = time.time() - GUESS_WINDOW_S
-        with self.store._connect() as c:
+        in the database (so across browser sessions); an old, cheaper hash is upgraded on success. Each try
+        is counted as wrong before it is hashed (and uncounted if right), and one workshop's tries are hashed
+        one at a time, so guesses made at once cannot pass the limit."""
+        with _one_check_at_a_time(session_id):
+            return self._check_passcode(session_id, str(passcode or ""))
+
+    def _check_passcode(self, session_id: str, code: str) -> Session:
+        with self.store._write() as c:
             r = self._row(c, "sessions", session_id, "workshop session")
-            wrong = c.execute("SELECT COUNT(*) FROM events WHERE workspace_id = ? AND kind = 'wrong_passcode' AND "
-                              "subject = ? AND created > ?", (self.id, session_id, since)).fetchone()[0]
-        if wrong >= MAX_GUESSES:
-            raise StoreError(f"Too many wrong passcodes for this workshop: try again in {GUESS_WINDOW_S // 60} "
-                             "minutes.")
-        code = str(passcode or "")
-        if not hmac.compare_digest(_passcode_hash(code, r["pass_salt"], r["pass_n"]), r["pass_hash"]):
+            wrong, attempt = count_attempt(c, self.id, "wrong_passcode", session_id, GUESS_WINDOW_S, MAX_GUESSES,
+                                           "Too many wrong passcodes for this workshop: try again in "
+                                           f"{GUESS_WINDOW_S // 60} minutes.")
+        if hmac.compare_digest(_hash(code, r["pass_salt"], r["pass_n"]), r["pass_hash"]):
             with self.store._write() as c:
-                c.execute("INSERT INTO events VALUES (?, 'wrong_passcode', ?, ?)", (self.id, session_id, time.time()))
+                c.execute("DELETE FROM events WHERE rowid = ?", (attempt,))
+        else:
             left = MAX_GUESSES - wrong - 1
             raise StoreError("Wrong leader passcode for this workshop." + (
                 f" {left} more tr{'ies' if left != 1 else 'y'} before a {GUESS_WINDOW_S // 60}-minute pause."
@@ -49,7 +83,7 @@ class SessionsMixin(WorkspaceParts):
             salt = secrets.token_bytes(16)
             with self.store._write() as c:
                 c.execute("UPDATE sessions SET pass_salt = ?, pass_hash = ?, pass_n = ? WHERE id = ? AND "
-                          "workspace_id = ?", (salt, _passcode_hash(code, salt), SCRYPT_N, session_id, self.id))
+                          "workspace_id = ?", (salt, _hash(code, salt), SCRYPT_N, session_id, self.id))
         return Session(r["id"], r["title"], r["created"])
 
     def mark_interrupted(self, session_id: str) -> int:

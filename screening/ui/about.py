@@ -6,6 +6,13 @@ import streamlit as st
 from screening.outputs.content import CONTENT_DIR
 from screening.engine.norms import SOURCES
 from screening.engine.ratings import DISCLAIMER, MEASURES
+from screening.ui import analysis
+
+WHERE_HERE = ("- Your video is **analysed on the computer running KneeScreen**; it is not uploaded to any other "
+              "service and no account is needed.\n")
+WHERE_CLUSTER = ("- Your video is **analysed on this service's own analysis computers**: the server you opened "
+                 "sends it to its analysis cluster over the service's own network, where it is deleted straight "
+                 "after. It is not uploaded to any other service and no account is needed.\n")
 
 ACCURACY = CONTENT_DIR / "accuracy.md"   # figures from python -m screening.validate
 
@@ -81,8 +88,7 @@ def page() -> None:
 
     st.header("Privacy")
     st.markdown(
-        "- Your video is **analysed on the computer running KneeScreen**; it is not uploaded to any other "
-        "service and no account is needed.\n"
+        (WHERE_CLUSTER if analysis.on_cluster() else WHERE_HERE) +
         "- The video is copied into a **private temporary folder** for the analysis and **deleted** straight "
         "after; the annotated video, stills and report are kept in memory for your session only.\n"
         "- **Nothing is kept** after you close the page unless you download it or press *Save this "

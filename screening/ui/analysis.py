@@ -7,11 +7,11 @@ import tempfile
 from pathlib import Path
 from typing import Any, Callable
 
-import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from screening import slots
 from screening import tempdirs
+from screening.cluster import address as cluster_address
 from screening.core.vocab import VIDEO_EXTS
 from screening.core.errors import AnalysisError, Cancelled  # noqa: F401 - Cancelled is re-raised by callers
 from screening.engine import models
@@ -32,6 +32,15 @@ try:  # raised by Streamlit at an interrupt point (any st call) once a rerun or 
     from streamlit.runtime.scriptrunner_utils.exceptions import ScriptControlException
 except ImportError:  # pragma: no cover
     ScriptControlException = ()  # type: ignore[assignment,misc]
+
+
+def on_cluster() -> bool:
+    """True when analyses go to a Dask cluster (KNEESCREEN_SCHEDULER set and acceptable): the privacy notes
+    then say where the video goes."""
+    try:
+        return cluster_address.configured() is not None
+    except AnalysisError:       # a bad setting: every analysis is refused with the reason, none leaves
+        return False
 
 
 def leaving() -> bool:
@@ -80,8 +89,7 @@ class ProgressUI:
                 bar.progress(1.0, text=f"{STAGE_LABELS.get(done_stage, done_stage.capitalize())}: done")
             if stage == "done":
                 return
-            with self.box:
-                self.bars[stage] = st.progress(0.0, text=label)
+            self.bars[stage] = self.box.progress(0.0, text=label)    # not `with box:` (it would tick it)
         self.bars[stage].progress(frac, text=f"{label}: {message}" if message else label)
 
 
@@ -101,17 +109,40 @@ def run(upload: Any, *, test: str, leg: str | None, sex: str | None, sport: str 
 
     First waits for a free slot (screening.slots: a queue whose position is shown through `progress`; a
     full queue raises AnalysisError 'busy'). The upload is copied into a private temp folder, deleted
-    before returning whatever happens; the pipeline keeps its outputs in memory. Raises AnalysisError,
-    Cancelled or RuntimeError.
+    before returning whatever happens; the pipeline keeps its outputs in memory. With KNEESCREEN_SCHEDULER
+    set, the clip goes to that Dask cluster instead (its queue, its workers; see _run_on_cluster). Raises
+    AnalysisError, Cancelled or RuntimeError.
     """
     size = Path(upload).stat().st_size if isinstance(upload, (str, Path)) else getattr(upload, "size", 0)
     if size > MAX_UPLOAD_MB * 1024 * 1024:
         raise AnalysisError(f"This file is {size / 1024 / 1024:.0f} MB; the limit is {MAX_UPLOAD_MB} MB.",
                             "too_large", "Trim the clip to the repetitions (3 minutes at most) or film again "
                             "at a lower resolution (1080p is plenty).")
+    where = cluster_address.configured()     # None when unset; a bad value raises AnalysisError (nothing runs)
+    if where is not None:
+        return _run_on_cluster(where, upload, AnalysisOptions(test, leg=leg, sex=sex, sport=sport, json=False),
+                               model, progress, should_cancel)
     with slots.turn(slots.shared(), progress, should_cancel):    # at most N analyses at once on this server
         return _run(upload, test=test, leg=leg, sex=sex, sport=sport, model=model, progress=progress,
                     should_cancel=should_cancel)
+
+
+def _run_on_cluster(where: str, upload: Any, options: AnalysisOptions, model: PoseModel,
+                    progress: Callable[[str, float, str], None] | None,
+                    should_cancel: Callable[[], bool] | None) -> state.Outputs:
+    """The upload's bytes go to the Dask cluster (nothing is written here), the outputs come back in memory;
+    the queue shown is the cluster's, shared by every app server that uses it."""
+    # start-up: distributed (1-3 s to import) is loaded only once a scheduler is configured
+    from screening.cluster import client as cluster
+    if isinstance(upload, (str, Path)):
+        name, data = Path(upload).name, Path(upload).read_bytes()
+    else:
+        name, data = getattr(upload, "name", "video.mp4"), upload.getvalue()
+    out = cluster.analyse(where, _safe_name(name), data, (model.resolved.tier, options), progress=progress,
+                          should_cancel=should_cancel)
+    result = out["result"]
+    result.video.file_name = name
+    return state.Outputs(result=result, video=out["video"], keyframes=out["stills"], csv=out["csv"], source_name=name)
 
 
 def _run(upload: Any, *, test: str, leg: str | None, sex: str | None, sport: str | None, model: PoseModel,
@@ -151,8 +182,7 @@ def ensure_model(tier: str, box: Any) -> tuple[PoseModel, str | None]:
     Returns (model, note): falls back to the built-in 'lite' model with a note when offline."""
     if tier == "lite" or models.is_available(tier):
         return load_model(tier), None
-    with box:
-        bar = st.progress(0.0, text=f"Downloading the '{tier}' pose model")
+    bar = box.progress(0.0, text=f"Downloading the '{tier}' pose model")     # not `with box:` (it ticks a status)
 
     def cb(done: int, total: int | None) -> None:
         if total and not leaving():

@@ -6,8 +6,9 @@ import streamlit as st
 from screening.engine.progress import compare, fmt
 from screening.outputs.formatting import primary_rating
 from screening.core.result import TEST_LABELS
-from screening.core.vocab import BAND_WORDS, SHIFT_WORDS, format_date, format_rating
+from screening.core.vocab import BAND_WORDS, SHIFT_WORDS, format_rating
 from screening.store.db import SavedScreening
+from screening.store.stills import still_ok
 from screening.ui import safe, saved, state
 
 TITLE = "Compare two screenings"
@@ -28,21 +29,26 @@ PHONE_CSS = """<style>
 def _column(i: int, s: SavedScreening) -> None:
     r = s.readable_result
     with st.container(border=True, key=f"cmp-col-{i}"):
-        st.markdown(f"#### {SIDES[i]}: {format_date(s.created)[:10]}")
+        day = safe.date(s.created)
+        st.markdown(f"#### {SIDES[i]}: {day[:10] if day[:1].isdigit() else day}")
         st.caption(f"{TEST_LABELS.get(r.test, r.test)}" + (f", standing on the {r.leg} leg" if r.leg else "")
-                   + f" · {len(r.events)} {r.event_noun}s · "
-                   f"pose model {r.model.tier}")
+                   + f" · {len(r.events)} {r.event_noun}s · pose model {safe.md(r.model.tier)}")
         for leg, summary in r.legs.items():
             key = primary_rating(summary)
             number = (f"  \n{safe.md(key.label)}: **{format_rating(key)}**"
                       if key is not None and key.value is not None else "")
             st.markdown(f"**{safe.md(leg.capitalize())} leg** &nbsp; {saved.pill(summary.band)}{number}",
                         unsafe_allow_html=True)
-        if s.keyframes:
-            labels = [label for label, _ in s.keyframes]
-            pick = st.pills("Moment", labels, default=labels[0], key=f"cmp_still_{i}", required=True,
-                            label_visibility="collapsed") if len(labels) > 1 else labels[0]
-            st.image(str(dict(s.keyframes).get(pick or labels[0])), caption=pick or labels[0], width="stretch")
+        frames = [(label, path) for label, path in s.keyframes if still_ok(path)]   # a stored file may be anything
+        if frames:
+            labels = list(range(len(frames)))
+            pick = st.pills("Moment", labels, default=0, key=f"cmp_still_{i}", required=True,
+                            format_func=lambda k: safe.md(frames[k][0]), label_visibility="collapsed") \
+                if len(labels) > 1 else 0
+            label, path = frames[pick or 0]
+            st.image(str(path), caption=safe.md(label), width="stretch")
+        elif s.keyframes:
+            st.caption("The stills saved with this screening cannot be shown (damaged or not a picture).")
         else:
             st.caption("No stills were saved with this screening.")
         if s.video:
@@ -93,9 +99,9 @@ def page() -> None:
     comparison = compare(sa.readable_result, sb.readable_result)
     st.subheader("What changed")
     for c in comparison.changes:
-        st.markdown(f"- {c.sentence}")
+        st.markdown(f"- {c.sentence}")     # made by the engine from numbers and its own words
     for note in comparison.notes:
-        st.caption(note)
+        st.caption(safe.md(note))
     st.subheader("Every measure")
     rows = _rows(comparison)
     if rows:

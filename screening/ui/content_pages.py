@@ -17,6 +17,9 @@ from screening.ui.timer_view import timer_widget
 SECTION_LABELS = {"learn": "Learn", "exercises": "Exercises"}
 IMAGE_MAX_WIDTH = 600  # px: pictures shrink to fit on phones, never grow huge on desktop
 MAX_WIDTH = 760  # px: comfortable line length and picture size, also in the app's wide layout
+# The browser tab's icon, a file of the app's own: a Material icon name as page_icon makes every page fetch
+# the icon from a third-party font host (issue 19); a local SVG is sent inside the page.
+FAVICON = content.IMG_DIR / "favicon.svg"
 
 
 def _st_page(page: content.Page) -> st.Page:

@@ -5,8 +5,6 @@ import io
 import json
 import logging
 import os
-import shutil
-import tempfile
 import time
 import wave
 from pathlib import Path
@@ -14,14 +12,16 @@ from pathlib import Path
 import av
 import numpy as np
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from screening.engine.pose import load_model
 from screening.live.clamshell import Top
 from screening.live.mirror import Bottom
-from screening.live.session import Clock, LiveSession, Plan
+from screening.live.session import LiveSession, Plan
 from screening.core.result import TEST_LABELS, TESTS
 from screening.core.specs import SPECS
-from screening.ui import screen, state
+from screening.ui import analysis, live_reaper, screen, state
+from screening.ui.live_words import rates_words, recording_words
 
 log = logging.getLogger(__name__)
 
@@ -29,9 +29,13 @@ ICE_ENV = "KNEESCREEN_ICE_SERVERS"
 LIVE = "_live_session"               # (settings, LiveSession) of this browser session
 CLIP = "_live_clip"                  # the finished recording waiting for its analysis
 CUES = "_live_cues_heard"
+CAMERA = "_live_camera_on"           # the camera is wanted on (the app's own Start/Stop buttons)
+FACING = {"user": "Front (selfie)", "environment": "Back"}
 PRIVACY = ("Video from your camera is processed on this server, frame by frame, and is not kept. A recording "
            "lives only in a private temporary folder on this server until its analysis is done, then it is "
            "deleted, like an uploaded video.")
+PRIVACY_CLUSTER = ("The recording's analysis runs on this service's own analysis computers (its cluster), where it "
+                   "is deleted as soon as the analysis is done.")
 URL_SCHEMES = ("stun:", "turn:", "turns:")
 
 
@@ -87,30 +91,33 @@ def beep(hz: float = 880.0, seconds: float = 0.15, rate: int = 16000) -> bytes:
 
 
 def _session(settings: tuple, plan: Plan) -> LiveSession:
-    """This browser session's LiveSession, new when the test or mode changed (its folder is private)."""
+    """This browser session's LiveSession, new when the test or mode changed (its folder is private). Its
+    folder and pose models are released when it is replaced or when the browser session ends (live_reaper)."""
     held = st.session_state.get(LIVE)
-    if held is not None and held[0] == settings:
+    if held is not None and held[0] == settings and not held[1].closed:
         return held[1]
     test, leg, sex, mirror = settings
     model = load_model("lite").data
-    workdir = Path(tempfile.mkdtemp(prefix="kneescreen-live-"))
+    ctx = get_script_run_ctx()
+    workdir = live_reaper.new_workdir(ctx.session_id if ctx else "")
     standing = SPECS[test].single_leg and SPECS[test].posture == "standing"
     live = LiveSession(model, workdir, test=test, sex=sex, stance=leg if standing else None,
                        mirror=mirror, plan=plan)
+    live_reaper.attach(workdir, live)
     if held is not None:
-        shutil.rmtree(held[1].workdir, ignore_errors=True)
+        live_reaper.finish(held[1].workdir)
     st.session_state[LIVE] = (settings, live)
     return live
 
 
 def _callback(live: LiveSession):
-    clock, start = Clock(), time.monotonic()
-
+    """The frames' handler for this session. Made anew at every page run, so it keeps no state of its own:
+    the clock lives in the session (a clock made here restarted the time stamps at every rerun)."""
     async def frames_in(frames: list[av.VideoFrame]) -> list[av.VideoFrame]:
         batch = []
         for f in frames:
-            t = clock.seconds(f.pts, f.time_base)
-            batch.append((f.to_ndarray(format="bgr24"), t if t is not None else time.monotonic() - start))
+            t = live.clock.seconds(f.pts, f.time_base)
+            batch.append((f.to_ndarray(format="bgr24"), t if t is not None else time.monotonic() - live.started))
         try:
             out = live.process(batch)
         except Exception:  # noqa: BLE001 - keep the video running; the log has the details
@@ -152,14 +159,9 @@ def _panel(live: LiveSession) -> None:
     with st.container(key="live-coach-ready" if s.advice.ready else "live-coach-fix"):
         st.markdown(f"## {':material/check_circle:' if s.advice.ready else ':material/warning:'} {s.advice.text}")
         st.caption(s.advice.fix + (f" ({s.advice.detail})" if s.advice.detail else ""))
-    plan = live.plan
-    goal = f"{s.rec_reps} of {plan.reps} reps, " if plan.reps and SPECS[live.test].live_feedback else ""
-    words = {"idle": "Not recording", "armed": "Waiting for Ready",
-             "recording": f"Recording: {goal}{s.rec_s:.0f} of {plan.max_s:.0f} s", "done": "Recording finished"}
-    st.markdown(f"**{words[s.state]}** · reps seen {s.reps} · processing {s.fps:.0f} fps "
-                f"(camera {s.in_fps:.0f} fps, {s.dropped} frames shown without processing)",
-                help="The pose model runs on the newest frame; frames that arrive while it is busy are recorded "
-                     "but not drawn on, so the picture never falls behind.")
+    st.markdown(f"**{recording_words(s, live.plan, SPECS[live.test].live_feedback)}**")
+    st.caption(rates_words(s), help="The pose model runs on the newest frame; frames that arrive while it is "
+               "busy are recorded but not measured, so the picture never falls behind.")
     c1, c2 = st.columns(2)
     if s.state in ("idle", "done"):
         if c1.button("Record when ready", icon=":material/radio_button_checked:", key="live_arm", width="stretch"):
@@ -168,7 +170,7 @@ def _panel(live: LiveSession) -> None:
         if c2.button("Start recording now", icon=":material/fiber_manual_record:", key="live_now", width="stretch"):
             live.start_now()
     if s.state in ("armed", "recording"):
-        if c1.button("Stop", icon=":material/stop:", key="live_stop", width="stretch"):
+        if c1.button("Stop recording", icon=":material/stop:", key="live_stop", width="stretch"):
             live.stop()
     tops = [b for b in s.bottoms if isinstance(b, Top)]
     if live.mirror and tops:
@@ -187,17 +189,40 @@ def _panel(live: LiveSession) -> None:
         st.session_state[CUES] = s.cues
         st.audio(beep(660.0, 0.3) if live.lying else beep(), format="audio/wav", autoplay=True)
     if s.state == "done" and s.clip is not None and s.clip.is_file():
+        counted = live.plan.reps and SPECS[live.test].live_feedback and s.counting
+        st.session_state[state.LIVE_COUNT] = (s.clip.name, s.rec_reps if counted else None)
         st.session_state[CLIP] = (str(s.clip), live.workdir)
         st.session_state.pop(LIVE, None)
+        live_reaper.close_models(live.workdir)          # the recording waits in its folder for the analysis
         st.rerun(scope="app")
 
 
 def _analyse_clip() -> None:
     path, workdir = st.session_state.pop(CLIP)
+    st.session_state[CAMERA] = False             # after the analysis (or its message) the camera stays off
     try:
         screen.analyse(Path(path), "lite")       # opens the results page, or reruns with the error
     finally:
-        shutil.rmtree(workdir, ignore_errors=True)
+        live_reaper.finish(Path(workdir))
+
+
+def _set_camera(on: bool) -> None:
+    st.session_state[CAMERA] = on
+
+
+def _camera_buttons(on: bool) -> str:
+    """Start/Stop in the app's own button style (the WebRTC component's are all-caps Material buttons, so
+    they are hidden: desired_playing_state), and which camera of a phone to use; returns the facing mode."""
+    c1, c2 = st.columns([1, 1], vertical_alignment="center")
+    if on:
+        c1.button("Stop camera", key="live_cam_stop", icon=":material/videocam_off:", on_click=_set_camera,
+                  args=(False,), width="stretch")
+    else:
+        c1.button("Start camera", key="live_cam_start", icon=":material/videocam:", type="primary",
+                  on_click=_set_camera, args=(True,), width="stretch")
+    facing = c2.radio("Camera", list(FACING), format_func=FACING.get, horizontal=True, key="live_facing",
+                      help="On a phone: the selfie camera lets you see yourself; the back one films better.")
+    return facing or "user"
 
 
 def _unavailable(e: Exception) -> None:
@@ -209,7 +234,7 @@ def _unavailable(e: Exception) -> None:
 def page() -> None:
     state.init()
     st.title("Live camera")
-    st.caption(f":material/lock: {PRIVACY}")
+    st.caption(f":material/lock: {PRIVACY}" + (f" {PRIVACY_CLUSTER}" if analysis.on_cluster() else ""))
     if st.session_state.get(CLIP):
         _analyse_clip()
         return
@@ -238,20 +263,28 @@ def page() -> None:
             ".st-key-live-coach-fix{background:rgba(224,144,0,.16);border-radius:.6rem;padding:.3rem .8rem}</style>")
     left, right = stage.columns([3, 2])
     with left:
+        on = bool(st.session_state.get(CAMERA, False))
+        video = st.container()
+        facing = _camera_buttons(on)
         try:
-            ctx = webrtc_streamer(
-                key="live-camera", mode=WebRtcMode.SENDRECV, queued_video_frames_callback=_callback(live),
-                rtc_configuration={"iceServers": servers}, async_processing=True,
-                media_stream_constraints={"video": {"width": {"ideal": 640}, "height": {"ideal": 360},
-                                                    "frameRate": {"ideal": 30}}, "audio": False},
-                video_html_attrs={"style": {"width": "100%"}, "autoPlay": True, "muted": True, "controls": False},
-                translations={"start": "Start camera", "stop": "Stop camera"})
+            with video:     # a new key per camera: switching cameras restarts the stream with the other one
+                ctx = webrtc_streamer(
+                    key=f"live-camera-{facing}", mode=WebRtcMode.SENDRECV, desired_playing_state=on,
+                    queued_video_frames_callback=_callback(live), rtc_configuration={"iceServers": servers},
+                    async_processing=True, media_toggle_controls=False,
+                    media_stream_constraints={"video": {"width": {"ideal": 640}, "height": {"ideal": 360},
+                                                        "frameRate": {"ideal": 30}, "facingMode": {"ideal": facing}},
+                                              "audio": False},
+                    video_html_attrs={"style": {"width": "100%"}, "autoPlay": True, "muted": True,
+                                      "controls": False})
         except Exception as e:  # noqa: BLE001 - show a message, never a traceback
             _unavailable(e)
             return
     with right:
         if ctx.state.playing:
             _panel(live)
+        elif on:
+            st.info("Starting the camera… Allow it when the browser asks.", icon=":material/videocam:")
         else:
             st.info("Press **Start camera** and allow the camera. " + (
                 "Put the phone on the floor, 1.5-3 m in front of your body, and lie on your side across the "

@@ -1,7 +1,7 @@
 """The Progress page: one measure of one leg over a profile's saved screenings, with the typical range shaded."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import plotly.graph_objects as go
 import streamlit as st
@@ -10,7 +10,7 @@ from screening.engine.norms import norm_for
 from screening.engine.progress import NOT_RISK, compare, fmt, measure_history, typical_range
 from screening.engine.ratings import MEASURES
 from screening.core.result import TEST_LABELS, TESTS
-from screening.core.vocab import BAND_COLOURS, BAND_WORDS, format_date, shown_value
+from screening.core.vocab import BAND_COLOURS, BAND_WORDS, parse_date, shown_value
 from screening.store.db import SavedScreening
 from screening.ui import safe, saved, state
 from screening.ui.charts import BAND_FILL
@@ -38,10 +38,7 @@ def _rated(items: list[SavedScreening], test: str, leg: str, key: str) -> list[S
 def _dates(pts: list[tuple]) -> list[str] | None:
     """The date axis range: the screenings plus a margin (at least three days, so one point is not alone
     on an axis of milliseconds)."""
-    try:
-        days = [datetime.fromisoformat(c) for c, *_ in pts]
-    except (TypeError, ValueError):
-        return None
+    days = [d for c, *_ in pts if (d := parse_date(c)) is not None]    # aware, 1970-2199: no mixing, no overflow
     if not days:
         return None
     pad = max((max(days) - min(days)) * 0.08, timedelta(days=3))
@@ -68,12 +65,12 @@ def chart(history: list[tuple], key: str, test: str, sex: str | None) -> go.Figu
                       annotation_text="typical range", annotation_position="top left",
                       annotation_font=dict(size=11, color=BAND_COLOURS["typical"]))
     fig.add_scatter(
-        x=[c for c, *_ in pts], y=ys, mode="lines+markers", name=_label(key),
+        x=[parse_date(c) for c, *_ in pts], y=ys, mode="lines+markers", name=_label(key),
         line=dict(color="#8a94a3", width=1.5, dash="dot"),
         marker=dict(size=13, color=[BAND_COLOURS[b] for _, _, b, _, _ in pts], line=dict(width=1.5, color="white")),
         error_y=dict(type="data", array=[sd or 0 for _, _, _, sd, _ in pts], visible=True, thickness=1.5, width=6,
                      color="#6b7480"),
-        customdata=[[format_date(c), BAND_WORDS[b], fmt(key, sd, False, size=True) if sd is not None else "n/a", n]
+        customdata=[[safe.date(c), BAND_WORDS[b], fmt(key, sd, False, size=True) if sd is not None else "n/a", n]
                     for c, _, b, sd, n in pts],
         hovertemplate="%{customdata[0]}<br>%{y:.2f}<br>%{customdata[1]} · spread ± %{customdata[2]} "
                       "(%{customdata[3]} repetitions)<extra></extra>")
@@ -96,14 +93,15 @@ def _sentence(rated: list[SavedScreening], leg: str, key: str) -> None:
         st.info("The last two screenings cannot be compared on this measure.")
         return
     with st.container(border=True, key="progress-sentence"):
-        st.markdown(f"**Last change** ({format_date(before.created)} to {format_date(after.created)}):")
+        st.markdown(f"**Last change** ({safe.date(before.created)} to {safe.date(after.created)}):")
         st.markdown(f"##### {change.sentence}")
         st.markdown(f"**Which value and why:** {change.sdd_reason}")
         if len(rated) >= 3:
             first = compare(rated[0].readable_result, after.readable_result).change(leg if _per_leg(key) else "both",
                                                                                     key)
             if first is not None:
-                st.markdown(f"**Since the first screening** ({format_date(rated[0].created)}): {first.sentence}")
+                st.markdown(f"**Since the first screening** ({safe.date(rated[0].created)}): "
+                            f"{first.sentence}")
         st.caption(NOT_RISK)
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from screening.core.result import TEST_LABELS, LegSummary, Rating, Result
+from screening.core.result import TEST_LABELS, LegSummary, Note, Rating, Result
 from screening.core.specs import SPECS
 from screening.core.vocab import BAND_COLOURS, BAND_WORD, format_rating, rgba
 from screening.engine.example import example_result
@@ -103,13 +103,34 @@ def _media(out: state.Outputs) -> None:
                 st.plotly_chart(fig, config={"displayModeBar": False, "scrollZoom": False}, key="skeleton")
 
 
+# Notes that change how the whole result reads: shown under the title, before the verdicts.
+TOP_NOTES = ("turned_upright",)
+
+
+def _note(n: Note) -> None:
+    text = f"**{n.message}**" + (f"  \nWhat to do: {n.fix}" if n.fix else "")
+    {"error": st.error, "warning": st.warning}.get(n.level, st.info)(text)
+
+
 def _notes(r: Result) -> None:
-    shown = [n for n in r.notes if not (r.example and n.code == "example")]
+    shown = [n for n in r.notes if not (r.example and n.code == "example") and n.code not in TOP_NOTES]
     if not shown:
-        st.caption("No capture problems were found.")
+        st.caption("No other capture problems were found." if any(n.code in TOP_NOTES for n in r.notes)
+                   else "No capture problems were found.")
     for n in shown:
-        text = f"**{n.message}**" + (f"  \nWhat to do: {n.fix}" if n.fix else "")
-        {"error": st.error, "warning": st.warning}.get(n.level, st.info)(text)
+        _note(n)
+
+
+def _live_count(out: state.Outputs) -> None:
+    """A live recording whose analysis found another number of repetitions than the live counter: say why."""
+    name, counted = st.session_state.get(state.LIVE_COUNT) or ("", None)
+    found = len(out.result.events)
+    if counted is None or out.result.example or name != out.source_name or counted == found:
+        return
+    st.info(f"While recording, the live counter counted {counted} repetition{'s' if counted != 1 else ''}; "
+            f"the analysis, which measures every recorded frame, found {found}. The results go by the analysis "
+            "(the live counter sees only the frames the server has time for, and a movement already under way "
+            "when the recording started).", icon=":material/info:")
 
 
 def _page_title(slug: str) -> str:
@@ -176,6 +197,10 @@ def render(out: state.Outputs) -> None:
         who.append(r.norms_used)
     st.caption(" · ".join(who))
     st.caption(f":material/info: {r.disclaimer.split('.')[0]}. Read the full note at the bottom.")
+    for n in r.notes:
+        if n.code in TOP_NOTES:
+            _note(n)
+    _live_count(out)
 
     if not r.legs:
         st.error("No leg could be rated from this video.")

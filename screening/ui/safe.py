@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import re
 
+from screening.core.vocab import format_date, parse_date
+
 _MD = re.compile(r"([\\`*_{}\[\]()#+\-.!|~:$=^])")
 _HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
 # Streamlit turns bare addresses into links after Markdown is parsed (backslashes do not stop it); an
@@ -19,3 +21,9 @@ def md(text: object) -> str:
     s = _LINKY.sub(lambda m: JOIN.join(g for g in m.groups() if g) if m.group(5) is None else "@" + JOIN, s)
     s = "".join(_HTML.get(ch, ch) for ch in s)
     return _MD.sub(r"\\\1", s)
+
+
+def date(created: object) -> str:
+    """A stored date as format_date writes it (digits, '-', ':' and the zone: nothing Markdown acts on), or
+    'date unknown' for anything that is not a date between 1970 and 2199."""
+    return format_date(str(created)) if parse_date(created) is not None else "date unknown"

@@ -14,7 +14,7 @@ from screening.core.result import TEST_LABELS, Result
 from screening.core.vocab import BAND_COLOURS, BAND_WORD, BAND_WORDS, format_date
 from screening.store.db import SAVING_ENV, SAVING_OFF, Profile, SavedScreening, Store, StoreError, Workspace, \
     default_db_path, saving_enabled
-from screening.ui import safe, state
+from screening.ui import safe, startup, state
 
 OFF_TEXT = (f"**{SAVING_OFF}.** This is a public demo link, so nothing can be saved here: no workspaces, "
             "profiles or workshop sessions. Screening itself works as usual, and you can download your "
@@ -32,9 +32,9 @@ def _announce(on: bool) -> bool:
 
 
 def check_saving_setting() -> None:
-    """At the start of every run: an unclear KNEESCREEN_SAVING stops the app with a sentence (no guessing)."""
+    """Every run: an unclear KNEESCREEN_SAVING stops the app with a sentence; the first one sweeps (startup)."""
     try:
-        _announce(saving_enabled())
+        startup.sweep_once(_announce(saving_enabled()), store)
     except StoreError as e:
         st.error(f"This server is set up wrongly: {safe.md(e)}", icon=":material/settings:")
         st.stop()
@@ -60,9 +60,11 @@ def notice(level: str, text: str) -> None:
 
 
 def show_notice() -> None:
-    level, text = st.session_state.pop(state.WS_NOTICE, (None, ""))
+    """The pending notice, once, in a slot kept on every run (one that came and went moved the text boxes
+    below, which the browser then made anew, dropping what was being typed: issue 19)."""
+    slot, (level, text) = st.empty(), st.session_state.pop(state.WS_NOTICE, (None, ""))
     if level:
-        {"success": st.success, "error": st.error, "warning": st.warning}.get(level, st.info)(text)
+        {"success": slot.success, "error": slot.error, "warning": slot.warning}.get(level, slot.info)(text)
 
 
 def _forget() -> None:

@@ -21,8 +21,17 @@ COUNT_WORDS = {3: "Three", 4: "Four", 5: "Five"}
 SEX_LABELS = {"female": "Female", "male": "Male", None: "Prefer not to say"}
 LEG_LABELS = {"left": "Left leg", "right": "Right leg", None: "Work it out from the video"}
 STEP_TITLES = {"choose": "Choose the test", "guide": "How to film", "upload": "Upload and analyse"}
+UPLOAD_BUTTON = "Upload"     # the file uploader's button, as Streamlit labels it (checked in Chromium)
 PRIVACY = ("Your video is analysed on this machine and is not sent anywhere. It is deleted as soon as the "
            "analysis is done, and nothing is kept unless you download it or save it to your workspace.")
+PRIVACY_CLUSTER = ("Your video is analysed on this service's own analysis computers (its cluster) and is not sent "
+                   "anywhere else. It is deleted there as soon as the analysis is done, and nothing is kept unless "
+                   "you download it or save it to your workspace.")
+
+
+def privacy() -> str:
+    """The privacy note: where the video is analysed (this machine, or the service's cluster)."""
+    return PRIVACY_CLUSTER if analysis.on_cluster() else PRIVACY
 
 
 def _show_example() -> None:
@@ -58,7 +67,7 @@ def home() -> None:
               icon=":material/videocam:", width="stretch")
     if c2.button("See an example result", key="example", icon=":material/insights:", width="stretch"):
         _show_example()
-    st.caption(f":material/lock: {PRIVACY}")
+    st.caption(f":material/lock: {privacy()}")
     st.subheader(f"{COUNT_WORDS.get(len(TESTS), len(TESTS))} tests to choose from")
     cols = st.columns(len(TESTS))
     for col, test in zip(cols, TESTS):
@@ -181,14 +190,14 @@ def upload() -> None:
     f = st.file_uploader(f"Video (mp4, mov, webm, avi or m4v; up to {analysis.MAX_UPLOAD_MB} MB and 3 minutes)",
                          type=analysis.VIDEO_TYPES, key="upload", max_upload_size=analysis.MAX_UPLOAD_MB,
                          on_change=_clear_error)
-    st.caption(":material/smartphone: On a phone, tapping *Browse files* also offers **Record video** (or "
+    st.caption(f":material/smartphone: On a phone, tapping *{UPLOAD_BUTTON}* also offers **Record video** (or "
                "*Camera*), so you can film right now.")
     with st.expander("Pose model", icon=":material/tune:"):
         tier = _model_choice()
     _show_error()
     go = st.button("Analyse my video", type="primary", key="analyse", disabled=f is None,
                    icon=":material/play_arrow:", width="stretch")
-    st.caption(f":material/lock: {PRIVACY}")
+    st.caption(f":material/lock: {privacy()}")
     if go and f is not None:
         analyse(f, tier)
 
@@ -203,17 +212,17 @@ def analyse(f, tier: str) -> None:
     state.put(state.ERROR, None)
     notice = state.get(state.NOTICE)
     test, leg, sex, sport = (state.get(k) for k in (state.TEST, state.LEG, state.SEX, state.SPORT))
+    # Filled through box.<element>, never `with box:`: leaving an st.status block marks it complete (a tick
+    # while the analysis still runs, issue 19); box.update below says when it is done.
     box = st.status("Analysing your video…", expanded=True)
-    with box:
-        st.button("Cancel", key="cancel_run", icon=":material/stop:")
-        st.caption("Leaving this page also stops the analysis.")
+    box.button("Cancel", key="cancel_run", icon=":material/stop:")
+    box.caption("Leaving this page also stops the analysis.")
     ui = analysis.ProgressUI(box)
     error = None
     try:
         use, note = analysis.ensure_model(tier, box)
         if note:
-            with box:
-                st.warning(note)
+            box.warning(note)
         out = analysis.run(f, test=test, leg=leg, sex=sex, sport=sport, model=use, progress=ui,
                            should_cancel=ui.should_cancel)
     except analysis.Cancelled:

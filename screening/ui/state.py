@@ -25,6 +25,7 @@ MODEL = "model"                           # 'lite' | 'full' | 'heavy'
 ERROR = "analysis_error"                  # dict(message, fix, code) of the last failed analysis
 NOTICE = "_notice"                        # a dict the analysis writes into when it is interrupted (see screen)
 OUTPUTS = "outputs"                       # Outputs of the last analysis (or the example)
+LIVE_COUNT = "_live_count"                # (clip name, repetitions counted live or None) of the last live recording
 
 # Saved screenings (issue 5). The open workspace lives only in this browser session's state.
 WORKSPACE_PAGE = "_workspace_page"

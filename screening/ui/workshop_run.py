@@ -14,6 +14,7 @@ from streamlit.runtime.uploaded_file_manager import UploadedFile
 from screening import slots
 from screening import tempdirs
 from screening.batch import CANCELLED, BatchItem, run_batch
+from screening.cluster import address as cluster_address
 from screening.core.errors import AnalysisError, Cancelled
 from screening.engine.norms import norm_for
 from screening.core.result import TEST_LABELS, TESTS
@@ -120,8 +121,20 @@ def clips(ws: Workspace, sess: Session, parts: list[Participant]) -> None:
 
 def _run_in_slots(items: list, out: Path, opts: dict, progress, on_done) -> list[BatchItem]:
     """The batch counts against the server's analysis slots like single analyses do: it waits for one (its
-    place in the queue shown), then takes as many more as are free, one worker process per slot."""
+    place in the queue shown), then takes as many more as are free, one worker process per slot. With
+    KNEESCREEN_SCHEDULER set the clips go to that Dask cluster instead, whose workers are the slots."""
     shared, wait_box = slots.shared(), st.empty()
+    where = cluster_address.configured()
+    if where is not None:
+        # start-up: distributed (1-3 s to import) is loaded only once a scheduler is configured
+        from screening.cluster.batch import ClusterRunner
+
+        def note(text: str) -> None:
+            if not analysis.leaving():
+                wait_box.info(text, icon=":material/hourglass_top:")
+        return run_batch(items, out, test=opts["test"], leg=opts["leg"], sex=opts["sex"], model="lite",
+                         progress=progress, on_done=on_done, make_video=opts["make_video"],
+                         should_cancel=analysis.leaving, runner=ClusterRunner(where, say=note))
 
     def say(_stage: str, _fraction: float, text: str) -> None:
         if not analysis.leaving():

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import html
 import re
+import tempfile
 from urllib.parse import urlsplit, urlunsplit
 
 import streamlit as st
@@ -11,6 +12,7 @@ from screening.store.db import StoreError, Workspace, saving_enabled
 from screening.ui import safe, saved, state
 
 TITLE = "My screenings"
+MAX_DOWNLOAD_BYTES = 500 * 1024 ** 2      # an export the app hands over (Streamlit keeps a download in memory)
 WHAT = ("Save screenings under athlete profiles to follow progress over time. Everything saved lives in a "
         "workspace on this server that only its secret key opens in the app: other people using the app cannot "
         "see it. It is stored unencrypted, so whoever runs the server can read it (see About and privacy).")
@@ -89,6 +91,15 @@ def _act(fn, *args):
         return None, False
 
 
+def _export(ws: Workspace, profile_id: str, videos: bool) -> bytes:
+    """The export zip, streamed from the saved files into a private temp file, then read once for Streamlit
+    (a zip built in memory held two copies of itself)."""
+    with tempfile.TemporaryFile(prefix="kneescreen-export-") as fh:
+        ws.export_profile(profile_id, include_videos=videos, out=fh)
+        fh.seek(0)
+        return fh.read()
+
+
 def _safe_file(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "-", name).strip("-.")[:60] or "profile"
 
@@ -125,10 +136,15 @@ def _profile(ws: Workspace, profile) -> None:
     with st.expander("Export this profile", icon=":material/download:"):
         st.caption("A zip with the profile and every screening's results, to keep or to import elsewhere.")
         videos = st.checkbox("Include the saved videos and stills", value=False, key="ws_exp_videos")
-        st.download_button("Download the profile (zip)",
-                           lambda: ws.export_profile(profile.id, include_videos=videos),
-                           file_name=f"kneescreen-{_safe_file(profile.name)}.zip", mime="application/zip",
-                           on_click="ignore", key="ws_export", icon=":material/folder_zip:")
+        size = ws.export_size(profile.id, include_videos=videos)
+        if size > MAX_DOWNLOAD_BYTES:
+            st.warning(f"With its videos this export is about {size / 1e9:.1f} GB. The app hands a download over "
+                       f"from the server's memory, so it offers up to {MAX_DOWNLOAD_BYTES / 1e9:.1f} GB: export "
+                       "without the videos, or delete videos you no longer need first.", icon=":material/warning:")
+        else:
+            st.download_button("Download the profile (zip)", lambda: _export(ws, profile.id, videos),
+                               file_name=f"kneescreen-{_safe_file(profile.name)}.zip", mime="application/zip",
+                               on_click="ignore", key="ws_export", icon=":material/folder_zip:")
     with st.expander("Rename or delete this profile", icon=":material/edit:"):
         new = st.text_input("New name", value=profile.name, key=f"ws_rename_{profile.id}", max_chars=120)
         if st.button("Rename", key="ws_rename"):

@@ -8,6 +8,7 @@ our decoded frame. Display matrices are written with the newer ffmpeg of the ima
 from __future__ import annotations
 
 import itertools
+import re
 import shutil
 from pathlib import Path
 
@@ -107,9 +108,20 @@ def test_clip_stored_turned_without_a_tag_is_turned_upright_with_a_note(upright_
                                                                         vf, turn):
     stored = tmp_path / "turned.mp4"     # upside down / lying, and no rotation tag to say so
     encode(upright_clip, stored, vf)
-    a = analyse(stored, "squat", out_dir=tmp_path / "out")
+    said: list[str] = []
+
+    def progress(stage: str, fraction: float, text: str) -> None:
+        if stage == "pose":
+            said.append(text)
+    a = analyse(stored, "squat", out_dir=tmp_path / "out", progress=progress)
     r = a.result
     assert [n.code for n in r.notes][0] == "turned_upright" and f"{turn} deg" in r.notes[0].message
+    # the turn is found in the first frames (issue 19: not after a whole pass), and the progress says so
+    at = next(i for i, text in enumerate(said) if f"stored turned by {turn} deg" in text)
+    before = [int(m[1]) for text in said[:at] if (m := re.search(r"frame (\d+) of", text))]
+    assert max(before, default=0) < 0.6 * probe(stored).n_packets, said[:at]
+    after = [text for text in said[at:] if re.search(r"frame \d+ of", text)]
+    assert after and all("turned upright" in text for text in after), after
     assert (r.video.width, r.video.height) == (720, 1280)
     assert_same_analysis(upright_result, r, vf)
     # the annotated video is upright too: FFmpeg shows it tall

@@ -9,7 +9,7 @@ from screening.engine.assess import assess
 from screening.core.errors import AnalysisError
 from screening.core.vocab import format_rating, format_shift
 from screening.outputs.formatting import primary_rating
-from screening.engine.orientation import body_axis_deg, turn_to_upright
+from screening.engine.orientation import EARLY_FRAMES, body_axis_deg, early_turn, turn_to_upright
 from screening.pipeline import turned_info
 from screening.engine.quality import check_capture
 from screening.engine.synthetic import SquatSpec, synthetic_squat
@@ -42,6 +42,28 @@ def test_a_person_stored_turned_is_turned_back_upright(quarters, turn):
     up = upright(img, turn)
     (hy, _), (fy, _) = np.argwhere(up == 200)[0], np.argwhere(up == 100)[0]
     assert hy < fy
+
+
+@pytest.mark.parametrize("quarters,turn", [(0, 0), (1, 90), (2, 180), (3, 270)])
+def test_the_turn_is_told_from_the_first_frames_that_show_the_body(quarters, turn):
+    """Issue 19: a clip stored turned is found out within its first frames, not after a whole pass."""
+    track, _ = synthetic_squat()
+    turned = stored_turned(track, quarters)
+    n = EARLY_FRAMES + 3                     # 3 frames with nobody in them, then the person
+    head = Track(turned.t[:n], turned.xy[:n].copy(), turned.vis[:n].copy(), turned.width, turned.height)
+    head.xy[:3], head.vis[:3] = np.nan, 0.0
+    assert early_turn(Track(head.t[:-1], head.xy[:-1], head.vis[:-1], head.width, head.height)) is None
+    assert early_turn(head) == turn
+    assert EARLY_FRAMES / track.fps < 1.0    # under a second of a 30 fps clip
+
+
+def test_first_frames_that_disagree_tell_no_turn():
+    track, _ = synthetic_squat()
+    n = EARLY_FRAMES
+    lying = stored_turned(track, 1)                    # half the first frames upright, half lying
+    mixed = Track(track.t[:n], np.concatenate([track.xy[:n // 2], lying.xy[n // 2:n]]), track.vis[:n],
+                  track.width, track.height)
+    assert early_turn(mixed) is None
 
 
 def test_body_axis_is_vertical_for_an_upright_person_and_unknown_without_one():

@@ -105,8 +105,9 @@ def test_group_csv_cells_cannot_start_a_formula(tmp_path):
     items.append(Item("Sam", tmp_path / "=cmd.mp4", tmp_path / "y", status="pending", message="-3.5"))
     path = write_group_csv(items, tmp_path / "group.csv")
     rows = list(csv.DictReader(path.open(encoding="utf-8")))
-    for row, name in zip(rows, evil):
-        assert row["name"] == "'" + name and row["message"] == "'" + name
+    for row, name in zip(rows, evil):          # a tab splits cells too: the '=' after it is neutralised as well
+        want = "'" + name.replace("\t=", "\t'=")
+        assert row["name"] == want and row["message"] == want
     assert rows[-1]["file"] == "'=cmd.mp4" and rows[-1]["message"] == "-3.5"    # a plain number stays a number
     assert [csv_cell(v) for v in ("Alex", 12.5, "-0.25", "", None)] == ["Alex", 12.5, "-0.25", "", None]
 
@@ -162,3 +163,19 @@ def test_group_pdf_is_none_when_no_clip_finished(tmp_path):
              Item("Cy", tmp_path / "c.mp4", tmp_path / "c", status="cancelled")]
     assert group_pdf(items, tmp_path / "group.pdf") is None
     assert not (tmp_path / "group.pdf").exists()
+
+
+@pytest.mark.parametrize("delimiter", [",", ";", "\t", "|"])
+def test_no_cell_starts_a_formula_whatever_the_delimiter(tmp_path, delimiter):
+    """'Ann;=1+1' was written unquoted: a spreadsheet splitting on ';' saw a cell starting with '='."""
+    names = ["Ann;=1+1", "Bo,+cmd", "Cy\t@SUM(A1)", "Di| -2+3", "Ed; =1"]
+    items = [Item(n, tmp_path / "a.mp4", tmp_path / "x", status="pending", message=n) for n in names]
+    path = write_group_csv(items, tmp_path / "group.csv")
+    text = path.read_text(encoding="utf-8")
+    for line in text.splitlines():                                   # a splitter that knows no quotes
+        for cell in line.split(delimiter):
+            assert not cell.strip().strip('"').strip().startswith(("=", "+", "-", "@")), (delimiter, cell)
+    for row in csv.reader(text.splitlines(), delimiter=delimiter):   # and one that does
+        assert not any(c.strip().startswith(("=", "+", "-", "@")) for c in row), row
+    rows = list(csv.DictReader(path.open(encoding="utf-8")))
+    assert [r["name"] for r in rows] == ["Ann;'=1+1", "Bo,'+cmd", "Cy\t'@SUM(A1)", "Di| '-2+3", "Ed; '=1"]

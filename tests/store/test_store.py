@@ -9,6 +9,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from screening.engine.example import example_result
 from screening.core.result import Note, Result
@@ -41,7 +42,7 @@ def media(tmp_path: Path) -> tuple[Path, list[tuple[str, Path]]]:
     stills = []
     for i, label in enumerate(("Deepest point", "Start"), 1):
         p = tmp_path / f"k{i}.png"
-        p.write_bytes(b"\x89PNG fake still %d" % i)
+        Image.new("RGB", (32, 24), (40 * i, 0, 0)).save(p)      # a real (tiny) still: imports check them
         stills.append((label, p))
     return video, stills
 

@@ -5,7 +5,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from conftest import VIDEOS
+from conftest import clip
 from streamlit.testing.v1 import AppTest
 
 from apptest import APP, _upload_step, goto, no_errors, start, texts  # noqa: F401 - shared helpers
@@ -17,8 +17,7 @@ from screening.core.result import TESTS
 from screening.ui import guide, state
 from screening.core.vocab import BAND_WORD
 
-CLIPS = VIDEOS
-CLIP = CLIPS / "front_dbsquat_kneeswell_10.mp4"
+CLIP = "front_dbsquat_kneeswell_10.mp4"       # a real clip (conftest.clip)
 
 
 def test_home_renders_with_the_three_tests_and_privacy():
@@ -111,6 +110,47 @@ def test_example_link_query_param():
     _check_example_results(at)
 
 
+def _in_order(node) -> list:
+    """Every element under an AppTest node, in page order."""
+    kids = getattr(node, "children", None)
+    return [node] if kids is None else [el for k in sorted(kids) for el in _in_order(kids[k])]
+
+
+def test_a_turned_clip_says_so_above_the_verdicts():
+    """Issue 19: the note that the video was turned upright sits under the title, not only at the bottom."""
+    import dataclasses
+    from screening.core.result import Note
+    from screening.engine.example import example_result
+    turned = Note("turned_upright", "warning", "The video was stored turned by 90 deg (...), so KneeScreen "
+                  "turned it upright before measuring.", "Film with the phone held upright and still.")
+    r = dataclasses.replace(example_result(), example=False, notes=[turned])
+    at = start(**{state.OUTPUTS: state.Outputs(result=r, video=None, keyframes=[], csv=None, source_name="x.mp4")})
+    goto(at, "results")
+    no_errors(at)
+    order = [getattr(el, "value", "") for el in _in_order(at.main)]
+    said = [i for i, v in enumerate(order) if isinstance(v, str) and "stored turned by 90 deg" in v]
+    cards = [i for i, v in enumerate(order) if isinstance(v, str) and "Left leg" in v]
+    assert len(said) == 1 and cards and said[0] < min(cards), (said, cards)
+    assert "No other capture problems were found." in texts(at)
+
+
+def test_a_live_recording_whose_analysis_counts_otherwise_says_why():
+    """Issue 19: 'stop after 3' stopped at 3 and the analysis found 8; the results now say which counts."""
+    import dataclasses
+    from screening.engine.example import example_result
+    r = dataclasses.replace(example_result(), example=False, notes=[])
+    n = len(r.events)
+    out = state.Outputs(result=r, source_name="live-recording.mp4")
+    at = start(**{state.OUTPUTS: out, state.LIVE_COUNT: ("live-recording.mp4", n - 1)})
+    goto(at, "results")
+    no_errors(at)
+    said = "\n".join(i.value for i in at.info)
+    assert f"the live counter counted {n - 1} repetition" in said and f"found {n}" in said
+    at.session_state[state.LIVE_COUNT] = ("live-recording.mp4", n)          # the same count: nothing to say
+    at.run()
+    assert "live counter" not in "\n".join(i.value for i in at.info)
+
+
 def test_results_page_without_a_result_points_to_start():
     at = start()
     goto(at, "results")
@@ -137,10 +177,9 @@ def test_bad_upload_with_the_real_engine():
 
 @pytest.mark.clips
 def test_real_clip_reaches_the_results():
-    if not CLIPS.is_dir() or not CLIP.is_file():
-        pytest.skip(f"test clips not found at {CLIPS} (they are only on developer machines)")
+    path = clip(CLIP)
     _real_pipeline()
-    at = _upload_step(CLIP.name, CLIP.read_bytes())
+    at = _upload_step(path.name, path.read_bytes())
     no_errors(at)
     assert not at.error, [e.value for e in at.error]
     out = at.session_state[state.OUTPUTS]

@@ -8,7 +8,8 @@ from screening.engine.assess import assess
 from screening.store.db import Store
 from screening.engine.synthetic import SquatSpec, synthetic_squat
 from screening.ui import state
-from test_app import APP, CLIPS, goto, no_errors, start, texts
+from conftest import clip
+from test_app import APP, CLIP, goto, no_errors, start, texts
 from apptest import create_workspace  # noqa: F401
 
 PAGES = ("my-screenings", "progress", "compare", "workshop")
@@ -270,9 +271,7 @@ def test_clip_file_names_match_participants():
 
 @pytest.mark.clips
 def test_workshop_batch_of_one_real_clip(db):
-    clip = CLIPS / "front_dbsquat_kneeswell_10.mp4"
-    if not clip.is_file():
-        pytest.skip(f"test clips not found at {CLIPS} (they are only on developer machines)")
+    real = clip(CLIP)
     pytest.importorskip("screening.pipeline")
     at = start()
     key = create_workspace(at)
@@ -282,7 +281,7 @@ def test_workshop_batch_of_one_real_clip(db):
     at.button(key="wk_create").click().run()
     at.text_area(key="wk_names").input("Kneeswell").run()
     at.button(key="wk_add").click().run()
-    at.file_uploader(key="wk_clips_0").set_value([("kneeswell.mp4", clip.read_bytes(), "video/mp4")]).run()
+    at.file_uploader(key="wk_clips_0").set_value([("kneeswell.mp4", real.read_bytes(), "video/mp4")]).run()
     at.checkbox(key="wk_draw").uncheck().run()         # no video drawing: the fastest batch
     at.button(key="wk_run").click().run(timeout=180)
     no_errors(at)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -11,18 +12,45 @@ import tempfile
 import time
 import urllib.request
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
-from conftest import REPO, VIDEOS
+from conftest import REPO, clip, ffmpeg
 
 ROOT = REPO
-CLIPS = VIDEOS
-CLIP = CLIPS / "front_dbsquat_kneeswell_10.mp4"
+CLIP = "front_dbsquat_kneeswell_10.mp4"       # a real clip (conftest.clip)
 CHROMIUM = os.environ.get("KNEESCREEN_CHROMIUM", "/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--no-first-run"]
 
 pytestmark = pytest.mark.browser
+LOCAL_SCHEMES = ("data", "blob", "about", "chrome-error")   # made inside the browser: no network
+# Every URL the page's own elements point at: icons, style sheets, scripts, pictures, frames, media.
+DOM_URLS_JS = """() => Array.from(document.querySelectorAll(
+    'link[href], script[src], img[src], iframe[src], video[src], source[src], audio[src]'))
+  .map(e => e.href || e.src)"""
+
+
+class Recorder:
+    """Every request (and web socket) of a browser context, from every page and frame in it."""
+
+    def __init__(self, ctx) -> None:
+        self.urls: list[str] = []
+        ctx.on("request", lambda r: self.urls.append(r.url))
+        ctx.on("page", self.watch)
+
+    def watch(self, page) -> None:
+        page.on("websocket", lambda ws: self.urls.append(ws.url))
+
+    def elsewhere(self, more: list[str] | None = None) -> list[str]:
+        """Every URL requested, or given in `more` (the page's own links), that is not on this machine."""
+        return sorted({u for u in [*self.urls, *(more or [])] if not _local(u)})
+
+
+def _local(url: str) -> bool:
+    """On this machine (the test serves the app on 127.0.0.1), or made inside the browser."""
+    parts = urlsplit(url)
+    return parts.scheme in LOCAL_SCHEMES or parts.hostname == "127.0.0.1"
 
 
 def _free_port() -> int:
@@ -118,17 +146,55 @@ def test_example_link_shows_cards_and_chart(server, browser, shots, width, schem
         ctx.close()
 
 
+def _to_upload_step(page, url: str) -> None:
+    page.goto(url)
+    page.get_by_role("button", name="Start screening").click()
+    page.get_by_role("button", name="Show me how to film").click()
+    page.get_by_role("button", name="I have my video").click()
+
+
+def test_upload_hint_names_the_button_and_the_status_spins_while_it_runs(server, browser, shots, tmp_path):
+    """Issue 19: the phone hint names the button the uploader shows; the status box shows a spinner, not
+    a tick, while the analysis runs (a 6 s ffmpeg test pattern: the pose model runs, finds nobody)."""
+    from playwright.sync_api import expect
+    nobody = tmp_path / "pattern.mp4"
+    ffmpeg("-f", "lavfi", "-i", "testsrc2=size=640x360:rate=30:duration=6", "-pix_fmt", "yuv420p", str(nobody))
+    for width in (390, 1280):
+        ctx, page = _page(browser, width, 844 if width < 500 else 900)
+        try:
+            _to_upload_step(page, server)
+            button = page.locator('[data-testid="stFileUploaderDropzone"] button').first
+            expect(button).to_be_visible(timeout=30_000)
+            label = button.evaluate("""b => { const c = b.cloneNode(true);     // the words, not the icon's name
+                c.querySelectorAll('[translate=no], [aria-hidden=true]').forEach(e => e.remove());
+                return c.innerText.trim() }""")
+            assert label, "the uploader's button has no text"
+            expect(page.get_by_text(f"tapping {label} also offers")).to_be_visible()
+            if width < 500:
+                continue
+            page.locator('input[type="file"]').set_input_files(str(nobody))
+            analyse = page.get_by_role("button", name="Analyse my video")
+            expect(analyse).to_be_enabled(timeout=30_000)
+            analyse.click()
+            expect(page.get_by_text(re.compile(r"Finding your joints: .*frame \d+ of"))).to_be_visible(timeout=60_000)
+            status = page.locator('[data-testid="stExpander"]').filter(has_text="Analysing your video")
+            expect(status.get_by_test_id("stExpanderIconSpinner")).to_be_visible()
+            assert status.get_by_test_id("stExpanderIconCheck").count() == 0
+            page.screenshot(path=str(shots / "status-running.png"))
+            expect(page.locator(".st-key-analysis-error")).to_be_visible(timeout=180_000)   # nobody in it
+        finally:
+            ctx.close()
+
+
 @pytest.mark.clips
 def test_upload_a_real_clip_to_the_results(server, browser, shots):
-    if not CLIP.is_file():
-        pytest.skip(f"test clips not found at {CLIPS} (they are only on developer machines)")
+    path = clip(CLIP)
     ctx, page = _page(browser)
+    rec = Recorder(ctx)
+    rec.watch(page)
     try:
-        page.goto(server)
-        page.get_by_role("button", name="Start screening").click()
-        page.get_by_role("button", name="Show me how to film").click()
-        page.get_by_role("button", name="I have my video").click()
-        page.locator('input[type="file"]').set_input_files(str(CLIP))
+        _to_upload_step(page, server)
+        page.locator('input[type="file"]').set_input_files(str(path))
         analyse = page.get_by_role("button", name="Analyse my video")
         from playwright.sync_api import expect
         expect(analyse).to_be_enabled(timeout=30_000)   # once the upload has reached the server
@@ -144,7 +210,9 @@ def test_upload_a_real_clip_to_the_results(server, browser, shots):
         expect(page.get_by_role("heading", name="Your result")).to_be_visible(timeout=20_000)
         expect(page.get_by_role("button", name="Annotated video (MP4)")).to_be_visible(timeout=20_000)
         page.screenshot(path=str(shots / "result.png"), full_page=True)
+        seen = page.evaluate(DOM_URLS_JS)
     finally:
         ctx.close()
+    assert rec.elsewhere(seen) == [], f"the upload and its results reached other hosts: {rec.elsewhere(seen)}"
     if os.environ.get("KNEESCREEN_KEEP_SCREENSHOTS") is None and os.environ.get("CI"):
         shutil.rmtree(shots, ignore_errors=True)

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from test_browser import CLIPS, browser, shots, streamlit_app  # noqa: F401 - fixtures
+from conftest import clip
+from test_browser import browser, shots, streamlit_app  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.browser
 TRAP = "127.0.0.1:9"          # nothing listens there; any request to it is the attack working
@@ -83,6 +84,7 @@ def test_cancel_a_workshop_batch(evil, browser, shots, tmp_path):  # noqa: F811
     from screening.store.db import Store
     from test_batch_hardening import SHORT, _alive, _children
     from test_load import _server_pid
+    source = clip(SHORT)
     url, key, db = evil
     ws = Store(db).open_workspace(key)
     sess = ws.create_session("Cancel group", "leader-42")
@@ -91,7 +93,7 @@ def test_cancel_a_workshop_batch(evil, browser, shots, tmp_path):  # noqa: F811
     clips = []
     for name in ("Ava", "Bea", "Cai"):
         clips.append(tmp_path / f"{name}.mov")
-        clips[-1].write_bytes((CLIPS / SHORT).read_bytes())
+        clips[-1].write_bytes(source.read_bytes())
     server = _server_pid(url)
     ctx = browser.new_context(viewport={"width": 1280, "height": 900})
     page = ctx.new_page()

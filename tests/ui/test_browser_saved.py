@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import clip
 from test_browser import CLIP, browser, shots, streamlit_app  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.browser
@@ -115,6 +116,32 @@ def test_saved_pages_from_a_key_link(server, browser, shots, seeded, width, sche
         ctx.close()
 
 
+def test_workshop_from_a_key_link_keeps_the_passcode_typed_after_the_title(server, browser, seeded,  # noqa: F811
+                                                                             db_path):
+    """Issue 19: opened from its bookmark link, a leader types the title, Tab, the passcode (at a person's
+    pace, while the title's rerun arrives) and Create: the workshop is made with the whole passcode."""
+    from playwright.sync_api import expect
+
+    from screening.store.db import Store
+    ctx, page = _page(browser)
+    try:
+        page.goto(f"{server}/workshop?key={seeded}")
+        expect(page.get_by_text("Your workspace is open").first).to_be_visible(timeout=30_000)
+        page.get_by_label("Title", exact=True).click()
+        page.keyboard.type("Key link group", delay=60)
+        page.keyboard.press("Tab")
+        page.keyboard.type("leader-42", delay=60)
+        page.get_by_role("button", name="Create workshop").click()
+        expect(page.get_by_text("1. Participants")).to_be_visible(timeout=30_000)
+        assert page.get_by_text("Choose a leader passcode").count() == 0
+        _no_exception(page)
+    finally:
+        ctx.close()
+    ws = Store(db_path).open_workspace(seeded)
+    made = next(s for s in ws.sessions() if s.title == "Key link group")
+    assert ws.open_session(made.id, "leader-42").id == made.id     # the passcode typed, all of it
+
+
 def test_wrong_key_link_says_so(server, browser):  # noqa: F811
     from playwright.sync_api import expect
     ctx, page = _page(browser)
@@ -129,13 +156,12 @@ def test_wrong_key_link_says_so(server, browser):  # noqa: F811
 
 @pytest.mark.clips
 def test_workshop_batch_with_a_failing_clip(server, browser, shots, seeded, tmp_path):  # noqa: F811
-    if not CLIP.is_file():
-        pytest.skip(f"test clip not found: {CLIP} (the clips are only on developer machines)")
+    path = clip(CLIP)
     from playwright.sync_api import expect
     broken = tmp_path / "Bea.mp4"
     broken.write_bytes(BROKEN)
     named = tmp_path / "Ava.mp4"
-    named.write_bytes(CLIP.read_bytes())
+    named.write_bytes(path.read_bytes())
     ctx, page = _page(browser)
     try:
         page.goto(f"{server}/workshop?key={seeded}")
@@ -163,8 +189,7 @@ def test_workshop_batch_with_a_failing_clip(server, browser, shots, seeded, tmp_
 
 @pytest.mark.clips
 def test_save_a_real_result_to_a_profile(server, browser, shots, seeded, db_path):  # noqa: F811
-    if not CLIP.is_file():
-        pytest.skip(f"test clip not found: {CLIP} (the clips are only on developer machines)")
+    path = clip(CLIP)
     from playwright.sync_api import expect
     ctx, page = _page(browser)
     try:
@@ -174,7 +199,7 @@ def test_save_a_real_result_to_a_profile(server, browser, shots, seeded, db_path
         page.get_by_role("button", name="Start screening").click()
         page.get_by_role("button", name="Show me how to film").click()
         page.get_by_role("button", name="I have my video").click()
-        page.locator('input[type="file"]').set_input_files(str(CLIP))
+        page.locator('input[type="file"]').set_input_files(str(path))
         analyse = page.get_by_role("button", name="Analyse my video")
         expect(analyse).to_be_enabled(timeout=30_000)
         analyse.click()

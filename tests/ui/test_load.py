@@ -12,10 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from test_browser import CLIPS, browser, shots, streamlit_app  # noqa: F401 - fixtures
+from conftest import clip
+from test_browser import browser, shots, streamlit_app  # noqa: F401 - fixtures
 
 pytestmark = [pytest.mark.browser, pytest.mark.clips]
-CLIP = CLIPS / "front_ohsquat_shallow_mild_05.mov"      # 2.9 s, 4 MB (MANIFEST.md)
+CLIP = "front_ohsquat_shallow_mild_05.mov"      # 2.9 s, 4 MB (MANIFEST.md)
 SESSIONS = 10
 LIMIT_GB = 4.0
 DEADLINE_S = 240
@@ -52,8 +53,7 @@ def _server_pid(url: str) -> int:
 
 
 def test_ten_sessions_uploading_at_once(browser, shots):  # noqa: F811
-    if not CLIP.is_file():
-        pytest.skip(f"test clip not found at {CLIP}")
+    path = clip(CLIP)
     from playwright.sync_api import expect
     env = dict(os.environ, KNEESCREEN_SAVING="off")         # as on the public demo server
     env.pop("KNEESCREEN_MAX_ANALYSES", None)
@@ -75,7 +75,7 @@ def test_ten_sessions_uploading_at_once(browser, shots):  # noqa: F811
                 page.get_by_role("button", name="Start screening").click()
                 page.get_by_role("button", name="Show me how to film").click()
                 page.get_by_role("button", name="I have my video").click()
-                page.locator('input[type="file"]').set_input_files(str(CLIP))
+                page.locator('input[type="file"]').set_input_files(str(path))
                 pages.append((ctx, page))
             for _, page in pages:
                 expect(page.get_by_role("button", name="Analyse my video")).to_be_enabled(timeout=60_000)
