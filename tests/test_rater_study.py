@@ -4,7 +4,7 @@ import math
 import numpy as np
 import pytest
 
-from conftest import VIDEOS, clip
+from conftest import clip
 from screening import rater_study as st
 from screening import raters as rs
 from screening.core import geometry as g
@@ -100,7 +100,7 @@ def test_validate_raters_only_without_clips_reports_the_raters_alone(tmp_path):
 def test_the_engine_against_the_raters_on_a_deep_squat(analysed):
     name = "front_ohsquat_deep_kneesout_01.mov"
     result = analysed(name, "squat").result            # the analysis test_real_clips shares
-    cs = {c.key.frame_id: c for c in st.cases(KEY, MARKS, {name: result}, VIDEOS) if c.engine}
+    cs = {c.key.frame_id: c for c in st.cases(KEY, MARKS, {name: result}, clip(name).parent) if c.engine}
     assert set(cs) == {"F12", "F18"}
     deep = cs["F18"]
     # the engine is read at the frame the raters saw (decode index 36 of a 30.4 fps clip, by time stamp)
