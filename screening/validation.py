@@ -62,8 +62,9 @@ def ff(*args: str, exe: str | None = None) -> bytes:
                           capture_output=True).stdout
 
 
-def encode(src: Path, out: Path, vf: str | None = None, codec: str = "libx264") -> Path:
-    args = ["-i", str(src)] + (["-vf", vf] if vf else []) + ["-c:v", codec, "-an", "-preset", "veryfast"]
+def encode(src: Path, out: Path, vf: str | None = None, codec: str = "libx264", preset: str = "veryfast") -> Path:
+    """`src` re-encoded to `out` through the filter `vf`; preset trades encoding time for file size only."""
+    args = ["-i", str(src)] + (["-vf", vf] if vf else []) + ["-c:v", codec, "-an", "-preset", preset]
     args += ["-crf", "12"] if codec == "libx264" else ["-crf", "14", "-tag:v", "hvc1", "-x265-params",
                                                        "log-level=error"]
     ff(*args, str(out))
@@ -83,10 +84,10 @@ def upright_source(src: Path, out: Path) -> Path:
     return encode(src, out, "scale=720:1280")
 
 
-def make_phone_clip(upright: Path, name: str) -> Path:
+def make_phone_clip(upright: Path, name: str, preset: str = "veryfast") -> Path:
     """The upright clip stored as a phone stores it: turned pixels plus a display matrix."""
     vf, rotation, codec, ext = PHONE_CLIPS[name]
-    stored = encode(upright, upright.with_name(f"{name}_pixels{ext}"), vf, codec)
+    stored = encode(upright, upright.with_name(f"{name}_pixels{ext}"), vf, codec, preset)
     out = upright.with_name(f"{name}{ext}")
     ff("-display_rotation", str(rotation), "-i", str(stored), "-c", "copy", str(out))
     return out

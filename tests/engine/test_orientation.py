@@ -40,9 +40,23 @@ def upright_clip(tmp_path_factory) -> Path:
     return upright_source(clip(SOURCE), tmp_path_factory.mktemp("orient") / "upright.mp4")
 
 
+@pytest.fixture(scope="module")
+def phone_clip(upright_clip):
+    """The upright clip stored as a phone stores it (make_phone_clip), made once per name for the tests that
+    decode it and the tests that analyse it. x265 with its ultrafast preset (veryfast took 30 s on a busy
+    2-core machine): the preset changes the file size, not the picture a player shows."""
+    made: dict[str, Path] = {}
+
+    def get(name: str) -> Path:
+        if name not in made:
+            made[name] = make_phone_clip(upright_clip, name, preset="ultrafast")
+        return made[name]
+    return get
+
+
 @pytest.mark.parametrize("name", list(PHONE_CLIPS))
-def test_decoded_frames_are_what_ffmpeg_shows(upright_clip, name):
-    path = make_phone_clip(upright_clip, name)
+def test_decoded_frames_are_what_ffmpeg_shows(upright_clip, phone_clip, name):
+    path = phone_clip(name)
     info = probe(path)
     assert (info.width, info.height) == (720, 1280), "a portrait phone clip is tall once turned"
     frames = list(itertools.islice(decode(info), 21))
@@ -96,9 +110,8 @@ def assert_same_analysis(a, b, name):
 
 
 @pytest.mark.parametrize("name", ["dm-90_h264", "dm90_h264", "dm180_h264", "dm-90_hevc"])
-def test_rotated_phone_clip_gives_the_landmarks_and_angles_of_the_upright_clip(upright_clip, upright_result,
-                                                                                 name, tmp_path):
-    r = analyse(make_phone_clip(upright_clip, name), "squat", video=False, stills=False).result
+def test_rotated_phone_clip_gives_the_landmarks_and_angles_of_the_upright_clip(phone_clip, upright_result, name):
+    r = analyse(phone_clip(name), "squat", video=False, stills=False).result
     assert not any(n.code == "turned_upright" for n in r.notes), "the display matrix alone turns it upright"
     assert_same_analysis(upright_result, r, name)
 
