@@ -160,7 +160,7 @@ def test_workshop_batch_with_a_failing_clip(server, browser, shots, seeded, tmp_
     from playwright.sync_api import expect
     broken = tmp_path / "Bea.mp4"
     broken.write_bytes(BROKEN)
-    named = tmp_path / "Ava.mp4"
+    named = tmp_path / f"Ava{path.suffix}"
     named.write_bytes(path.read_bytes())
     ctx, page = _page(browser)
     try:
