@@ -37,6 +37,13 @@ class SideDifference:
     short: str                 # '8° more inward on the right', for table cells
     sentence: str              # the whole statement, for text
 
+    @property
+    def brief(self) -> str:
+        """'Knee angle: 8° more inward on the left (beyond noise)', for one cell of a table."""
+        name = SHORT_NAMES.get(self.key, self.key)
+        noise = {True: " (beyond noise)", False: " (within noise)", None: ""}[self.beyond]
+        return f"{name[0].upper()}{name[1:]}: {self.short}{noise if self.difference else ''}"
+
 
 @dataclass
 class WorstEvent:
