@@ -36,6 +36,9 @@ class SideDifference:
     beyond: bool | None        # True: larger than the SDD; False: within it; None: cannot tell
     short: str                 # '8° more inward on the right', for table cells
     sentence: str              # the whole statement, for text
+    left_text: str = ""        # the values as shown everywhere: '12°', '3.0% of leg length inward', 'n/a'
+    right_text: str = ""
+    sdd_text: str = ""         # the SDD's size: '8°' ('' when none can be given)
 
     @property
     def brief(self) -> str:
@@ -82,11 +85,12 @@ def _difference(key: str, left: Rating, right: Rating, noun: str) -> SideDiffere
     name = SHORT_NAMES.get(key, key)
     lv, rv = shown_value(left), shown_value(right)
     sdd, why = smallest_detectable_difference(key, left, right, noun, "A left-right difference", "leg")
-    head = f"{name[0].upper()}{name[1:]}: left {value_text(key, lv)}, right {value_text(key, rv)}"
+    texts = (value_text(key, lv), value_text(key, rv), "" if sdd is None else _size(key, sdd))
+    head = f"{name[0].upper()}{name[1:]}: left {texts[0]}, right {texts[1]}"
     if lv is None or rv is None:
         missing = "left" if lv is None else "right"
         return SideDifference(key, left.label, left.unit, lv, rv, None, None, sdd, why, None, "n/a",
-                              f"{head}: not compared, the {missing} leg has no valid value.")
+                              f"{head}: not compared, the {missing} leg has no valid value.", *texts)
     d = abs(rv - lv)
     word = MORE.get(key, "")
     higher: Leg | None = None
@@ -98,10 +102,10 @@ def _difference(key: str, left: Rating, right: Rating, noun: str) -> SideDiffere
         said = f"the {higher} reads {_size(key, d)} more{' ' + word if word else ''}"
     beyond = None if sdd is None else d > sdd
     noise = {None: "whether that is more than measurement noise cannot be told",
-             True: f"more than the {_size(key, sdd or 0.0)} that measuring alone can vary by",
-             False: f"within the {_size(key, sdd or 0.0)} that measuring alone can vary by"}[beyond]
+             True: f"more than the {texts[2]} that measuring alone can vary by",
+             False: f"within the {texts[2]} that measuring alone can vary by"}[beyond]
     return SideDifference(key, left.label, left.unit, lv, rv, d, higher, sdd, why, beyond, short,
-                          f"{head}: {said}; {noise}.")
+                          f"{head}: {said}; {noise}.", *texts)
 
 
 def _events_of(result: Result, leg: str) -> list[Event]:
