@@ -88,18 +88,20 @@ def _difference(key: str, left: Rating, right: Rating, noun: str) -> SideDiffere
     texts = (value_text(key, lv), value_text(key, rv), "" if sdd is None else _size(key, sdd))
     head = f"{name[0].upper()}{name[1:]}: left {texts[0]}, right {texts[1]}"
     if lv is None or rv is None:
-        missing = "left" if lv is None else "right"
+        side = "left" if lv is None else "right"
+        missing = "neither leg has a" if lv is None and rv is None else f"the {side} leg has no"
         return SideDifference(key, left.label, left.unit, lv, rv, None, None, sdd, why, None, "n/a",
-                              f"{head}: not compared, the {missing} leg has no valid value.", *texts)
+                              f"{head}: not compared, {missing} valid value.", *texts)
     d = abs(rv - lv)
-    word = MORE.get(key, "")
+    word = MORE.get(key, "")        # a direction ('more inward'), else the signed number is higher
     higher: Leg | None = None
     if _size(key, d) == _size(key, 0.0):
         short, said = "none", "no difference"
     else:
         higher = "right" if rv > lv else "left"
-        short = f"{_size(key, d, long=False)} more {word + ' ' if word else ''}on the {higher}"
-        said = f"the {higher} reads {_size(key, d)} more{' ' + word if word else ''}"
+        more = f"more {word}" if word else "higher"
+        short = f"{_size(key, d, long=False)} {more} on the {higher}"
+        said = f"the {higher} reads {_size(key, d)} {more}"
     beyond = None if sdd is None else d > sdd
     noise = {None: "whether that is more than measurement noise cannot be told",
              True: f"more than the {texts[2]} that measuring alone can vary by",

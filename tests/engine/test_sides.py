@@ -58,7 +58,7 @@ def test_the_difference_is_worked_out_by_hand_with_its_direction_and_noise_margi
     assert math.isclose(mkd.sdd, 1.96 * math.sqrt(2 / 3), rel_tol=1e-9)
     assert mkd.beyond is True
     drop = s.difference("pelvic_drop")          # a single-leg squat's pelvis: each leg's own repetitions
-    assert (drop.left, drop.right, drop.higher, drop.short) == (2.0, 9.0, "right", "7° more on the right")
+    assert (drop.left, drop.right, drop.higher, drop.short) == (2.0, 9.0, "right", "7° higher on the right")
 
 
 def test_a_larger_difference_is_beyond_the_noise_margin():
@@ -86,3 +86,13 @@ def test_a_result_saved_before_it_gives_the_same_from_its_json():
     r = _result()
     again = type(r).from_json(r.to_json())
     assert [d.sentence for d in sides(again).differences] == [d.sentence for d in sides(r).differences]
+
+
+def test_a_measure_valid_on_neither_leg_is_not_compared():
+    r = _result()
+    for summary in r.legs.values():
+        fppa = summary.rating("fppa")
+        fppa.reliability, fppa.band = "poor", None          # what format_rating shows as n/a
+    d = sides(r).difference("fppa")
+    assert (d.difference, d.short) == (None, "n/a")
+    assert d.sentence == "Knee angle: left n/a, right n/a: not compared, neither leg has a valid value."
