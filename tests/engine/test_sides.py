@@ -96,3 +96,13 @@ def test_a_measure_valid_on_neither_leg_is_not_compared():
     d = sides(r).difference("fppa")
     assert (d.difference, d.short) == (None, "n/a")
     assert d.sentence == "Knee angle: left n/a, right n/a: not compared, neither leg has a valid value."
+
+
+def test_a_result_saved_before_sides_existed_is_compared_from_its_own_fields():
+    """The stored v1 result (tests/store): its knee angles read 24 and 5 deg, 19 deg apart."""
+    from pathlib import Path
+
+    from screening.core.result import Result
+    old = Result.load(Path(__file__).parents[1] / "store" / "old_result_v1.json")
+    fppa = sides(old).difference("fppa")
+    assert (fppa.left_text, fppa.right_text, fppa.short) == ("24°", "5°", "19° more inward on the left")
