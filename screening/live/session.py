@@ -170,9 +170,14 @@ class LiveSession:
         return out
 
     def _small(self, bgr: np.ndarray) -> np.ndarray:
+        """The frame at the working size, LIVE_SIDE on its long side: scaled up too, as a browser lowers the
+        camera's resolution when its computer or the network is busy (640x360, then 480x270, 320x180) and
+        the window's landmarks, the returned video and the recording must keep one scale and one size."""
         h, w = bgr.shape[:2]
-        ww, wh = work_size(w, h, LIVE_SIDE)
-        return bgr if (ww, wh) == (w, h) else cv2.resize(bgr, (ww, wh), interpolation=cv2.INTER_AREA)
+        ww, wh = work_size(w, h, LIVE_SIDE, upscale=True)
+        if (ww, wh) == (w, h):
+            return bgr
+        return cv2.resize(bgr, (ww, wh), interpolation=cv2.INTER_AREA if ww < w else cv2.INTER_LINEAR)
 
     def _push(self, t: float, xy: np.ndarray, vis: np.ndarray) -> None:
         if self.t and t <= self.t[-1]:
@@ -234,10 +239,10 @@ class LiveSession:
             assert self.status.clip is not None      # set by _begin
             self.rec = H264Writer(self.status.clip, w, h, 30.0)
             self.rec_t0, self.rec_size = t, (w, h)
-        if (w, h) != self.rec_size:          # the camera changed size (phone turned): skip the frame
+        self.status.rec_s = t - self.rec_t0  # the recording's clock runs on even over frames left out
+        if (w, h) != self.rec_size:          # the camera changed shape (phone turned): skip the frame
             return
         self.rec.write(img, t - self.rec_t0)
-        self.status.rec_s = t - self.rec_t0
         self.status.rec_frames += 1
 
     def _finish(self) -> None:
