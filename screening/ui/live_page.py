@@ -20,7 +20,7 @@ from screening.live.mirror import Bottom
 from screening.live.session import LiveSession, Plan
 from screening.core.result import TEST_LABELS, TESTS
 from screening.core.specs import SPECS
-from screening.ui import analysis, live_reaper, screen, state
+from screening.ui import analysis, live_reaper, screen, startup, state
 from screening.ui.live_words import rates_words, recording_words
 
 log = logging.getLogger(__name__)
@@ -155,6 +155,7 @@ def _settings() -> tuple[tuple, Plan]:
 
 @st.fragment(run_every=0.5)
 def _panel(live: LiveSession) -> None:
+    startup.freeze_imports()      # a module this panel imported (its table) is not walked at every rerun
     s = live.snapshot()
     with st.container(key="live-coach-ready" if s.advice.ready else "live-coach-fix"):
         st.markdown(f"## {':material/check_circle:' if s.advice.ready else ':material/warning:'} {s.advice.text}")
@@ -259,6 +260,7 @@ def page() -> None:
     if problem:
         st.warning(f"{problem} Using no STUN/TURN server (fine on this computer or network).")
     from streamlit_webrtc import WebRtcMode, webrtc_streamer
+    startup.freeze_imports()      # the panel below reruns twice a second, each followed by a full collection
     st.html("<style>.st-key-live-coach-ready{background:rgba(46,158,67,.14);border-radius:.6rem;padding:.3rem .8rem}"
             ".st-key-live-coach-fix{background:rgba(224,144,0,.16);border-radius:.6rem;padding:.3rem .8rem}</style>")
     left, right = stage.columns([3, 2])
