@@ -96,6 +96,7 @@ class LiveSession:
         self.cue_until = -1e9
         self._start_pending = False
         self.warm = self.upright = False
+        self.side = 0                        # the frames' long side, set by the first one (_small)
         self.closed = False                  # close() was called: frames pass through untouched
 
     # --- commands from the page (any thread) -------------------------------------------------------
@@ -170,11 +171,13 @@ class LiveSession:
         return out
 
     def _small(self, bgr: np.ndarray) -> np.ndarray:
-        """The frame at the working size, LIVE_SIDE on its long side: scaled up too, as a browser lowers the
-        camera's resolution when its computer or the network is busy (640x360, then 480x270, 320x180) and
-        the window's landmarks, the returned video and the recording must keep one scale and one size."""
+        """The frame at the session's working size (the first frame's long side, at most LIVE_SIDE): scaled up
+        too, as a browser lowers the camera's resolution when its computer or the network is busy (640x360,
+        then 480x270, 320x180) and the window's landmarks, the returned video and the recording must keep one
+        scale and one size."""
         h, w = bgr.shape[:2]
-        ww, wh = work_size(w, h, LIVE_SIDE, upscale=True)
+        self.side = self.side or min(LIVE_SIDE, max(w, h))
+        ww, wh = work_size(w, h, self.side, upscale=True)
         if (ww, wh) == (w, h):
             return bgr
         return cv2.resize(bgr, (ww, wh), interpolation=cv2.INTER_AREA if ww < w else cv2.INTER_LINEAR)

@@ -76,6 +76,12 @@ def test_a_lower_camera_resolution_keeps_the_size_and_the_scale(live):
     assert play(live, [(1280, 720, 0.2)])[-1] == (640, 360)       # a larger camera is scaled down, as before
 
 
+def test_a_small_camera_keeps_its_own_size(live):
+    """A camera below the working size is not scaled up (more pixels to push, no more detail), until it
+    lowers its resolution in turn."""
+    assert set(play(live, [(540, 540, 0.5), (270, 270, 0.5)])) == {(540, 540)}
+
+
 def test_the_recording_keeps_every_frame_at_one_size_and_stops_by_its_seconds(live):
     """Before: frames of another size were left out of the recording and its clock stopped with them, so a
     recording limited to 3 s never ended (the page said 'Recording: 1 of 3 s' until the tab was closed)."""
