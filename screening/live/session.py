@@ -76,6 +76,7 @@ class LiveSession:
         self.lying = self.spec.posture == "side-lying"
         self.counter: RepCounter | OpeningCounter = OpeningCounter(sex) if self.lying else RepCounter(test, sex, legs)
         self.lock = threading.Lock()
+        self.busy = threading.Lock()         # held by the worker thread while it processes a batch
         self.clock = Clock()                 # one per session: a page rerun must not restart the time stamps
         self.started = time.monotonic()      # for frames without a time stamp
         self.status = Status(Advice("no_person"), state="armed" if self.plan.auto else "idle")
@@ -127,8 +128,10 @@ class LiveSession:
     # --- the worker thread --------------------------------------------------------------------------
     def process(self, frames: list[tuple[np.ndarray, float]]) -> np.ndarray:
         """Record every frame of the batch, run the pose model on the newest one, return it annotated."""
-        if self.closed:
-            return frames[-1][0]
+        with self.busy:          # close() waits for it: a pose model closed while it runs crashes the server
+            return frames[-1][0] if self.closed else self._process(frames)
+
+    def _process(self, frames: list[tuple[np.ndarray, float]]) -> np.ndarray:
         now = time.monotonic()
         small = [(self._small(bgr), t) for bgr, t in frames]
         with self.lock:
@@ -171,10 +174,9 @@ class LiveSession:
         return out
 
     def _small(self, bgr: np.ndarray) -> np.ndarray:
-        """The frame at the session's working size (the first frame's long side, at most LIVE_SIDE): scaled up
-        too, as a browser lowers the camera's resolution when its computer or the network is busy (640x360,
-        then 480x270, 320x180) and the window's landmarks, the returned video and the recording must keep one
-        scale and one size."""
+        """The frame at the session's working size (the first frame's long side, at most LIVE_SIDE), scaled up
+        too: a busy browser lowers the camera's resolution (640x360, then 480x270, 320x180), and the window's
+        landmarks, the returned video and the recording must keep one scale and one size."""
         h, w = bgr.shape[:2]
         self.side = self.side or min(LIVE_SIDE, max(w, h))
         ww, wh = work_size(w, h, self.side, upscale=True)
@@ -286,7 +288,7 @@ class LiveSession:
                         scale * 0.7, (40, 40, 220), 2, cv2.LINE_AA)
 
     def close(self) -> None:
-        with self.lock:
+        with self.busy, self.lock:
             self.closed = True
             if self.rec is not None:
                 self._finish()
