@@ -21,7 +21,8 @@ from screening.core.errors import AnalysisError, Cancelled
 from screening.engine.pose import load_model
 from screening.pipeline import AnalysisOptions, run_analysis
 from screening.core.result import Result
-from screening.core.vocab import BAND_WORDS, VIDEO_EXTS
+from screening.core.vocab import VIDEO_EXTS
+from screening.outputs.formatting import verdict_words
 from screening.outputs.group import write_group_csv
 
 CANCELLED = "Cancelled before this clip was finished: run it again."
@@ -143,7 +144,7 @@ def run_batch(items: Iterable, out_dir: str | Path, *, test: str, leg: str | Non
             item.status, item.code = "failed", "no_events"
             item.message, item.fix = (note.message, note.fix) if note else ("Nothing to rate was found.", "")
         elif item.status == "ok" and item.result is not None:      # "ok" always carries its Result
-            item.message = "; ".join(f"{leg} {BAND_WORDS[s.band]}" for leg, s in item.result.legs.items())
+            item.message = "; ".join(f"{leg} {verdict_words(s)}" for leg, s in item.result.legs.items())
         write_group_csv(batch, csv_path)
         partial = _partial(item)
         if item.result is not None and partial.is_dir():

@@ -10,13 +10,19 @@ from pathlib import Path
 from screening.batch import list_videos, run_batch
 from screening.cluster import address
 from screening.core.errors import AnalysisError, Cancelled
-from screening.core.vocab import BAND_WORDS, format_rating
+from screening.core.vocab import BAND_WORDS, count, format_rating
 from screening.engine.models import TIERS
 from screening.engine.pose import load_model
+from screening.outputs.formatting import verdict_words
 from screening.outputs.group import group_pdf
 from screening.pipeline import AnalysisOptions, run_analysis
 from screening.core.result import TEST_LABELS, TESTS, Result
 from screening.core.specs import SPECS
+
+
+LEG_HELP = ("single-leg squat, optional: the leg you meant to test. The standing leg of every repetition is found "
+            "from the video (a clip may hold both legs); a named leg that never stood is said, not rated. The "
+            "clamshell finds its top leg")
 
 
 class _Bar:
@@ -47,13 +53,14 @@ def summary(result: Result) -> str:
     lines = [f"KneeScreen - {TEST_LABELS.get(result.test, result.test)}"
              + (f" ({spec.leg_role if spec else 'leg'}: {result.leg})" if result.leg else ""),
              f"Clip: {result.video.file_name}, {result.video.duration_s:.1f} s at {result.video.fps:.0f} fps; "
-             f"model: {result.model.tier}; {len(result.events)} "
-             + f"{result.event_noun}(s) found",
+             f"model: {result.model.tier}; {count(len(result.events), result.event_noun)} found",
              f"Norms: {result.norms_used}" if result.norms_used else ""]
     for leg, s in result.legs.items():
         lines.append(f"  {leg.upper():5} [{BAND_WORDS[s.band]}] {s.headline}")
+        if s.lead is not None:
+            lines.append(f"        Key measure: {s.lead.label}: {s.lead.value}. {s.lead.why}")
         for r in s.ratings:
-            if r.value is None:
+            if r.value is None or (s.lead is not None and r.key == s.lead.key):
                 continue
             flag = " (experimental)" if r.experimental else ""
             shown = format_rating(r)
@@ -85,8 +92,8 @@ def cmd_analyze(args) -> int:
     print(summary(a.result))
     outs = [a.json_path, a.csv_path] + ([a.video_path] if a.video_path else []) + [p for _, p in a.keyframes]
     print("Wrote: " + ", ".join(str(p) for p in outs))
-    no_events = not a.result.events
-    return 3 if no_events else 0
+    nothing_asked = not a.result.events or any(n.code == "leg_not_tested" for n in a.result.notes)
+    return 3 if nothing_asked else 0
 
 
 def cmd_batch(args) -> int:
@@ -113,7 +120,7 @@ def cmd_batch(args) -> int:
 
     def report(done: int, total: int, item) -> None:
         if item.status == "ok":
-            legs = ", ".join(f"{leg} {BAND_WORDS[s.band]}" for leg, s in item.result.legs.items())
+            legs = ", ".join(f"{leg} {verdict_words(s)}" for leg, s in item.result.legs.items())
             line = f"ok      {item.name}: {legs}"
         else:
             line = f"FAILED  {item.name}: {item.message}" + (f" What to do: {item.fix}" if item.fix else "")
@@ -147,8 +154,7 @@ def build_parser() -> argparse.ArgumentParser:
     a = sub.add_parser("analyze", help="analyse one clip")
     a.add_argument("video", type=Path)
     a.add_argument("--test", required=True, choices=TESTS)
-    a.add_argument("--leg", choices=("left", "right"), help="stance leg for the single-leg squat (the clamshell "
-                   "finds its top leg)")
+    a.add_argument("--leg", choices=("left", "right"), help=LEG_HELP)
     a.add_argument("--sex", choices=("female", "male"), help="selects sex-specific norms where published")
     a.add_argument("--sport", help="sport, to tailor the advice")
     a.add_argument("--model", default="lite", choices=TIERS)
@@ -161,7 +167,7 @@ def build_parser() -> argparse.ArgumentParser:
     b = sub.add_parser("batch", help="analyse every clip in a folder (workshop mode), using all cores")
     b.add_argument("folder", type=Path, help="folder of clips (mp4, mov, webm, avi, m4v); names = participants")
     b.add_argument("--test", required=True, choices=TESTS)
-    b.add_argument("--leg", choices=("left", "right"), help="stance leg for the single-leg squat")
+    b.add_argument("--leg", choices=("left", "right"), help=LEG_HELP)
     b.add_argument("--sex", choices=("female", "male"), help="selects sex-specific norms where published")
     b.add_argument("--sport", help="sport, to tailor the advice")
     b.add_argument("--model", default="lite", choices=TIERS)

@@ -1,11 +1,13 @@
 """Validation report: `python -m screening.validate FOLDER` writes Markdown and a PNG of how accurate it is.
 
-    python -m screening.validate ../shared/videos [--out validation] [--quick]
+    python -m screening.validate ../shared/videos [--out validation] [--quick] [--raters-only]
 
 FOLDER holds real clips and their MANIFEST.md. The report covers the left/right mirror error per clip,
-every phone orientation against FFmpeg's display, repetition counts against the manifest, the
-dose-response of a knee shift warped into a real clip, and the clamshell (a 3D model's known pelvis rolls,
-the real clip as filmed, mirrored and stored turned). Nothing is sent anywhere.
+every phone orientation against FFmpeg's display, repetition counts against the manifest, single-leg squats'
+stance legs and repetitions against labels made by looking at the frames, the dose-response of a knee shift
+warped into a real clip, the clamshell (a 3D model's known pelvis rolls, the real clip as filmed, mirrored
+and stored turned), and the agreement with two human raters' joint marks (screening.rater_study;
+--raters-only redoes just that section). Nothing is sent anywhere.
 """
 from __future__ import annotations
 
@@ -18,7 +20,9 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from screening import rater_study
 from screening import validation as v
+from screening import validation_labels as vl
 from screening import validation_clamshell as vc
 from screening.core.errors import AnalysisError
 from screening.core.timing import Stopwatch
@@ -34,7 +38,7 @@ def _f(x, nd=2) -> str:
 
 
 def markdown(mirror: list[dict], orient: list[dict], counts: list[dict], dose: list[dict], seconds: float,
-             clamshell: list[str] | None = None) -> str:
+             clamshell: list[str] | None = None, single: list[str] | None = None) -> str:
     out = ["# KneeScreen validation report", "",
            f"Regenerate with `python -m screening.validate ../shared/videos` ({seconds / 60:.0f} min on 2 cores). "
            "Lite model, default settings.", "",
@@ -56,6 +60,7 @@ def markdown(mirror: list[dict], orient: list[dict], counts: list[dict], dose: l
             "| clip | test | manifest | found |", "|---|---|---|---|"]
     out += [f"| {r['clip']} | {r['test']} | {r['manifest']} | "
             f"{r['found'] if r['found'] is not None else 'refused: ' + r.get('refused', '')} |" for r in counts]
+    out += single or []
     if dose:
         slope_k, slope_f = _slope(dose, "mkd_measured"), _slope(dose, "fppa_measured", "fppa_geometric")
         out += ["", "## Dose-response", "",
@@ -112,7 +117,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("folder", type=Path)
     p.add_argument("--out", type=Path, default=Path("benchmarks/validation"))
     p.add_argument("--quick", action="store_true", help="one mirror clip instead of four")
+    p.add_argument("--raters-only", action="store_true", help="redo only the section on the human raters")
     a = p.parse_args(argv)
+    if a.raters_only:
+        return _raters_only(a)
     manifest = a.folder / "MANIFEST.md"
     if not manifest.is_file():
         print(f"kneescreen: no MANIFEST.md in {a.folder}", file=sys.stderr)
@@ -149,13 +157,30 @@ def _run(a: argparse.Namespace, manifest: Path) -> int:
         clips = [c for c in v.manifest_counts(manifest) if (a.folder / c.name).exists()]
         counts = [v.count_case(c, a.folder) for c in clips]
         print("counts done", file=sys.stderr)
+        labels = vl.load_labels()
+        single = [vl.single_leg_case(a.folder, n, labels, v.lite_result) for n in labels
+                  if n.endswith(".mp4") and (a.folder / n).exists()]
+        print("single-leg done", file=sys.stderr)
         dose = v.dose_response(a.folder / DOSE_CLIP, sub("dose"))
         clam = vc.markdown(vc.model_cases(), vc.clip_cases(a.folder, sub("clamshell"))) \
             if (a.folder / vc.CLIP).is_file() else []
         print("clamshell done", file=sys.stderr)
-    text = markdown(mirror, orient, counts, dose, watch.total("validation"), clam)
+        raters = rater_study.report(a.folder)
+    text = rater_study.replace_section(markdown(mirror, orient, counts, dose, watch.total("validation"), clam,
+                                                vl.single_leg_markdown(single, labels) if single else []), raters)
     (a.out / "validation.md").write_text(text, encoding="utf-8")
     figure(dose, a.out / "validation.png")
+    print(text)
+    return 0
+
+
+def _raters_only(a: argparse.Namespace) -> int:
+    """The rater section alone, put in place of the one in the existing report."""
+    path = a.out / "validation.md"
+    text = rater_study.replace_section(path.read_text(encoding="utf-8") if path.is_file() else "",
+                                       rater_study.report(a.folder))
+    a.out.mkdir(parents=True, exist_ok=True)
+    path.write_text(text.lstrip("\n"), encoding="utf-8")
     print(text)
     return 0
 

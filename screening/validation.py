@@ -207,12 +207,15 @@ def warp_knee(rgb: np.ndarray, knee: tuple[float, float], shift_px: float, sigma
     return cv2.remap(rgb, s.astype(np.float32), yy, interpolation=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
 
 
-def _leg_px(r: Result, side: str) -> float:
+def standing_leg_px(r: Result, side: str | None = None) -> float:
+    """Hip-to-ankle length (pixels of the analysed frame) of one leg, or both, over the most upright 15% of
+    frames: the Result's view of metrics.baseline's leg length."""
     depth = np.array(r.series.values["depth"], float)
     standing = np.flatnonzero(np.isfinite(depth) & (depth <= np.nanpercentile(depth, 15)))
-    hip = np.array(r.series.points[f"{side}_hip"], float)[standing]
-    ankle = np.array(r.series.points[f"{side}_ankle"], float)[standing]
-    return float(np.nanmedian(np.linalg.norm(hip - ankle, axis=1)))
+    d = [np.linalg.norm(np.array(r.series.points[f"{s}_hip"], float)[standing]
+                        - np.array(r.series.points[f"{s}_ankle"], float)[standing], axis=1)
+         for s in ((side,) if side else ("left", "right"))]
+    return float(np.nanmedian(np.concatenate(d)))
 
 
 def _event_value(r: Result, side: str, key: str) -> float:
@@ -225,7 +228,7 @@ def dose_response(src: Path, work: Path, doses_pct=(0.0, 3.0, 6.0, 9.0, 12.0), s
     length at the deepest point; compare the measured change with the geometric one."""
     base = lite_result(src, "squat")
     other = "right" if side == "left" else "left"
-    L = _leg_px(base, side)
+    L = standing_leg_px(base, side)
     pts = base.series.points
     depth = np.nan_to_num(np.array(base.series.values["depth"], float))
     key = max(base.events, key=lambda e: e.depth).key_frame

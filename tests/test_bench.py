@@ -146,3 +146,20 @@ def test_child_processes_run_the_same_copy_of_the_package(tmp_path):
     # an installed copy elsewhere must not be what gets measured
     r = bench.measure([sys.executable, "-c", "import screening; print(screening.__file__)"], cwd=tmp_path)
     assert Path(r["stdout"].strip()).parent == Path(bench.__file__).parent
+
+
+@pytest.mark.clips
+def test_a_clip_decoded_in_segments_gives_every_frame_a_player_shows():
+    # front_single_leg_squat_alternating_41 (673 frames, MANIFEST; keyframes every 128 frames, each shown
+    # after B-frames): seeking the second segment by the keyframe's presentation time used to land one
+    # frame past it, and 64 frames (2.6 s, a whole repetition) came out without pixels
+    from screening.engine import video
+    from screening.engine.tracking import _Worker
+    info = video.probe(clip("front_single_leg_squat_alternating_41.mp4"))
+    segs = video.segments(info)
+    assert len(segs) == 2
+    need = _Worker(info, None, None, None, None, set(), 2)._needed
+    frames = [f for seg in segs for f in video.decode(info, *seg, threads=False, need=need(seg[0]))]
+    assert [f.pts for f in frames] == list(info.shown_pts) and len(frames) == 673
+    assert [k for k, f in enumerate(frames) if f.decoded][:3] == [0, 2, 4]
+    assert all(f.decoded for f in frames[384:512:2])     # the measured frames of the second segment's first GOP

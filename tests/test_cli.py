@@ -62,7 +62,7 @@ def test_analyze_writes_every_output_and_exits_0(tmp_path, monkeypatch, capsys):
     assert len(rows) == 1 + n                       # header + one row per frame
     drawn = probe(out_dir / "annotated.mp4")
     assert (drawn.width, drawn.height) == (360, 640) and drawn.n_packets == (n + 1) // 2   # the measured frames
-    assert "KneeScreen - Squat" in out and "3 repetition(s) found" in out
+    assert "KneeScreen - Squat" in out and "3 repetitions found" in out
     assert "Wrote: " + str(out_dir / "result.json") + ", " + str(out_dir / "frames.csv") in out
     assert str(out_dir / "keyframe_rep3.png") in out and err == ""            # --quiet: no progress bar
 
@@ -90,8 +90,20 @@ def test_nothing_to_rate_exits_3(tmp_path, monkeypatch, capsys):
     video = make_clip(tmp_path / "clip.mp4", n)
     rc, out, _ = run(["analyze", str(video), "--test", "squat", "--out", str(tmp_path / "o"), "--quiet"], capsys)
     assert rc == 3
-    assert "0 repetition(s) found" in out and "NOTE: No repetition was found in the clip." in out
+    assert "0 repetitions found" in out and "NOTE: No repetition was found in the clip." in out
     assert (tmp_path / "o" / "result.json").is_file()
+
+
+def test_a_named_leg_that_never_stood_is_said_and_exits_3(tmp_path, monkeypatch, capsys):
+    n = stub_pose(monkeypatch, SquatSpec(width=360, height=640, leg_px=210.0, stance="right", depth=0.2))
+    video = make_clip(tmp_path / "clip.mp4", n)
+    argv = ["analyze", str(video), "--test", "single-leg-squat", "--out", str(tmp_path / "o"), "--quiet"]
+    rc, out, _ = run(argv + ["--leg", "left"], capsys)
+    assert rc == 3
+    assert "NOTE: You chose the left leg, but the left leg did not stand through any repetition" in out
+    assert "RIGHT [" in out and "LEFT  [" not in out          # the leg that stood is rated, the other not
+    rc, out, _ = run(argv + ["--leg", "right"], capsys)
+    assert rc == 0 and "You chose" not in out
 
 
 def test_a_clip_without_a_person_exits_2_with_what_to_do(tmp_path, capsys):

@@ -14,6 +14,7 @@ from stub_pose import make_clip, stub_pose
 from screening.core.errors import AnalysisError
 from screening.core.result import Result
 from screening.engine.pose import load_model
+from screening.engine.verdict import rated_moments
 from screening.pipeline import AnalysisOptions, run_analysis
 
 STAGES = ["probe_s", "decode_and_pose_s", "measures_s", "stills_s", "video_s", "files_s", "total_s"]
@@ -55,7 +56,9 @@ def test_without_out_dir_the_outputs_come_back_in_memory_and_nothing_stays(clip,
     lines = a.csv.decode("utf-8").splitlines()
     assert lines[0].startswith("frame,time_s,") and len(lines) == 1 + r.video.n_frames
     assert a.video[4:8] == b"ftyp"                                      # an MP4 file
-    assert [label for label, _ in a.stills] == ["Rep 1 (2.2 s)", "Rep 2 (5.6 s)", "Rep 3 (9.0 s)"]
+    labels = [label for label, _ in a.stills]          # one per repetition, the rated moment first
+    assert sorted(labels) == ["Rep 1 (2.2 s)", "Rep 2 (5.6 s)", "Rep 3 (9.0 s)"]
+    assert labels[0].startswith(f"Rep {rated_moments(r)[0].index} (")
     assert all(png[:8] == b"\x89PNG\r\n\x1a\n" for _, png in a.stills)
     assert (a.out_dir, a.json_path, a.csv_path, a.video_path, a.keyframes) == (None, None, None, None, [])
     assert list((tmp_path / "tmp").iterdir()) == []                    # frames and outputs deleted
@@ -77,7 +80,7 @@ def test_with_out_dir_the_outputs_are_files(clip, tmp_path):
     a = run_analysis(clip, load_model("lite"), AnalysisOptions("squat", out_dir=tmp_path / "out"))
     assert a.out_dir == tmp_path / "out" and Result.load(a.json_path) == a.result
     assert a.csv_path == tmp_path / "out" / "frames.csv" and a.video_path == tmp_path / "out" / "annotated.mp4"
-    assert [p.name for _, p in a.keyframes] == ["keyframe_rep1.png", "keyframe_rep2.png", "keyframe_rep3.png"]
+    assert sorted(p.name for _, p in a.keyframes) == ["keyframe_rep1.png", "keyframe_rep2.png", "keyframe_rep3.png"]
     assert (a.json, a.csv, a.video, a.stills) == (None, None, None, [])
     assert list((tmp_path / "tmp").iterdir()) == []
 

@@ -52,6 +52,31 @@ def test_report_has_every_section_and_a_readable_figure(tmp_path):
     assert png is not None and png.shape[1] == 2 * png.shape[0]
 
 
+def test_single_leg_rows_match_repetitions_to_labels_by_hand():
+    from types import SimpleNamespace as NS
+
+    from screening.validation_labels import match, single_leg_markdown
+    lab = {"fps": 25, "reps": [{"leg": "left", "start": 0, "bottom": 50, "end": 90},
+                               {"leg": "right", "start": 150, "bottom": 200, "end": 240}],
+           "partial": [{"leg": "left", "start": 280, "bottom": 299, "end": 299}],
+           "not_reps": [{"from": 95, "to": 140}]}
+    ev = [NS(key_frame=55, start_frame=5, end_frame=95, leg="left"),        # 0.2 s off, ends 0.2 s late
+          NS(key_frame=120, start_frame=110, end_frame=130, leg="right"),   # a standing moment called a bottom
+          NS(key_frame=203, start_frame=160, end_frame=230, leg="left"),    # the wrong leg
+          NS(key_frame=296, start_frame=280, end_frame=299, leg="left")]    # the partial one at the end
+    m = match(NS(events=ev), lab, 0.3)
+    assert [(x["bottom"], e.key_frame) for x, e in m["pairs"]] == [(50, 55), (200, 203)]
+    assert m["stance_right"] == 1 and m["missed"] == [] and [e.key_frame for e in m["extra"]] == [120]
+    assert [e.key_frame for e in m["partial"]] == [296] and [e.key_frame for e in m["standing"]] == [120]
+    assert m["bottom_s"] == 0.16 and m["overrun_s"] == 0.2          # median of 0.2 and 0.12; (95 - 90) / 25
+    row = {"clip": "x.mp4", "labelled": "L R", "found": "L R L L", "n_labelled": 2, "n_found": 4,
+           "stance_right": 1, "matched": 2, "missed": 0, "extra": 1, "partial": 1, "standing": 1,
+           "bottom_s": 0.16, "overrun_s": 0.2, "legs_rated": "left and right"}
+    text = "\n".join(single_leg_markdown([row], {"tolerance_s": {"bottom": 0.3, "start_end": 0.6}}))
+    assert "## Single-leg squats" in text
+    assert "| x.mp4 | L R | L R L L | 1 of 2 | 2 / 2 (+1 cut by the clip's edge) | 0 | 1 | 1 | 0.16 | 0.20 |" in text
+
+
 def test_the_clamshell_section_states_what_was_and_was_not_checked():
     from screening.validation_clamshell import markdown as clam_markdown, model_cases
     model = model_cases(camera_heights=(0.2,))

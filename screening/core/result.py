@@ -16,7 +16,7 @@ from screening.core.types import BANDS, TESTS, Band, EventKind, Leg, NoteLevel, 
 SCHEMA_VERSION = 1
 TEST_LABELS: dict[str, str] = {name: spec.label for name, spec in SPECS.items()}
 __all__ = ["SCHEMA_VERSION", "BANDS", "TESTS", "TEST_LABELS", "Note", "VideoMeta", "ModelMeta", "MeasureValue",
-           "Event", "Rating", "LegSummary", "Series", "Result"]
+           "Event", "Rating", "Lead", "LegSummary", "Series", "Result"]
 
 
 @dataclass
@@ -80,6 +80,7 @@ class Event:
                                          # opening's rise above the closed position, deg)
     values: dict[str, list[MeasureValue]] = field(default_factory=dict)  # 'left'|'right'|'both' -> values
     contact_values: dict[str, list[MeasureValue]] = field(default_factory=dict)
+    leg: Leg | None = None               # single-leg squat: the leg that stood (None: both legs, or unknown)
 
 
 @dataclass
@@ -102,14 +103,25 @@ class Rating:
 
 
 @dataclass
+class Lead:
+    """The one measure a leg's verdict rests on, as every output shows it (decided once, engine.ratings)."""
+    key: str                   # the measure that set the leg's band (unrated leg: the one that would have)
+    label: str                 # its name, as in the table of every measure
+    value: str                 # its value as shown everywhere: '21°', '5.3% of leg length inward', 'n/a'
+    why: str                   # one sentence: why the verdict rests on it, or why the leg is not rated
+
+
+@dataclass
 class LegSummary:
+    """One leg's verdict: band, headline and lead all come from one measure (lead.key == key_measure)."""
     leg: Leg
     band: Band | None
-    headline: str              # one plain sentence
+    headline: str              # one plain sentence, from the lead measure
     what_it_means: str
-    key_measure: str
+    key_measure: str           # the lead measure's key ('' when no knee measure was made)
     ratings: list[Rating]
     recommendations: list[str]  # content page slugs
+    lead: Lead | None = None   # None only in results saved before it (the store derives it on load)
 
     def rating(self, key: str) -> Rating | None:
         return next((r for r in self.ratings if r.key == key), None)
@@ -130,7 +142,9 @@ class Result:
     schema_version: int
     created: str
     test: TestName
-    leg: Leg | None            # single-leg tests: SPECS[test].leg_role (squat: stance leg; clamshell: top leg)
+    leg: Leg | None            # single-leg tests: SPECS[test].leg_role (squat: the stance leg when every
+                               # repetition stood on it, each event's own leg says which, None when both
+                               # legs were tested; clamshell: the top leg)
     sex: str | None
     sport: str | None
     norms_used: str

@@ -30,12 +30,19 @@ class TestSpec:
     posture: Posture = "standing"    # side-lying: the clamshell's own orientation, checks, events and measures
     leg_role: str = "stance leg"     # what Result.leg is (single-leg tests): the stance leg, or the top leg
     experimental: bool = False       # no validated norm exists for the test's lead measure
+    band_measures: tuple[str, ...] = ("fppa", "mkd")   # a leg's band: the worst of these (engine.verdict)
 
     __test__ = False                 # not a pytest test class, whatever its name
 
     @property
     def event_noun(self) -> str:
         return EVENT_NOUNS[self.event_kind]
+
+    @property
+    def stance_found(self) -> bool:
+        """A single-leg test done standing (the single-leg squat): the standing leg of each repetition is
+        found from the video, and one clip may hold both legs."""
+        return self.single_leg and self.posture == "standing"
 
     @property
     def both_words(self) -> str:
@@ -67,7 +74,7 @@ SPECS: dict[str, TestSpec] = {
         single_leg=True, both_measures=("pelvis_roll", "trunk_roll"), pose_stride=2, cutoff_hz=3.0,
         fppa_norms="", lead_measure="pelvis_roll", lead_from="fair", lead_fallback="trunk_roll",
         low_fps_below=10.0, recommendations=("clamshell",), live_feedback=True, live_max_s=40,
-        posture="side-lying", leg_role="top leg", experimental=True),
+        posture="side-lying", leg_role="top leg", experimental=True, band_measures=("pelvis_roll",)),
 }
 STRIDE_MIN_FPS = 24.0                # below this frame rate the pose model runs on every frame
 # The drop-jump box, in one place for the guide, the notes and (checked by tests) the content pages and README:

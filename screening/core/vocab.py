@@ -51,6 +51,19 @@ def format_value(value: float | None, unit: str, spread: float | None = None) ->
     return text + (f" ± {spread:.2f}" if spread is not None else "")
 
 
+def signed(value: float | None) -> str:
+    """A whole number with its sign, as the video labels show angles: '+12', '-3', '0' (never '-0'); 'n/a'."""
+    if value is None or value != value:
+        return "n/a"
+    whole = round(value)
+    return f"{whole:+d}" if whole else "0"
+
+
+def count(n: int, noun: str) -> str:
+    """'1 repetition', '3 landings': a number and its noun, singular or plural."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
 # Measures that are a sideways shift (or a change of length): shown as a size and a direction, never as a
 # negative share. The clamshell's stacks: how much shorter the hip (shoulder) line is, or longer.
 SHIFT_WORDS = {"mkd": ("inward", "outward"), "arch": ("inward", "outward"),

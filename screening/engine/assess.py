@@ -6,6 +6,7 @@ from datetime import datetime, timezone
 import numpy as np
 
 from screening.engine import events as ev
+from screening.engine import stance
 from screening.engine.clamshell_rating import DISCLAIMER as CLAMSHELL_DISCLAIMER, assess_clamshell
 from screening.engine.lying import views_agree
 from screening.core.errors import AnalysisError
@@ -19,13 +20,15 @@ from screening.core.result import (SCHEMA_VERSION, Event, LegSummary, MeasureVal
 from screening.core.specs import DROP_BOX_WORDS, SPECS
 from screening.core.types import LEGS, Leg, Reliability
 from screening.core.track import Track
-from screening.core.vocab import VIS_MIN, format_value
+from screening.core.vocab import VIS_MIN, count, format_value
 
 THIGH_GOOD, THIGH_FAIR = 0.75, 0.6     # thigh length seen / standing: FPPA validity limits
+MIN_EVENTS = 3                          # the filming guide asks for 3-5 repetitions or 3 landings
 
 
 def detect_stance(track: Track) -> Leg:
-    """Single-leg squat without a given leg: the stance foot is the lower one in the picture."""
+    """A guess of the stance leg for a clip without any single-leg repetition (to measure its frames on):
+    the foot lower in the picture, on most frames."""
     ly = track.xy[:, LEG["left"]["ankle"], 1]
     ry = track.xy[:, LEG["right"]["ankle"], 1]
     diff = np.nanmedian(ly - ry) if np.isfinite(ly - ry).any() else 0.0
@@ -125,6 +128,19 @@ def _plain(a: np.ndarray, decimals: int) -> list:
     return r.tolist()
 
 
+def make_event(cleaned: Track, kind, index: int, sp: ev.Span, depth: np.ndarray, leg: Leg | None = None) -> Event:
+    """The Event of a span (row positions in the track) with its frames, times and depth."""
+    assert cleaned.frame is not None        # Track.__post_init__ numbers the frames
+    t = cleaned.t
+    e = Event(kind=kind, index=index, start_frame=int(cleaned.frame[sp.start]),
+              key_frame=int(cleaned.frame[sp.key]), end_frame=int(cleaned.frame[sp.end]),
+              start_s=float(t[sp.start]), key_s=float(t[sp.key]), end_s=float(t[sp.end]),
+              depth=float(depth[sp.key]), leg=leg)
+    if sp.contact is not None:
+        e.contact_frame, e.contact_s = int(cleaned.frame[sp.contact]), float(t[sp.contact])
+    return e
+
+
 def find_events(cleaned: Track, s: dict[str, np.ndarray], test: str, leg_px: float,
                 notes: list[Note]) -> list[tuple[Event, ev.Span]]:
     """The test's events, each with its span (row positions in the track, where the values are taken)."""
@@ -144,17 +160,7 @@ def find_events(cleaned: Track, s: dict[str, np.ndarray], test: str, leg_px: flo
                                   f"Drop from {DROP_BOX_WORDS} and land on both feet, whole body in view."))
     else:
         spans = ev.find_reps(s["depth"], t, cleaned.extra.get("pose_run"))
-    out = []
-    for i, sp in enumerate(spans, 1):
-        assert cleaned.frame is not None        # Track.__post_init__ numbers the frames
-        e = Event(kind=kind, index=i, start_frame=int(cleaned.frame[sp.start]),
-                  key_frame=int(cleaned.frame[sp.key]), end_frame=int(cleaned.frame[sp.end]),
-                  start_s=float(t[sp.start]), key_s=float(t[sp.key]), end_s=float(t[sp.end]),
-                  depth=float(s["depth"][sp.key]))
-        if sp.contact is not None:
-            e.contact_frame, e.contact_s = int(cleaned.frame[sp.contact]), float(t[sp.contact])
-        out.append((e, sp))
-    return out
+    return [(make_event(cleaned, kind, i, sp, s["depth"]), sp) for i, sp in enumerate(spans, 1)]
 
 
 def assess(track: Track, test: str, *, leg: Leg | None = None, sex: str | None = None,
@@ -170,38 +176,49 @@ def assess(track: Track, test: str, *, leg: Leg | None = None, sex: str | None =
         return _result(track, lying, c.series, test, c.top, sex, sport, video, model, notes,
                        c.events, c.legs, c.norms_used, example, CLAMSHELL_DISCLAIMER)
     cleaned = clean_track(track, test)
-    stance: Leg | None = None
-    if spec.single_leg:
-        stance = leg or detect_stance(cleaned)
-        if leg is None:
-            notes.append(Note("stance_detected", "info", f"Stance leg detected as the {stance} leg."))
     direct = track.extra.get("direct")
     ratio_xy = clean_track(direct, test).xy if isinstance(direct, Track) else None
-    s, base = compute_series(cleaned, stance, ratio_xy)
+    one = stance.analyse(cleaned, ratio_xy, leg or detect_stance(cleaned)) if spec.stance_found else None
+    s, base = (one.series, one.base) if one else compute_series(cleaned, None, ratio_xy)
     for sd in SIDES:   # where the 2D knee angle means something (thigh not pointing at the camera)
         with np.errstate(invalid="ignore"):
             fppa = s[f"fppa_{sd}_deg"]
             lo, hi = PLAUSIBLE["fppa"]
-            s[f"fppa_{sd}_valid"] = ((s[f"thigh_{sd}"] >= THIGH_FAIR) & (fppa >= lo) & (fppa <= hi)).astype(float)
+            s[f"fppa_{sd}_valid"] = ((s[f"thigh_{sd}"] >= THIGH_FAIR) & (fppa >= lo) & (fppa <= hi)
+                                     & ((one.on == sd) if one else True)).astype(float)   # single leg: standing
     if not np.isfinite(base.leg_px):
         raise AnalysisError("Hips, knees and ankles were never all visible, so nothing can be measured.",
                             "legs_not_visible", "Film the whole body, feet included, from the front.")
-    found = find_events(cleaned, s, test, base.leg_px, notes)
+    if one:
+        found = [(make_event(cleaned, "rep", i, r.span, one.by_leg[r.leg][0]["depth"], r.leg), r.span)
+                 for i, r in enumerate(one.reps, 1)]
+        notes += stance.notes(one, leg)
+    else:
+        found = find_events(cleaned, s, test, base.leg_px, notes)
     events = [e for e, _ in found]
     if not events:
         notes.append(Note("no_events", "error", f"No {spec.event_noun} was found in the clip.",
                           "Film 3-5 full repetitions (or 3 landings) with a still camera, whole body in frame."))
-    legs: tuple[Leg, ...] = (stance,) if stance else LEGS
+    elif len(events) < MIN_EVENTS:       # e.g. a 1-second clip: rated, but say how little it rests on
+        seconds = float(track.t[-1] - track.t[0]) if len(track) else 0.0
+        notes.append(Note("few_events", "warning", f"Only {count(len(events), spec.event_noun)} "
+                          f"{'was' if len(events) == 1 else 'were'} found in this {seconds:.1f}-second clip, so "
+                          f"the result rests on {'it' if len(events) == 1 else 'them'} alone and may not show "
+                          "how you usually move.",
+                          f"Film {MIN_EVENTS}-5 {spec.event_noun}s (about 10-20 seconds) in one clip."))
+    legs: tuple[Leg, ...] = tuple(one.legs) if one else LEGS
     angled = any(n.code == "oblique" for n in notes)
     for e, sp in found:
-        e.values = _values_at(sp.key, s, cleaned, test, legs, angled)
+        at = one.by_leg[e.leg][0] if one and e.leg else s     # single-leg: as seen standing on its leg
+        e.values = _values_at(sp.key, at, cleaned, test, (e.leg,) if e.leg else legs, angled)
         if sp.contact is not None:
-            e.contact_values = _values_at(sp.contact, s, cleaned, test, legs, angled)
-    summaries: dict[str, LegSummary] = {sd: summarise_leg(events, sd, test, sex) for sd in legs} if events else {}
+            e.contact_values = _values_at(sp.contact, at, cleaned, test, legs, angled)
+    summaries: dict[str, LegSummary] = {sd: summarise_leg([e for e in events if e.leg in (None, sd)], sd, test, sex)
+                                        for sd in legs} if events else {}
     norm = norm_for("fppa", test, sex)
     norms_used = f"FPPA norms: {norm.population}" if norm else ""
-    return _result(track, cleaned, s, test, stance, sex, sport, video, model, notes, events, summaries, norms_used,
-                   example)
+    return _result(track, cleaned, s, test, legs[0] if one and len(legs) == 1 else None, sex, sport, video, model,
+                   notes, events, summaries, norms_used, example)
 
 
 def _result(track: Track, cleaned: Track, s: dict[str, np.ndarray], test: str, leg: Leg | None, sex: str | None,

@@ -14,6 +14,7 @@ from screening.core.types import Band, Leg, Reliability
 from screening.core.vocab import VIS_MIN
 from screening.engine.clamshell import Opening, clamshell_series, find_openings, top_side
 from screening.engine.ratings import rate_measure
+from screening.engine.verdict import decide, lead_rating
 
 TOP_KEYS = ("opening", "up_s", "hold_s", "down_s", "heels_apart", "knee_drift")   # the top leg's values
 CUES = ("trunk_roll", "heels_apart", "knee_drift")                                 # secondary cues
@@ -114,19 +115,18 @@ def summarise_top_leg(events: list[Event], top: Leg, sex: str | None) -> LegSumm
     keys = [*spec.both_measures, *TOP_KEYS]
     ratings = [r for k in keys if (r := rate_measure(events, top, k, "clamshell", sex)) is not None]
     by_key: dict[str, Rating] = {r.key: r for r in ratings}
-    lead = next((by_key[k] for k in (spec.lead_measure, spec.lead_fallback)
-                 if k in by_key and by_key[k].reliability != "poor"), None)
-    if lead is not None:
-        lead.primary = True
+    lead = lead_rating(ratings, "clamshell")        # the pelvis roll-back, else the trunk's (engine.verdict)
+    if lead is not None and lead.band is None:
+        lead = None                                 # neither could be rated: said so below
     band = lead.band if lead else None
     cues = [by_key[k].reason[0].lower() + by_key[k].reason[1:] for k in CUES if k in by_key and by_key[k] is not lead
             and by_key[k].band in ("watch", "marked")]
     headline = f"{top.capitalize()} leg on top: " + (
         f"{lead.reason[0].lower()}{lead.reason[1:]}" if lead else "the pelvis roll could not be measured.")
     meaning = MEANING[band] + ("" if not cues else " Also: " + " ".join(cues))
-    return LegSummary(leg=top, band=band, headline=headline, what_it_means=meaning,
-                      key_measure=lead.key if lead else "", ratings=ratings,
-                      recommendations=["clamshell", "glute-programme"])
+    return decide(LegSummary(leg=top, band=band, headline=headline, what_it_means=meaning,
+                             key_measure=lead.key if lead else "", ratings=ratings,
+                             recommendations=["clamshell", "glute-programme"]), "clamshell", words=False)
 
 
 def assess_clamshell(cleaned: Track, raw: Track, notes: list[Note], sex: str | None) -> Clamshell:

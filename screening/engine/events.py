@@ -32,10 +32,11 @@ def _interp_nans(x: np.ndarray) -> np.ndarray:
     return x
 
 
-def find_reps(depth: np.ndarray, t: np.ndarray, measured: np.ndarray | None = None) -> list[Span]:
+def find_reps(depth: np.ndarray, t: np.ndarray, measured: np.ndarray | None = None,
+              min_share: float = MIN_REP_SHARE) -> list[Span]:
     """Squat repetitions from the leg-compression signal (0 standing, larger = deeper).
 
-    A rep is a peak of compression at least MIN_REP_DEPTH deep and MIN_REP_SHARE of the deepest one;
+    A rep is a peak of compression at least MIN_REP_DEPTH deep and `min_share` of the deepest one;
     it starts and ends where compression drops below REP_EDGE_SHARE of its peak (or at the lowest
     point between two reps). A pause at the bottom is one rep: its deepest point is the middle of the
     frames within 5% of the peak. With `measured` (frames the pose model ran on), the deepest point is
@@ -47,7 +48,7 @@ def find_reps(depth: np.ndarray, t: np.ndarray, measured: np.ndarray | None = No
     d = _interp_nans(depth)
     fps = 1.0 / np.median(np.diff(t)) if len(t) > 1 else 30.0
     peak_all = np.nanmax(depth)
-    height = max(MIN_REP_DEPTH, MIN_REP_SHARE * peak_all)
+    height = max(MIN_REP_DEPTH, min_share * peak_all)
     from scipy.signal import find_peaks  # imported on first use (see pipeline.warm_up)
     peaks, _ = find_peaks(d, height=height, prominence=max(MIN_REP_DEPTH, 0.5 * height),
                           distance=max(1, int(MIN_REP_GAP_S * fps)))

@@ -87,25 +87,58 @@ def _pelvis_and_trunk(xy: np.ndarray, stance: str | None) -> tuple[np.ndarray, n
     return pelvis, trunk
 
 
+def _median(a: np.ndarray) -> float:
+    a = a[np.isfinite(a)]
+    return float(np.median(a)) if len(a) else float("nan")
+
+
+def standing_thigh(xy: np.ndarray, frames: np.ndarray) -> dict[str, float]:
+    """Median hip-to-knee length of each leg over `frames` (pixels)."""
+    b = xy[frames]
+    return {s: _median(g.distance(_pt(b, s, "hip"), _pt(b, s, "knee"))) for s in SIDES}
+
+
+# MediaPipe's knee point follows the front of the knee, not its joint centre. Standing, the front of the knee
+# faces the camera and the point lies over the centre; as the thigh tips from vertical toward horizontal (a
+# squat, a landing) the front of the knee becomes the far end of the thigh, beyond the centre along the
+# thigh, so with the knees pointing out the point sits outside the centre (inside when they point in). Two
+# raters' joint centres on 19 front-view frames of 10 people (benchmarks/validation/raters) put it this
+# share of the thigh's sideways extent times (1 - cos of the thigh's tilt from vertical) outside: 0.142
+# fitted on all, 0.126-0.162 leaving each person out in turn (benchmarks/validation/raters/fit_knee_centre.py;
+# the knee-to-ankle ratio's bias on the held-out frames +0.014, the raters' own difference 0.042).
+KNEE_FRONT_SHARE = 0.14
+
+
+def knee_centres(xy: np.ndarray, thigh_px: dict[str, float]) -> np.ndarray:
+    """The points with each knee's x moved from MediaPipe's knee point to the joint centre (see
+    KNEE_FRONT_SHARE): back along the thigh's sideways extent by KNEE_FRONT_SHARE x (1 - cos tilt), the tilt
+    of the thigh from vertical taken from its vertical extent against its standing length `thigh_px`.
+    Standing it moves nothing; only x changes, for the measures made of horizontal positions (the knee
+    shift and the separation ratios); the knee angle and the drawn skeleton keep the model's points."""
+    out = xy.copy()
+    for s in SIDES:
+        hip, knee = _pt(xy, s, "hip"), _pt(xy, s, "knee")
+        with np.errstate(invalid="ignore", divide="ignore"):
+            tipped = 1.0 - np.clip(np.abs(knee[:, 1] - hip[:, 1]) / thigh_px[s], 0.0, 1.0)
+            shift = KNEE_FRONT_SHARE * tipped * (knee[:, 0] - hip[:, 0])
+        out[:, LEG[s]["knee"], 0] = knee[:, 0] - np.nan_to_num(shift)     # no hip or thigh length: as seen
+    return out
+
+
 def baseline(xy: np.ndarray, stance: str | None = None) -> Baseline:
     frames = standing_frames(xy, stance)
     b = xy[frames] if len(frames) else xy[:0]
-
-    def med(a):
-        a = a[np.isfinite(a)]
-        return float(np.median(a)) if len(a) else float("nan")
-
     legs = [g.distance(_pt(b, s, "hip"), _pt(b, s, "ankle")) for s in SIDES]
-    leg_px = med(np.concatenate(legs)) if len(frames) else float("nan")
-    thigh = {s: med(g.distance(_pt(b, s, "hip"), _pt(b, s, "knee"))) for s in SIDES}
+    leg_px = _median(np.concatenate(legs)) if len(frames) else float("nan")
+    thigh = standing_thigh(xy, frames)
+    centred = knee_centres(b, thigh)          # the knee shift is measured from joint-centre knees
     mkd_ref, arch_ref = {}, {}
     for s in SIDES:
-        k, a = _raw_offsets(b, s)
-        mkd_ref[s], arch_ref[s] = med(k), med(a)
+        mkd_ref[s], arch_ref[s] = _median(_raw_offsets(centred, s)[0]), _median(_raw_offsets(b, s)[1])
     pelvis, trunk = _pelvis_and_trunk(b, stance)
     with np.errstate(invalid="ignore"):
-        vert = med(leg_extension(b, stance))
-    return Baseline(frames, leg_px, vert, thigh, mkd_ref, arch_ref, med(pelvis), med(trunk))
+        vert = _median(leg_extension(b, stance))
+    return Baseline(frames, leg_px, vert, thigh, mkd_ref, arch_ref, _median(pelvis), _median(trunk))
 
 
 MAX_ROLL_DEG = 20.0         # standing hip/shoulder lines tilted more than this are not taken as camera roll
@@ -151,17 +184,24 @@ def compute_series(track: Track, stance: str | None = None,
     base = baseline(xy, stance)
     base.roll_deg = roll
     L = base.leg_px
+    # the knee shift and the separation ratios are made of horizontal positions: joint-centre knees there
+    centred = knee_centres(xy, base.thigh_px)
     out: dict[str, np.ndarray] = {}
     with np.errstate(invalid="ignore", divide="ignore"):
         for s in SIDES:
             hip, knee, ankle = _pt(xy, s, "hip"), _pt(xy, s, "knee"), _pt(xy, s, "ankle")
             medial = _pt(xy, OTHER[s], "hip") - hip
             out[f"fppa_{s}_deg"] = g.fppa(hip, knee, ankle, medial)
-            k_off, a_off = _raw_offsets(xy, s)
+            k_off = _raw_offsets(centred, s)[0]
+            a_off = _raw_offsets(xy, s)[1]
             out[f"mkd_{s}_pct"] = (k_off - base.mkd_ref[s]) / L * 100
             out[f"arch_{s}_pct"] = (a_off - base.arch_ref[s]) / L * 100
             out[f"thigh_{s}"] = g.distance(hip, knee) / base.thigh_px[s]
-        rxy = xy if ratio_xy is None else level(ratio_xy, roll, track.width, track.height)
+        if ratio_xy is None:
+            rxy = centred
+        else:
+            rxy = level(ratio_xy, roll, track.width, track.height)
+            rxy = knee_centres(rxy, standing_thigh(rxy, base.frames))
         # separations signed by the hips' order: negative where the knees (or ankles) cross over or
         # left and right were swapped, which no ratio can be rated from
         order = np.sign(_pt(rxy, "left", "hip")[:, 0] - _pt(rxy, "right", "hip")[:, 0])

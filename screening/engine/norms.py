@@ -147,7 +147,7 @@ def norm_for(measure: str, test: str, sex: str | None = None) -> Norm | None:
     if measure == "khsr":
         return Norm("khsr", 0.68, 0.60, False,
                     "trained female athletes land with the knees about 68% of hip width apart; below 60% is "
-                    "a widely quoted rule of thumb for marked inward collapse (primary source not found)",
+                    "marked inward collapse by a widely quoted rule of thumb (no published study sets it)",
                     ("noyes2005", "kneescreen"))
     if measure == "mkd":
         return Norm("mkd", 6.0, 10.0, True,

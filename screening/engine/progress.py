@@ -7,14 +7,11 @@ from typing import Iterable
 
 from screening.engine.norms import FPPA_SDD_DEG, norm_for
 from screening.engine.ratings import MEASURES
+from screening.engine.verdict import SHORT_NAMES
 from screening.core.result import Rating, Result
-from screening.core.vocab import SHIFT_WORDS, format_shift, shown_value
+from screening.core.specs import SPECS
+from screening.core.vocab import SHIFT_WORDS, count, format_shift, shown_value
 
-#: Short names used in sentences ("Your left knee angle fell ...").
-SHORT_NAMES = {"fppa": "knee angle", "mkd": "knee shift over the foot",
-               "kasr": "knee-to-ankle separation ratio", "khsr": "knee-to-hip separation ratio",
-               "arch": "arch-collapse indicator (experimental)", "pelvic_drop": "pelvic drop",
-               "trunk_lean": "trunk lean"}
 NOT_RISK = ("A change in these numbers is a change in how you moved on the day; it does not say that your "
             "injury risk has changed.")
 Z95 = 1.96
@@ -73,37 +70,41 @@ def _finite(values: Iterable[float | None]) -> list[float]:
     return [float(v) for v in values if v is not None and math.isfinite(v)]
 
 
-def _standard_error(r: Rating) -> float | None:
-    """Standard error of a screening's median-ish value: repetition SD / sqrt(n) from its per-event values."""
-    vals = _finite(r.per_event)
-    if len(vals) < 2:
-        return None
-    mean = sum(vals) / len(vals)
-    sd = math.sqrt(sum((v - mean) ** 2 for v in vals) / (len(vals) - 1))
-    return sd / math.sqrt(len(vals))
+def pooled_sd(a: Rating, b: Rating) -> tuple[float | None, int, int]:
+    """(SD of the values around each screening's own mean, pooled over both; n of a; n of b). The SD needs
+    2 values in at least one of them (the other is taken to vary alike); None otherwise."""
+    va, vb = _finite(a.per_event), _finite(b.per_event)
+    df = max(len(va) - 1, 0) + max(len(vb) - 1, 0)
+    if df < 1:
+        return None, len(va), len(vb)
+    ss = sum((v - sum(vals) / len(vals)) ** 2 for vals in (va, vb) if vals for v in vals)
+    return math.sqrt(ss / df), len(va), len(vb)
 
 
-def smallest_detectable_difference(key: str, a: Rating, b: Rating) -> tuple[float | None, str]:
-    """(SDD, one sentence naming the value used and why). FPPA: the published 8 deg unless the two
-    screenings' own repetitions give more; other measures: 1.96 * sqrt(SE_a^2 + SE_b^2)."""
-    se_a, se_b = _standard_error(a), _standard_error(b)
-    own = Z95 * math.hypot(se_a, se_b) if se_a is not None and se_b is not None else None
+def smallest_detectable_difference(key: str, a: Rating, b: Rating, noun: str = "repetition"
+                                   ) -> tuple[float | None, str]:
+    """(SDD, one sentence naming the value used and why), by one rule for every pair of screenings:
+    1.96 x the standard error of the difference, SD_pooled * sqrt(1/n_a + 1/n_b), from how much the
+    `noun`s varied within the two screenings. FPPA: the published 8 deg unless that gives more."""
+    sd, n_a, n_b = pooled_sd(a, b)
+    own = Z95 * sd * math.sqrt(1 / n_a + 1 / n_b) if sd is not None and n_a and n_b else None
     name = SHORT_NAMES.get(key, key)
     if key == "fppa":
         if own is not None and own > FPPA_SDD_DEG:
-            return own, (f"A change must exceed {own:.1f} deg to be real here: your repetitions varied so much "
+            return own, (f"A change must exceed {own:.1f} deg to be real here: your {noun}s varied so much "
                          f"that this is more than the published {FPPA_SDD_DEG:.0f} deg smallest detectable "
                          "difference of 2D knee angles (Munro, Herrington and Carolan 2012).")
         return FPPA_SDD_DEG, (f"A change must exceed {FPPA_SDD_DEG:.0f} deg to be real: the published smallest "
                               "detectable difference of 2D knee angles between test sessions (Munro, Herrington and "
-                              "Carolan 2012: 7.5 to 8.9 deg), which your own repetition-to-repetition variation "
+                              f"Carolan 2012: 7.5 to 8.9 deg), which your own {noun}-to-{noun} variation "
                               "does not exceed.")
-    if own is None:
-        return None, (f"No smallest detectable difference can be given for the {name}: each screening needs at "
-                      "least 2 repetitions with a value to show how much it varies, and no published value exists.")
-    return own, (f"A change must exceed {fmt(key, own, size=True)} to be real: the 95% smallest detectable "
-                 f"difference from the repetition-to-repetition variation in these two screenings "
-                 "(1.96 x the combined standard error), as no published value exists for this video measure.")
+    if own is None or sd is None:
+        return None, (f"No smallest detectable difference can be given for the {name}: neither screening has 2 "
+                      f"{noun}s with a value to show how much it varies, and no published value exists.")
+    return own, (f"A change must exceed {fmt(key, own, size=True)} to be real: the 95% margin from the "
+                 f"{noun}-to-{noun} variation within these two screenings (SD {fmt(key, sd, False, size=True)} "
+                 f"over {count(n_a, noun)} and {count(n_b, noun)}; fewer {noun}s, a larger margin), as no "
+                 "published value exists for this video measure.")
 
 
 def measure_history(screenings: Iterable, test: str, leg: str, key: str
@@ -172,7 +173,7 @@ def compare(result_a: Result, result_b: Result) -> Comparison:
                 continue
             side = leg if per_leg else "both"
             seen_both.update([] if per_leg else [ra.key])
-            sdd, why = smallest_detectable_difference(ra.key, ra, rb)
+            sdd, why = smallest_detectable_difference(ra.key, ra, rb, SPECS[result_a.test].event_noun)
             va, vb = shown_value(ra), shown_value(rb)
             real, sentence = _sentence(side, ra.key, va, vb, sdd, why)
             delta = vb - va if va is not None and vb is not None else None

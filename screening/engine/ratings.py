@@ -1,11 +1,13 @@
-"""Bands, plain-language reasons and sources for each leg and measure, and the per-leg summary."""
+"""Bands, plain-language reasons and sources for each leg and measure, and the per-leg summary (its verdict:
+engine.verdict)."""
 from __future__ import annotations
 
 import numpy as np
 
 from screening.engine.norms import cite, norm_for
+from screening.engine.verdict import RELIABILITY_ORDER, SHORT_NAMES, decide  # noqa: F401 (SHORT_NAMES re-exported)
 from screening.core.result import Event, LegSummary, Rating
-from screening.core.vocab import BAND_ORDER, SHIFT_WORDS, format_shift, format_value
+from screening.core.vocab import SHIFT_WORDS, count, format_shift, format_value
 from screening.core.specs import SPECS
 from screening.core.types import Band, Leg, Reliability
 
@@ -28,8 +30,6 @@ MEASURES = {
     "heels_apart": ("Heels parting at the top", "% thigh", True, True),
     "knee_drift": ("Top knee drifting toward head or feet", "% thigh", True, True),
 }
-KNEE_MEASURES = ("fppa", "mkd")
-RELIABILITY_ORDER = {"good": 0, "fair": 1, "poor": 2}
 SPREAD_LIMIT = {"fppa": 5.0, "mkd": 4.0, "kasr": 0.15, "khsr": 0.15, "arch": 3.0,
                 "pelvic_drop": 4.0, "trunk_lean": 4.0, "pelvis_roll": 4.0, "trunk_roll": 4.0, "opening": 8.0,
                 "up_s": 0.5, "hold_s": 0.7, "down_s": 0.5, "heels_apart": 8.0, "knee_drift": 8.0}
@@ -119,6 +119,7 @@ def rate_measure(events: list[Event], leg: str, key: str, test: str, sex: str | 
         return None
     usable = [v for v, r in zip(vals, rels) if v is not None and r != "poor"]
     finite = [v for v in vals if v is not None]
+    noun = SPECS[test].event_noun
     value = float(np.median(usable)) if usable else (float(np.median(finite)) if finite else None)
     spread = float(np.std(usable, ddof=1)) if len(usable) >= 2 else None
     worst = max(rels, key=RELIABILITY_ORDER.__getitem__)
@@ -128,14 +129,14 @@ def rate_measure(events: list[Event], leg: str, key: str, test: str, sex: str | 
         reason_rel = next((m for m, r in zip(reasons, rels) if r == "fair"),
                           "clear view" + (", moderate depth" if SPECS[test].posture == "standing" else ""))
         if len(usable) < len(vals):
-            reason_rel = f"{len(vals) - len(usable)} of {len(vals)} repetitions left out: " + \
+            reason_rel = f"{len(vals) - len(usable)} of {count(len(vals), noun)} left out: " + \
                 next(m for m, r in zip(reasons, rels) if r == "poor")
             reliability = "fair"
     else:
         reliability, reason_rel = "poor", next(m for m, r in zip(reasons, rels) if r == worst)
     if spread is not None and spread > SPREAD_LIMIT[key]:
         reliability = "fair" if reliability == "good" else reliability
-        reason_rel += f"; values vary from repetition to repetition (SD {spread:.1f})"
+        reason_rel += f"; values vary from {noun} to {noun} (SD {spread:.1f})"
     if experimental and reliability == "good":
         reliability, reason_rel = "fair", EXPERIMENTAL_WHY.get(key, NO_NORM_WHY)
     norm = norm_for(key, test, sex)
@@ -152,57 +153,17 @@ def rate_measure(events: list[Event], leg: str, key: str, test: str, sex: str | 
                   per_event=vals)
 
 
-def _worst(bands: list[Band | None]) -> Band | None:
-    real = [b for b in bands if b]
-    if not real:
-        return None
-    worst: Band = max(real, key=BAND_ORDER.__getitem__)
-    return worst
-
-
 def summarise_leg(events: list[Event], leg: Leg, test: str, sex: str | None) -> LegSummary:
     """All ratings of one leg, the measure to lead with, the leg's band, and what to do next."""
-    keys = list(MEASURES)
-    ratings = [r for k in keys if (r := rate_measure(events, leg, k, test, sex)) is not None]
-    primary: Rating | None          # the measure to lead with
-    by_key = {r.key: r for r in ratings}
+    ratings = [r for k in MEASURES if (r := rate_measure(events, leg, k, test, sex)) is not None]
+    summary = decide(LegSummary(leg=leg, band=None, headline="", what_it_means="", key_measure="",
+                                ratings=ratings, recommendations=[]), test)
     spec = SPECS[test]
-    lead, fallback = by_key.get(spec.lead_measure), by_key.get(spec.lead_fallback)
-    # Lead with the knee measure that is valid at this test and depth.
-    if lead and lead.reliability != "poor" and \
-            (not fallback or RELIABILITY_ORDER[lead.reliability] <= RELIABILITY_ORDER[spec.lead_from]):
-        primary = lead
-    elif fallback and fallback.reliability != "poor":
-        primary = fallback
-    else:
-        primary = by_key.get("kasr") or lead or fallback
-    if primary is not None:
-        primary.primary = True
-    knee_band = _worst([by_key[k].band for k in KNEE_MEASURES if k in by_key])
-    arch = by_key.get("arch")
+    arch = summary.rating("arch")
     recs: list[str] = []
-    if knee_band in ("watch", "marked"):
+    if summary.band in ("watch", "marked"):
         recs += ["glute-programme", "clamshell", *spec.recommendations]
     if arch and arch.band in ("watch", "marked"):
         recs.append("short-foot")
-    if not recs:
-        recs = ["glute-programme", *spec.recommendations]
-    side = leg.capitalize()
-    if knee_band is None:
-        headline = f"{side} leg: the knee could not be rated reliably from this video."
-    elif primary is not None:
-        headline = f"{side} leg: {primary.reason[0].lower()}{primary.reason[1:]}"
-    else:
-        headline = f"{side} leg: {knee_band}."
-    meaning = {
-        "typical": "Your knee tracks within the range seen in healthy active people. Keep training hip and "
-                   "trunk strength to keep it that way.",
-        "watch": "Your knee drifts inward a little more than typical. This is common and trainable: hip "
-                 "(glute) strength and control work usually helps. Re-test in 4 to 6 weeks.",
-        "marked": "Your knee moves clearly inward. This is a movement pattern, not an injury, and it is "
-                  "trainable: start the glute and clamshell programme and re-test in 4 to 6 weeks. If you "
-                  "have knee pain or instability, see a physiotherapist.",
-        None: "Film again following the guide (front view, whole body and feet in frame) to get a rating.",
-    }[knee_band]
-    return LegSummary(leg=leg, band=knee_band, headline=headline, what_it_means=meaning,
-                      key_measure=primary.key if primary else "", ratings=ratings, recommendations=recs)
+    summary.recommendations = recs or ["glute-programme", *spec.recommendations]
+    return summary

@@ -37,8 +37,8 @@ class VideoInfo:
     work_width: int             # downscaled, upright
     work_height: int
     truncated: bool = False     # demuxing stopped early on damaged data
-    discard_pts: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # decoded, never shown
-                                # (before the start of an edit list)
+    discard_pts: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # decoded, never shown (edit list)
+    keyframe_dts: dict[int, int] = field(default_factory=dict)   # keyframe pts -> its decode time stamp
 
     @property
     def shown_pts(self) -> np.ndarray:
@@ -104,7 +104,7 @@ def probe(path: str | Path, max_side: int = MAX_SIDE) -> VideoInfo:
                     raise too_many_frames(path.name)
                 pts.append(p)
                 if pkt.is_keyframe:
-                    keys.append(p)
+                    keys.append((p, pkt.dts))
                 if pkt.is_discard:
                     discard.append(p)
         except av.error.FFmpegError:
@@ -128,8 +128,8 @@ def probe(path: str | Path, max_side: int = MAX_SIDE) -> VideoInfo:
     check_rate(path.name, fps, duration)
     ww, wh = work_size(w, h, max_side)
     return VideoInfo(path, codec, w, h, rotation, Fraction(tb), pts_arr,
-                     np.unique(np.asarray(keys, dtype=np.int64)), duration, fps, vfr, ww, wh, truncated,
-                     np.unique(np.asarray(discard, dtype=np.int64)))
+                     np.unique(np.asarray([k for k, _ in keys], dtype=np.int64)), duration, fps, vfr, ww, wh, truncated,
+                     np.unique(np.asarray(discard, dtype=np.int64)), {int(k): int(d) for k, d in keys if d is not None})
 
 
 def _first_frame(path: Path):
@@ -254,7 +254,8 @@ def decode(info: VideoInfo, start_pts: int | None = None, stop_pts: int | None =
         if threads:
             stream.thread_type = "AUTO"
         if start_pts is not None:
-            c.seek(int(start_pts), stream=stream, backward=True, any_frame=False)
+            # by its decode time stamp (MP4's index): by the presentation one it can land past the keyframe
+            c.seek(info.keyframe_dts.get(int(start_pts), int(start_pts)), stream=stream, backward=True, any_frame=False)
         cc = stream.codec_context
         asked: list[int] = []          # pts of packets sent with "skip if nobody refers to it", sorted
 

@@ -4,5 +4,5 @@ No Streamlit here: ui/live_page.py puts these on the page.
 """
 
 __all__ = [
-    "bench", "clamshell", "clock", "framing", "mirror", "session"
+    "bench", "clamshell", "clock", "framing", "legs", "mirror", "session"
 ]

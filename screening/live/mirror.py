@@ -14,21 +14,29 @@ from screening.core.landmarks import LEG, OTHER, SIDES
 from screening.engine.metrics import compute_series
 from screening.engine.norms import norm_for
 from screening.core.track import Track
-from screening.core.vocab import BAND_COLOURS, bgr
+from screening.core.vocab import BAND_COLOURS, bgr, signed
 
 KEYS = ("depth",) + tuple(f"{m}_{s}_{u}" for m, u in (("fppa", "deg"), ("mkd", "pct")) for s in SIDES) + \
     tuple(f"thigh_{s}" for s in SIDES)
 
 
-def live_values(window: Track, stance: str | None = None) -> dict[str, float]:
+def live_values(window: Track, stance: str | None = None, per_leg: bool = False) -> dict[str, float]:
     """The engine's per-frame measures (screening.engine.metrics) at the newest frame of a rolling window.
 
-    The window's most upright frames are the standing reference, as in a whole clip."""
+    The window's most upright frames are the standing reference, as in a whole clip. With per_leg (single-leg
+    squats on either leg), also each leg's own compression ('depth_left', 'depth_right') and the leg length
+    in pixels ('leg_px')."""
+    keys = KEYS + (("depth_left", "depth_right", "leg_px") if per_leg else ())
     if len(window) == 0 or not window.present[-1]:
-        return {k: float("nan") for k in KEYS}
+        return {k: float("nan") for k in keys}
     with np.errstate(invalid="ignore", divide="ignore"):
-        s, _ = compute_series(window, stance)
-    return {k: float(s[k][-1]) for k in KEYS}
+        s, base = compute_series(window, stance)
+        out = {k: float(s[k][-1]) for k in KEYS}
+        if per_leg:
+            for side in SIDES:
+                out[f"depth_{side}"] = float(compute_series(window, side)[0]["depth"][-1])
+            out["leg_px"] = base.leg_px
+    return out
 
 
 def _finite(v: float | None) -> TypeGuard[float]:
@@ -84,8 +92,9 @@ class RepCounter:
         """The knee has moved toward the midline, over the foot, by more than is typical (norms 'mkd')."""
         return _finite(mkd_pct) and self.mkd_norm is not None and self.mkd_norm.band(float(mkd_pct)) != "typical"
 
-    def update(self, t: float, values: dict[str, float]) -> Bottom | None:
-        """Feed one frame's measures; returns the finished repetition's bottom when one ends here."""
+    def update(self, t: float, values: dict[str, float], xy: np.ndarray | None = None) -> Bottom | None:
+        """Feed one frame's measures; returns the finished repetition's bottom when one ends here. (`xy`,
+        the frame's points, is for live.legs.LegCounter, which reads like this counter.)"""
         d = values.get("depth", float("nan"))
         if not _finite(d):
             return None
@@ -169,7 +178,7 @@ def draw_legs(img: np.ndarray, xy: np.ndarray, values: dict[str, float], counter
         for q in P:
             cv2.circle(img, q, th + 1, (255, 255, 255), -1, cv2.LINE_AA)
         v = values.get(f"fppa_{side}_deg")
-        label = f"{side[0].upper()} {v:+.0f}" if band is not None else f"{side[0].upper()} --"
+        label = f"{side[0].upper()} {signed(v)}" if band is not None else f"{side[0].upper()} --"
         scale = max(0.4, img.shape[0] / 900)
         x = P[1][0] + (10 if hip[0] >= xy[LEG[OTHER[side]]["hip"]][0] else -60)
         cv2.putText(img, label, (x, P[1][1]), cv2.FONT_HERSHEY_SIMPLEX, scale, (0, 0, 0), 4, cv2.LINE_AA)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import cv2
@@ -17,6 +17,8 @@ from screening.live.clock import Clock, rate
 from screening.live.framing import Advice, coach
 from screening.core.landmarks import N_LANDMARKS
 from screening.core.specs import SPECS
+from screening.core.vocab import signed
+from screening.live.legs import LegCounter
 from screening.live.mirror import Bottom, RepCounter, draw_legs, live_values
 from screening.engine.pose import PoseEstimator
 from screening.core.track import Track
@@ -60,6 +62,7 @@ class Status:
     cues: int = 0            # knee-inside cues so far (the page beeps when it grows)
     clip: Path | None = None
     counting: bool = True    # the pose model keeps up well enough to count repetitions (MIN_COUNT_FPS)
+    per_leg: dict[str, int] = field(default_factory=dict)   # single-leg squats on either leg: reps per leg
 
 
 class LiveSession:
@@ -74,7 +77,9 @@ class LiveSession:
         self.people_model = PoseEstimator(model, num_poses=3, video=False)
         legs = (stance,) if stance else ("left", "right")
         self.lying = self.spec.posture == "side-lying"
-        self.counter: RepCounter | OpeningCounter = OpeningCounter(sex) if self.lying else RepCounter(test, sex, legs)
+        self.either = self.spec.stance_found and not stance      # count each leg's own repetitions
+        self.counter: RepCounter | OpeningCounter = OpeningCounter(sex) if self.lying else \
+            LegCounter(test, sex) if self.either else RepCounter(test, sex, legs)
         self.lock = threading.Lock()
         self.busy = threading.Lock()         # held by the worker thread while it processes a batch
         self.clock = Clock()                 # one per session: a page rerun must not restart the time stamps
@@ -121,9 +126,7 @@ class LiveSession:
 
     def snapshot(self) -> Status:
         with self.lock:
-            s = self.status
-            return Status(s.advice, s.state, s.fps, s.in_fps, s.dropped, s.rec_s, s.rec_frames, s.reps,
-                          s.rec_reps, list(s.bottoms), s.cues, s.clip, s.counting)
+            return replace(self.status, bottoms=list(self.status.bottoms), per_leg=dict(self.status.per_leg))
 
     # --- the worker thread --------------------------------------------------------------------------
     def process(self, frames: list[tuple[np.ndarray, float]]) -> np.ndarray:
@@ -162,10 +165,11 @@ class LiveSession:
                 self._draw_status(out, now)
             return out
         advice = coach(self._window(COACH_S, w, h), float(rgb[::8, ::8].mean()), self.people)
-        values = live_values(self._window(WINDOW_S, w, h), self.stance) if self.spec.live_feedback else {}
+        values = live_values(self._window(WINDOW_S, w, h), self.stance, self.either) if self.spec.live_feedback \
+            else {}
         self.warm = self.t[-1] - self.t[0] >= WARMUP_S
         self.upright = bool(values) and values["depth"] < MIN_REP_DEPTH      # False for NaN
-        bottom = self.counter.update(t, values) if values and self.warm else None
+        bottom = self.counter.update(t, values, xy) if values and self.warm else None
         out = img.copy()
         inside = draw_legs(out, xy, values, self.counter) if values else False
         with self.lock:
@@ -174,15 +178,13 @@ class LiveSession:
         return out
 
     def _small(self, bgr: np.ndarray) -> np.ndarray:
-        """The frame at the session's working size (the first frame's long side, at most LIVE_SIDE), scaled up
-        too: a busy browser lowers the camera's resolution (640x360, then 480x270, 320x180), and the window's
-        landmarks, the returned video and the recording must keep one scale and one size."""
+        """The frame at the session's working size (the first frame's long side, at most LIVE_SIDE), scaled up too: a
+        busy browser lowers the camera's resolution (640x360, 480x270, 320x180); the picture keeps one scale."""
         h, w = bgr.shape[:2]
         self.side = self.side or min(LIVE_SIDE, max(w, h))
         ww, wh = work_size(w, h, self.side, upscale=True)
-        if (ww, wh) == (w, h):
-            return bgr
-        return cv2.resize(bgr, (ww, wh), interpolation=cv2.INTER_AREA if ww < w else cv2.INTER_LINEAR)
+        how = cv2.INTER_AREA if ww < w else cv2.INTER_LINEAR
+        return bgr if (ww, wh) == (w, h) else cv2.resize(bgr, (ww, wh), interpolation=how)
 
     def _push(self, t: float, xy: np.ndarray, vis: np.ndarray) -> None:
         if self.t and t <= self.t[-1]:
@@ -210,6 +212,7 @@ class LiveSession:
         if bottom is not None:
             s.bottoms.append(bottom)
             s.reps = self.counter.count
+            s.per_leg = self.counter.per_leg if isinstance(self.counter, LegCounter) else {}
             s.rec_reps = self.counter.count_since(self.rec_from) if s.state == "recording" else s.rec_reps
             self.last_rep_t = t
         if inside and self.mirror:
@@ -269,13 +272,14 @@ class LiveSession:
             lines.append(f"REC {s.rec_s:4.1f} s")
         if self.spec.live_feedback and (self.mirror or s.state == "recording"):
             lines.append(f"Reps {s.rec_reps if s.state == 'recording' else s.reps}"
+                         + (f" (L {s.per_leg.get('left', 0)}, R {s.per_leg.get('right', 0)})" if s.per_leg else "")
                          + ("" if s.counting else " (too few frames measured to count)"))
         if self.mirror and s.bottoms and isinstance(s.bottoms[-1], Top):
             lines.append(top_line(s.bottoms[-1]))
         elif self.mirror and s.bottoms and isinstance(s.bottoms[-1], Bottom):
             b = s.bottoms[-1]
             lines.append(f"Rep {b.index} bottom: " + "  ".join(
-                f"{sd[0].upper()} {b.fppa[sd]:+.0f} deg" if b.fppa.get(sd) is not None else f"{sd[0].upper()} --"
+                f"{sd[0].upper()} {signed(b.fppa[sd])} deg" if b.fppa.get(sd) is not None else f"{sd[0].upper()} --"
                 for sd in self.counter.legs))
         for i, text in enumerate(reversed(lines)):
             y = h - 12 - int(i * 26 * scale)

@@ -15,10 +15,12 @@ from screening.engine.assess import THIGH_FAIR
 from screening.engine.framestore import FrameStore
 from screening.core.landmarks import CONNECTIONS, EXPORT_POINTS, SIDES
 from screening.engine.norms import FPPA_IMPOSSIBLE_DEG, norm_for, plausible
+from screening.engine.verdict import rated_moments
 from screening.core.result import TEST_LABELS, Result
 from screening.core.specs import SPECS
 from screening.outputs.annotate_lying import LyingOverlay
-from screening.core.vocab import BAND_COLOURS, bgr, format_shift
+from screening.core.vocab import BAND_COLOURS, bgr, format_shift, signed
+from screening.outputs.formatting import moment_label
 
 PREFETCH = 6                # frames read and drawn ahead of the encoder
 
@@ -39,12 +41,17 @@ class Painter:
         self.lying = LyingOverlay(result, self.pts, self.vals) if SPECS[result.test].posture == "side-lying" \
             else None
         self.labels = {}
+        # single-leg squats on both legs: each frame shows the leg of its repetition (or of the nearest one)
+        stood = [e for e in result.events if e.leg]
+        self.stance = [str(min(stood, key=lambda e: (not e.start_frame <= f <= e.end_frame,
+                                                     abs(e.key_frame - f))).leg) for f in s.frame] \
+            if len(self.legs) > 1 and stood else None
         key_words = {"rep": "deepest point", "landing": "peak knee bend", "opening": "top of the opening"}
         for e in result.events:
-            name = "Landing" if e.kind == "landing" else "Rep"
-            self.labels[e.key_frame] = f"{name} {e.index}: {key_words[e.kind]}"
+            name = ("Landing" if e.kind == "landing" else "Rep") + f" {e.index}" + (f", {e.leg} leg" if e.leg else "")
+            self.labels[e.key_frame] = f"{name}: {key_words[e.kind]}"
             if e.contact_frame is not None:
-                self.labels[e.contact_frame] = f"{name} {e.index}: initial contact"
+                self.labels[e.contact_frame] = f"{name}: initial contact"
 
     def leg_state(self, i: int, side: str) -> tuple[float | None, str | None, bool]:
         v = self.vals.get(f"fppa_{side}_deg", np.array([np.nan]))[i]
@@ -56,7 +63,7 @@ class Painter:
     def _leg_text(self, i: int, side: str, v: float | None, valid: bool) -> tuple[str, str | None]:
         """The angle where the FPPA is valid; otherwise the knee's shift over the foot."""
         if valid and v is not None:
-            return f"{side[0].upper()} {v:+.0f} deg", None
+            return f"{side[0].upper()} {signed(v)} deg", None
         mkd = self.vals.get(f"mkd_{side}_pct", np.array([np.nan]))[i]
         thigh = self.vals.get(f"thigh_{side}", np.array([np.nan]))[i]
         points_wrong = v is not None and abs(v) > FPPA_IMPOSSIBLE_DEG and np.isfinite(thigh) and thigh >= THIGH_FAIR
@@ -84,7 +91,7 @@ class Painter:
         if i is not None and self.lying is not None:
             self.lying.draw(img, i, P, th, self._label)
         elif i is not None:
-            for side in self.legs:
+            for side in self.legs if self.stance is None else [self.stance[i]]:
                 hip, knee, ankle = (self.pts[f"{side}_{j}"][i] for j in ("hip", "knee", "ankle"))
                 if not np.isfinite(np.concatenate([hip, knee, ankle])).all():
                     continue
@@ -205,7 +212,7 @@ def render_stills(result: Result, frames: FrameStore, kept: list[int | None], ou
     """One PNG per event at its key frame: cropped to the person, enlarged, both legs labelled."""
     painter = Painter(result, all_points)
     out = []
-    for e in result.events:
+    for e in rated_moments(result):         # the moment that best shows the rating first
         i = painter.row.get(e.key_frame)
         pts = kept[i] if i is not None else None
         if i is None or pts is None:
@@ -221,8 +228,7 @@ def render_stills(result: Result, frames: FrameStore, kept: list[int | None], ou
         name = ("landing" if e.kind == "landing" else "rep") + f"{e.index}"
         path = out_dir / f"keyframe_{name}.png"
         cv2.imwrite(str(path), crop)
-        label = f"{'Landing' if e.kind == 'landing' else 'Rep'} {e.index} ({e.key_s:.1f} s)"
-        out.append((label, path))
+        out.append((moment_label(e, with_time=True), path))
     return out
 
 

@@ -61,12 +61,26 @@ def point_names(result: Result) -> list[str]:
     return [n for n in POINT_ORDER if n in points] + [n for n in points if n not in POINT_ORDER]
 
 
+#: The last columns: the repetition or landing a frame belongs to (its number), and for a single-leg squat the
+#: leg that stood in it; empty outside them.
+EVENT_COLUMNS = ("event", "stance_leg")
+
+
 def header(result: Result) -> list[str]:
     """The CSV header row."""
     cols = list(LEAD_COLUMNS[:3]) + value_keys(result)
     for name in point_names(result):
         cols += [f"{name}_x", f"{name}_y"]
-    return cols
+    return cols + list(EVENT_COLUMNS)
+
+
+def _events_by_frame(result: Result) -> dict[int, tuple[str, str]]:
+    """frame -> (event number, stance leg or '') for the frames inside a repetition or landing."""
+    out: dict[int, tuple[str, str]] = {}
+    for e in result.events:
+        for f in range(e.start_frame, e.end_frame + 1):
+            out.setdefault(f, (str(e.index), e.leg or ""))
+    return out
 
 
 def _decimals(key: str) -> int:
@@ -124,6 +138,7 @@ def rows(result: Result) -> list[list[str]]:
     s = result.series
     vkeys = value_keys(result)
     pnames = point_names(result)
+    inside = _events_by_frame(result)
     out = []
     for i, frame in enumerate(s.frame):
         row = [_int(frame), _num(_at(s.time_s, i), TIME_DECIMALS), _int(_at(s.person, i))]
@@ -131,7 +146,8 @@ def rows(result: Result) -> list[list[str]]:
         for name in pnames:
             x, y = _xy(_at(s.points.get(name), i))
             row += [_num(x, PIXEL_DECIMALS), _num(y, PIXEL_DECIMALS)]
-        out.append(row)
+        f = _finite(frame)
+        out.append(row + list(inside.get(int(f), ("", "")) if f is not None else ("", "")))
     return out
 
 

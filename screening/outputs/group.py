@@ -7,9 +7,8 @@ from pathlib import Path
 from typing import Protocol, Sequence
 
 from screening.core.result import TEST_LABELS, Result
-from screening.core.vocab import BAND_WORDS, format_rating
+from screening.core.vocab import BAND_WORDS
 from screening.outputs.export import csv_cell
-from screening.outputs.formatting import primary_rating
 
 RESULT_COLUMNS = ["test", "left_band", "right_band", "left_measure", "left_value", "right_measure",
                   "right_value", "capture_problems"]
@@ -40,9 +39,8 @@ def result_row(result: Result | None) -> dict:
         if summary is None:
             continue
         row[f"{leg}_band"] = BAND_WORDS[summary.band]
-        rating = primary_rating(summary)
-        if rating is not None:
-            row[f"{leg}_measure"], row[f"{leg}_value"] = rating.label, format_rating(rating)
+        if summary.lead is not None:
+            row[f"{leg}_measure"], row[f"{leg}_value"] = summary.lead.label, summary.lead.value
     row["capture_problems"] = "; ".join(n.message for n in result.warnings)
     return row
 

@@ -17,10 +17,10 @@ from fpdf.util import Padding
 
 from screening.outputs import content
 from screening.outputs.handouts import Part, handout_parts, handout_sections
-from screening.outputs.formatting import primary_rating, recommendations
+from screening.outputs.formatting import recommendations
 from screening.outputs.pdf_base import NOT_A_DIAGNOSIS, ReportPDF, document, md_escape
 from screening.core.result import TEST_LABELS, Result
-from screening.core.vocab import BAND_WORD, format_date, format_rating
+from screening.core.vocab import BAND_WORD, format_date
 
 logging.getLogger("fpdf.svg").setLevel(logging.ERROR)  # arrowheads (<marker>) are skipped quietly
 
@@ -231,11 +231,9 @@ def _take_home(result: Result, name: str):
                     "movement quality, not an injury forecast.", size)
         _heading(pdf, "Your result", size)
         for side, leg in result.legs.items():
-            r = primary_rating(leg)
-            value = f"{r.label} {format_rating(r)}" if r else "no rated measure"
+            value = f"{leg.lead.label}: {leg.lead.value}" if leg.lead else "no rated measure"
             headline = re.sub(rf"^{side} leg:\s*", "", leg.headline, flags=re.IGNORECASE)
-            _write(pdf, f"- **{side.capitalize()} leg: {BAND_WORD[r.band if r else None]}** ({value}): "
-                        f"{headline}", size, indent=1)
+            _write(pdf, f"- **{side.capitalize()} leg: {BAND_WORD[leg.band]}** ({value}): {headline}", size, indent=1)
         _heading(pdf, "Your exercises", size)
         if not recs:
             _write(pdf, "Nothing was flagged. Keep doing a team warm-up such as FIFA 11+ or Knee Control.", size)

@@ -14,7 +14,7 @@ from fpdf.enums import MethodReturnValue, XPos, YPos
 from fpdf.fonts import FontFace
 from fpdf.util import Padding
 
-from screening.outputs.formatting import exercise, primary_rating, recommendations, sources_used
+from screening.outputs.formatting import exercise, key_moments, lead_rating, recommendations, sources_used
 from screening.outputs.pdf_base import BAND_STYLE, GREY, INK, NOT_A_DIAGNOSIS, WHITE, ReportPDF, band_word, \
     image_size, \
     md_escape
@@ -100,13 +100,15 @@ def _verdicts(pdf: ReportPDF, result: Result, sc: Scale) -> None:
     lying = SPECS[result.test].posture == "side-lying"
     role = f" ({SPECS[result.test].leg_role.split()[0].upper()})" if lying else ""
     for leg in legs:
-        p = primary_rating(leg)
-        key = (f"Key measure: {p.label} {format_rating(p)} (reliability {p.reliability})" if p else "")
+        lead, p = leg.lead, lead_rating(leg)
+        key = f"Key measure: {lead.label}: {lead.value}" if lead else ""
+        key += f" (reliability {p.reliability})" if p else ""
         blocks.append([
             (f"{leg.leg.upper()} LEG{role} \u2014 {band_word(leg.band)}", sc.body + 3, True,
              BAND_STYLE.get(leg.band, BAND_STYLE[None])[1]),
             (leg.headline, sc.body + 1, True, INK),
             (key, sc.body, False, INK),
+            (lead.why if lead else "", sc.small, False, GREY),
             (leg.what_it_means, sc.body, False, INK),
         ])
 
@@ -115,7 +117,7 @@ def _verdicts(pdf: ReportPDF, result: Result, sc: Scale) -> None:
         for text, size, bold, _ in block:
             if text:
                 pdf.font(size, bold)
-                total += cast(float, pdf.multi_cell(inner, size * 0.45, pdf.t(text), dry_run=True,
+                total += cast(float, pdf.multi_cell(inner - 0.6, size * 0.45, pdf.t(text), dry_run=True,
                                                     output=MethodReturnValue.HEIGHT)) + 1.0
         return total
 
@@ -145,7 +147,7 @@ def _verdicts(pdf: ReportPDF, result: Result, sc: Scale) -> None:
     pdf.set_xy(pdf.l_margin, top + box_h + 2)
 
 
-def _stills(pdf: ReportPDF, keyframes: Sequence[tuple[str, str | Path]], sc: Scale) -> None:
+def _stills(pdf: ReportPDF, keyframes: Sequence[tuple[str, str | Path]], sc: Scale, noun: str) -> None:
     items = []
     for label, path in list(keyframes or [])[:3]:
         size = image_size(Path(path)) if path else None
@@ -153,7 +155,8 @@ def _stills(pdf: ReportPDF, keyframes: Sequence[tuple[str, str | Path]], sc: Sca
             items.append((label, Path(path), size))
     if not sc.stills or not items:
         return
-    pdf.heading("Key moments", sc.body)
+    pdf.heading("Key moments" + (f" (first: the {noun} that best shows the rated values)" if len(items) > 1 else ""),
+                sc.body)
     gap = 4.0
     cell_w = min((pdf.epw - gap * (len(items) - 1)) / len(items), 95.0)
     dims = []
@@ -212,14 +215,17 @@ def _table(pdf: ReportPDF, result: Result, sc: Scale) -> None:
                 if r is None:
                     row.cell("-", style=plain)
                     continue
+                leg = legs[rs.index(r)]
+                is_lead = leg.lead is not None and leg.lead.key == r.key
                 band = "not rated" if r.band is None else r.band
-                style = FontFace(emphasis="BOLD" if r.primary else None, size_pt=sc.small,
+                style = FontFace(emphasis="BOLD" if is_lead else None, size_pt=sc.small,
                                  fill_color=BAND_STYLE.get(r.band, BAND_STYLE[None])[0])
-                row.cell(pdf.t(f"{format_rating(r)}  {band}\nreliability {r.reliability}"), style=style)
+                value = leg.lead.value if is_lead and leg.lead else format_rating(r)
+                row.cell(pdf.t(f"{value}  {band}\nreliability {r.reliability}"), style=style)
             row.cell(pdf.t(shorten(first.norm)), style=FontFace(size_pt=sc.tiny + 0.8, fill_color=WHITE))
     pdf.font(sc.tiny, color=GREY)
-    pdf.cell(0, sc.tiny * 0.5, pdf.t("Bold: the measure each leg's verdict leads with. Values are medians over "
-                                     "the repetitions; full norms and reasons are in the app."),
+    pdf.cell(0, sc.tiny * 0.5, pdf.t("Bold: the measure each leg's verdict rests on. Values are medians over "
+                                     f"the {result.event_noun}s; full norms and reasons are in the app."),
              new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
 
@@ -279,7 +285,7 @@ def draw_page(pdf: ReportPDF, result: Result, keyframes: Sequence[tuple[str, str
     pdf.start_page(12, 11, 12, 10)
     _header(pdf, result, sc)
     _verdicts(pdf, result, sc)
-    _stills(pdf, keyframes, sc)
+    _stills(pdf, key_moments(result, keyframes), sc, result.event_noun)
     _table(pdf, result, sc)
     _notes(pdf, result, sc)
     _exercises(pdf, result, sc)

@@ -17,7 +17,7 @@ from typing import Iterator, Sequence
 
 from screening.core.result import Result
 from screening.core.vocab import VIDEO_EXTS
-from screening.store.result_check import ResultInvalid, check_result
+from screening.store.result_check import ResultInvalid, check_result, readable
 from screening.store.base import (BUSY, DB_ENV, MAX_PROFILES, MAX_WORKSPACE_BYTES, SAVING_ENV, SAVING_OFF,  # noqa: F401 (re-exported)
                          STATUSES, STILL_SUFFIXES, Participant, Profile, SavedScreening, Session,
                          Source, StoreError, _name, _new_id, _now, default_db_path, key_hash, saving_enabled, text_ok,
@@ -154,7 +154,7 @@ class Workspace(SessionsMixin, TransferMixin):
         try:
             digest = (r["id"], hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest())
             data = json.loads(text)
-            result = Result.from_dict(data) if digest in self.store._checked else \
+            result = readable(data) if digest in self.store._checked else \
                 check_result(unicode_checked(data, text))
             self.store._checked.add(digest)
             frames = [(text_ok(label), p) for label, rel in json.loads(r["keyframes"]) if (p := self._media(rel))]

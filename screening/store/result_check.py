@@ -13,8 +13,9 @@ import numpy as np
 
 from screening.engine.models import TIERS
 from screening.engine.ratings import MEASURES
-from screening.core.result import (SCHEMA_VERSION, Event, LegSummary, MeasureValue, ModelMeta, Note, Rating, Result,
-                                   Series)
+from screening.engine.verdict import complete
+from screening.core.result import (SCHEMA_VERSION, Event, Lead, LegSummary, MeasureValue, ModelMeta, Note, Rating,
+                                   Result, Series)
 from screening.core.vocab import parse_date
 from screening.core.types import BANDS, EVENT_KINDS, LEGS, LEVELS, RELIABILITY, TESTS
 
@@ -42,6 +43,7 @@ ALLOWED: dict[tuple[type, str], tuple] = {
     (Result, "test"): TESTS, (Result, "leg"): (None, *LEGS), (Result, "sex"): (None, "female", "male"),
     (Result, "schema_version"): (SCHEMA_VERSION,),
     (LegSummary, "leg"): LEGS, (LegSummary, "band"): (None, *BANDS), (LegSummary, "key_measure"): ("", *MEASURES),
+    (Lead, "key"): tuple(MEASURES),
     (Rating, "key"): tuple(MEASURES), (Rating, "band"): (None, *BANDS), (Rating, "reliability"): RELIABILITY,
     (Rating, "unit"): UNITS,
     (MeasureValue, "key"): tuple(MEASURES), (MeasureValue, "reliability"): RELIABILITY,
@@ -58,6 +60,12 @@ class ResultInvalid(ValueError):
     """The data is not a valid KneeScreen Result; `str(e)` names the first problem and where it is."""
 
 
+def readable(data: dict[str, Any]) -> Result:
+    """A Result from checked data, each leg's verdict derived from its ratings where it was saved before
+    LegSummary.lead, or where the saved one does not agree with them (edited or imported)."""
+    return complete(Result.from_dict(data))
+
+
 def check_result(data: Any, records: list[int] | None = None) -> Result:
     """Validate `data` strictly (types, allowed values, finite numbers, known measure keys, sizes) and
     build the Result. Raises ResultInvalid naming the first problem. `records`: how many records (objects)
@@ -67,7 +75,7 @@ def check_result(data: Any, records: list[int] | None = None) -> Result:
         _check(Result, data, "result")
     finally:
         _RECORDS.reset(token)
-    result = Result.from_dict(data)
+    result = readable(data)
     if result.created and parse_date(result.created) is None:
         raise ResultInvalid("result.created is not a date between 1970 and 2199")
     for leg, summary in result.legs.items():

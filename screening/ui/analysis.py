@@ -179,7 +179,8 @@ def ensure_model(tier: str, box: Any) -> tuple[PoseModel, str | None]:
     """The chosen pose model, loaded through the model door (pose.load_model: read once per process),
     downloading it first with a progress bar when it is not on this machine.
 
-    Returns (model, note): falls back to the built-in 'lite' model with a note when offline."""
+    Returns (model, note): falls back to the built-in 'lite' model with a note when offline; that model
+    carries the note, so the result records it (a 'model_fallback' note and ModelMeta) and says so."""
     if tier == "lite" or models.is_available(tier):
         return load_model(tier), None
     bar = box.progress(0.0, text=f"Downloading the '{tier}' pose model")     # not `with box:` (it ticks a status)
@@ -189,7 +190,7 @@ def ensure_model(tier: str, box: Any) -> tuple[PoseModel, str | None]:
             bar.progress(min(done / total, 1.0),
                          text=f"Downloading the '{tier}' pose model: {done / 1e6:.1f} of {total / 1e6:.1f} MB")
     model = load_model(tier, progress=cb, allow_fallback=True, timeout=15)
-    if model.resolved.note:      # the note is shown here; the analysis runs as a plain 'lite' one
-        return load_model("lite"), model.resolved.note
+    if model.resolved.note:      # shown here during the run, and kept in the result for the results page
+        return model, model.resolved.note
     bar.progress(1.0, text=f"The '{tier}' pose model is downloaded")
     return model, None

@@ -13,6 +13,8 @@ from screening.core.specs import SPECS
 LEG_COLOURS = {"left": "#2f7fd0", "right": "#c2569f"}
 BAND_FILL = {band: rgba(colour, 0.15) for band, colour in BAND_COLOURS.items()}
 EVENT_LINE = "rgba(120,130,145,0.85)"
+LABEL_GAP = 0.06            # event numbers on the timeline: at least this share of the time axis apart
+ZONE_LABEL_MIN = 0.12       # a band zone is named on the chart when it fills at least this share of the axis
 
 
 def _legs(result: Result) -> list[str]:
@@ -39,15 +41,22 @@ def _shade(fig: go.Figure, measure: str, result: Result, row: int, lo: float, hi
         y0, y1 = max(y0, lo), min(y1, hi)
         if y1 <= y0:
             continue
+        named = (y1 - y0) >= ZONE_LABEL_MIN * (hi - lo)    # a thin zone's name would sit on its neighbour's
         fig.add_hrect(y0=y0, y1=y1, fillcolor=BAND_FILL[band], line_width=0, layer="below", row=row, col=1,
                       exclude_empty_subplots=False,
-                      annotation_text=band, annotation_position="top left",
+                      annotation_text=band if named else None, annotation_position="top left",
                       annotation_font=dict(size=10, color=BAND_COLOURS[band]))
     return norm.text
 
 
-def _event_label(e: Event) -> str:
-    return f"{'Landing' if e.kind == 'landing' else 'Rep'} {e.index}"
+def _labelled(events: list[Event], span: float) -> list[Event]:
+    """The events whose number is written on the chart: each at least LABEL_GAP of the time axis after the
+    last one written, so the numbers never pile up, even on a phone."""
+    out: list[Event] = []
+    for e in events:
+        if not out or e.key_s - out[-1].key_s >= LABEL_GAP * span:
+            out.append(e)
+    return out
 
 
 def _value_at(e: Event, leg: str, key: str) -> float | None:
@@ -88,7 +97,8 @@ def timeline(result: Result) -> go.Figure:
             fig.add_scatter(x=t, y=faint, mode="lines", row=1, col=1, showlegend=False, legendgroup=leg,
                             opacity=0.35, line=dict(color=LEG_COLOURS[leg], width=1.2, dash="dot"),
                             hovertemplate=f"{leg} FPPA %{{y:.0f}} deg: not valid here (thigh toward the "
-                                          "camera, or body points implausible)<extra></extra>")
+                                          "camera, body points implausible, or the leg not standing)"
+                                          "<extra></extra>")
         key_x = [e.key_s for e in result.events]
         key_y = [_value_at(e, leg, "fppa") for e in result.events]
         fig.add_scatter(x=key_x, y=key_y, mode="markers", row=1, col=1, showlegend=False, legendgroup=leg,
@@ -106,19 +116,17 @@ def timeline(result: Result) -> go.Figure:
                     line=dict(color="#7a5cc4" if not single else "#3b9a8f", width=2.2),
                     hovertemplate=f"{lower_label} %{{y:.2f}} at %{{x:.2f}} s<extra></extra>")
     for e in result.events:
-        label = _event_label(e)
         for row in (1, 2):
             fig.add_vline(x=e.key_s, line=dict(color=EVENT_LINE, width=1.2, dash="dash"), row=row, col=1,
                           exclude_empty_subplots=False)
             if e.contact_s is not None:
                 fig.add_vline(x=e.contact_s, line=dict(color=EVENT_LINE, width=1, dash="dot"), row=row, col=1,
                               exclude_empty_subplots=False)
-        fig.add_annotation(x=e.key_s, y=0.99, yref="y domain", text=label, showarrow=False,
-                           yanchor="top", xanchor="left", xshift=3, font=dict(size=10), align="left",
-                           row=1, col=1)
-        if e.contact_s is not None:
-            fig.add_annotation(x=e.contact_s, y=0.0, yref="y domain", text="contact", showarrow=False,
-                               yanchor="bottom", xanchor="right", font=dict(size=9), row=1, col=1)
+    span = (t[-1] - t[0]) if len(t) > 1 else 1.0
+    for e in _labelled(result.events, span):   # the number only: the caption says what the lines are
+        fig.add_annotation(x=e.key_s, y=0.01, yref="y domain", text=str(e.index), showarrow=False,
+                           yanchor="bottom", xanchor="left", xshift=2, font=dict(size=10), align="left",
+                           row=1, col=1)      # at the foot of the plot: the band names sit at the top
     fig.update_yaxes(range=[lo, hi], row=1, col=1, title_text="deg")
     fig.update_yaxes(range=[lo2, hi2], row=2, col=1, title_text=lower_unit or "ratio")
     fig.update_xaxes(title_text="time in the video (s)", row=2, col=1)

@@ -5,13 +5,13 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from screening.core.result import Result
-from screening.ui.charts import EVENT_LINE, _range, _shade
+from screening.ui.charts import EVENT_LINE, _labelled, _range, _shade
 
 CAPTION = ("Top: the opening, the angle between your thighs seen from the front (below zero while the knees "
            "touch). Bottom: how much shorter the hip-to-hip line (and the shoulder line) is than when you lay "
            "closed; it shortens as the pelvis rolls back. Shaded: KneeScreen's rule of thumb for the pelvis "
-           "(green typical, amber watch, red marked); no validated norm exists. Dashed lines: the top of each "
-           "repetition, where the values are taken.")
+           "(green typical, amber watch, red marked); no validated norm exists. Numbered dashed lines: the top of "
+           "each repetition, where the values are taken.")
 
 
 def timeline(result: Result) -> go.Figure:
@@ -36,8 +36,9 @@ def timeline(result: Result) -> go.Figure:
         for row in (1, 2):
             fig.add_vline(x=e.key_s, line=dict(color=EVENT_LINE, width=1.2, dash="dash"), row=row, col=1,
                           exclude_empty_subplots=False)
-        fig.add_annotation(x=e.key_s, y=0.99, yref="y domain", text=f"Rep {e.index}", showarrow=False,
-                           yanchor="top", xanchor="left", xshift=3, font=dict(size=10), row=1, col=1)
+    for e in _labelled(result.events, (t[-1] - t[0]) if len(t) > 1 else 1.0):   # numbers that never pile up
+        fig.add_annotation(x=e.key_s, y=0.99, yref="y domain", text=str(e.index), showarrow=False,
+                           yanchor="top", xanchor="left", xshift=2, font=dict(size=10), row=1, col=1)
     fig.update_yaxes(range=list(_range([opening], 0.0)), row=1, col=1, title_text="deg")
     fig.update_yaxes(range=[lo, hi], row=2, col=1, title_text="%")
     fig.update_xaxes(title_text="time in the video (s)", row=2, col=1)

@@ -1,15 +1,17 @@
 """The Compare page: two saved screenings of a profile side by side, stills, bands, numbers and what changed."""
 from __future__ import annotations
 
+import html
+
 import streamlit as st
 
-from screening.engine.progress import compare, fmt
-from screening.outputs.formatting import primary_rating
+from screening.engine.progress import SHORT_NAMES, compare, fmt
 from screening.core.result import TEST_LABELS
-from screening.core.vocab import BAND_WORDS, SHIFT_WORDS, format_rating
+from screening.core.vocab import BAND_WORDS, SHIFT_WORDS, count
 from screening.store.db import SavedScreening
 from screening.store.stills import still_ok
 from screening.ui import safe, saved, state
+from screening.ui.measures import TABLE_CSS, band_cell, table
 
 TITLE = "Compare two screenings"
 INTRO = "Before and after, side by side: for example before and after six weeks of exercises."
@@ -26,24 +28,24 @@ PHONE_CSS = """<style>
 </style>"""
 
 
-def _column(i: int, s: SavedScreening) -> None:
+def _column(i: int, s: SavedScreening, same_day: bool) -> None:
     r = s.readable_result
     with st.container(border=True, key=f"cmp-col-{i}"):
-        day = safe.date(s.created)
-        st.markdown(f"#### {SIDES[i]}: {day[:10] if day[:1].isdigit() else day}")
+        day = safe.date(s.created)      # two screenings of one day are told apart by their time
+        when = day[:16 if same_day else 10].replace(" ", ", ") if day[:1].isdigit() else day
+        st.markdown(f"#### {SIDES[i]}: {when}")
         st.caption(f"{TEST_LABELS.get(r.test, r.test)}" + (f", standing on the {r.leg} leg" if r.leg else "")
-                   + f" · {len(r.events)} {r.event_noun}s · pose model {safe.md(r.model.tier)}")
+                   + f" · {count(len(r.events), r.event_noun)} · pose model {safe.md(r.model.tier)}")
         for leg, summary in r.legs.items():
-            key = primary_rating(summary)
-            number = (f"  \n{safe.md(key.label)}: **{format_rating(key)}**"
-                      if key is not None and key.value is not None else "")
+            lead = summary.lead
+            number = f"  \n{safe.md(lead.label)}: **{safe.md(lead.value)}**" if lead is not None else ""
             st.markdown(f"**{safe.md(leg.capitalize())} leg** &nbsp; {saved.pill(summary.band)}{number}",
                         unsafe_allow_html=True)
         frames = [(label, path) for label, path in s.keyframes if still_ok(path)]   # a stored file may be anything
-        if frames:
+        if frames:      # a drop-down, not a row of buttons: half a phone's width has room for one
             labels = list(range(len(frames)))
-            pick = st.pills("Moment", labels, default=0, key=f"cmp_still_{i}", required=True,
-                            format_func=lambda k: safe.md(frames[k][0]), label_visibility="collapsed") \
+            pick = st.selectbox("Moment", labels, index=0, key=f"cmp_still_{i}",
+                                format_func=lambda k: frames[k][0], label_visibility="collapsed") \
                 if len(labels) > 1 else 0
             label, path = frames[pick or 0]
             st.image(str(path), caption=safe.md(label), width="stretch")
@@ -56,16 +58,21 @@ def _column(i: int, s: SavedScreening) -> None:
                 st.video(str(s.video))
 
 
-def _rows(comparison) -> list[dict]:
+def _rows(comparison) -> list[str]:
+    """One table row per measure and leg: before and after in their bands' colours, then the change and
+    whether it is more than a re-test varies by (the margin itself is explained below the table)."""
     rows = []
     for c in comparison.changes:
-        rows.append({"Measure": c.label, "Leg": c.leg.capitalize(), "Before": fmt(c.key, c.before),
-                     "After": fmt(c.key, c.after),
-                     "Change": ("+" if (c.change or 0) > 0 and c.key not in SHIFT_WORDS else "")
-                     + fmt(c.key, c.change) if c.change is not None else "n/a",
-                     "Real change?": {True: "yes", False: "no clear change", None: "cannot tell"}[c.real],
-                     "Band before": BAND_WORDS[c.band_before], "Band after": BAND_WORDS[c.band_after],
-                     "Re-test varies by": fmt(c.key, c.sdd, size=True) if c.sdd is not None else "unknown"})
+        name = SHORT_NAMES.get(c.key, c.label)
+        who = "" if c.leg == "both" else f' <span class="ks-sub">{c.leg} leg</span>'
+        unit = c.key not in SHIFT_WORDS       # '22 deg', but '16.9% outward' (the caption says of what)
+        change = ("+" if (c.change or 0) > 0 and unit else "") + fmt(c.key, c.change, unit) \
+            if c.change is not None else "n/a"
+        real = {True: "a real change", False: "no clear change", None: "cannot tell"}[c.real]
+        rows.append(f"<td>{html.escape(name[0].upper() + name[1:])}{who}</td>"
+                    + band_cell(fmt(c.key, c.before, unit), c.band_before, BAND_WORDS[c.band_before])
+                    + band_cell(fmt(c.key, c.after, unit), c.band_after, BAND_WORDS[c.band_after])
+                    + f'<td>{html.escape(change)}<span class="ks-sub">{real}</span></td>')
     return rows
 
 
@@ -93,9 +100,10 @@ def page() -> None:
     st.html(PHONE_CSS)
     with st.container(key="cmp-cols"):
         cols = st.columns(2, gap="medium")
+        same_day = sa.created[:10] == sb.created[:10]
         for i, (col, s) in enumerate(zip(cols, (sa, sb))):
             with col:
-                _column(i, s)
+                _column(i, s, same_day)
     comparison = compare(sa.readable_result, sb.readable_result)
     st.subheader("What changed")
     for c in comparison.changes:
@@ -104,13 +112,12 @@ def page() -> None:
         st.caption(safe.md(note))
     st.subheader("Every measure")
     rows = _rows(comparison)
-    if rows:
-        st.dataframe(saved.styled(rows, ["Band before", "Band after"]), hide_index=True, key="cmp_table",
-                     column_config={"Measure": st.column_config.TextColumn(pinned=True, width=215),
-                                    "Leg": st.column_config.TextColumn(width=55),
-                                    "Real change?": st.column_config.TextColumn(width=115),
-                                    "Band before": st.column_config.TextColumn(width=95),
-                                    "Band after": st.column_config.TextColumn(width=95)})
+    if rows:        # an HTML table that wraps: a phone sees every column
+        st.html(TABLE_CSS)
+        with st.container(key="cmp-table"):
+            st.markdown(table(["Measure", "Before", "After", "Change"], rows), unsafe_allow_html=True)
+        st.caption("Coloured by band: green typical, amber watch, red marked, grey not rated. Shifts are a share "
+                   "of leg length.")
     else:
         st.caption("These two screenings have no measure in common.")
     with st.expander("How big must a change be to count?", icon=":material/straighten:"):

@@ -187,14 +187,14 @@ def movement(test: str, leg: str | None = None) -> str:
             + _text(196, 126, "× 3", 22, ACCENT, weight="bold"),
             label=f"Drop off {DROP_BOX_WORDS}, land on both feet, jump straight up, 3 times")
     if test == "single-leg-squat":
-        side = leg or "chosen"
+        side = f"the {leg} leg" if leg else "each leg"
         return _svg(
             _person(70, 150, 1.1, "stand") + f'<path d="M100,90 L120,90" stroke="{ACCENT}" stroke-width="3" '
             'marker-end="url(#ksg-b)"/><defs><marker id="ksg-b" viewBox="0 0 10 10" refX="5" refY="5" markerWidth="6" '
             f'markerHeight="6" orient="auto"><path d="M0,0 L10,5 L0,10 z" fill="{ACCENT}"/></marker></defs>'
-            + _person(160, 150, 1.1, "single") + _text(160, 20, f"on the {side} leg", 13, ACCENT, weight="bold")
+            + _person(160, 150, 1.1, "single") + _text(160, 20, f"on {side}", 13, ACCENT, weight="bold")
             + _text(215, 126, "× 5", 22, ACCENT, weight="bold"),
-            label=f"Stand on the {side} leg and do 5 slow single-leg squats")
+            label=f"Stand on {side} and do 5 slow single-leg squats" + ("" if leg else ", in either order"))
     return _svg(
         _person(60, 155, 1.05, "stand") + f'<path d="M92,90 L118,90" stroke="{ACCENT}" stroke-width="3" '
         'marker-end="url(#ksg-b)"/><defs><marker id="ksg-b" viewBox="0 0 10 10" refX="5" refY="5" markerWidth="6" '
@@ -246,8 +246,9 @@ def cards(test: str, leg: str | None = None) -> list[tuple[str, str, str]]:
         return lying_cards()
     out = [
         ("Do this", {"squat": "3–5 slow squats, arms forward, as deep as is comfortable.",
-                     "single-leg-squat": f"5 slow squats on the {leg or 'chosen'} leg. Film the other leg in a second "
-                                         "video.",
+                     "single-leg-squat": (f"5 slow squats on the {leg} leg, the other foot off the floor."
+                                          if leg else "5 slow squats on each leg, either order, in one video; the "
+                                          "other foot off the floor."),
                      "drop-jump": f"3 drop jumps from {DROP_BOX_WORDS}: land, then jump straight up."}[test],
          movement(test, leg)),
         ("Phone at knee-to-hip height", "2–4 m in front of you.", camera_height()),

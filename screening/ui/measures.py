@@ -1,69 +1,98 @@
 """The table of every measure of a Result (values as the engine rated them), with details and sources."""
 from __future__ import annotations
 
+import html
+
 import streamlit as st
 
 from screening.engine.ratings import MEASURES
 from screening.core.result import Rating, Result
-from screening.core.vocab import format_rating, format_value
+from screening.core.vocab import BAND_COLOURS, BAND_WORDS, format_rating, format_value, rgba
 from screening.core.specs import SPECS
+
+BAND_TINTS = {band: rgba(colour, 0.10) for band, colour in BAND_COLOURS.items()}
 
 
 def _both_legs(key: str) -> bool:
     return key in MEASURES and not MEASURES[key][2]
 
 
-def _rows(r: Result) -> list[dict[str, str]]:
+TABLE_CSS = """<style>
+.ks-measures {width: 100%; border-collapse: collapse; table-layout: fixed; font-size: 0.92rem; margin: 0;}
+.ks-measures th {text-align: left; font-weight: 600; padding: 0.35rem 0.45rem;
+  border-bottom: 2px solid rgba(128,128,128,.4);}
+.ks-measures td {padding: 0.4rem 0.45rem; vertical-align: top; border-bottom: 1px solid rgba(128,128,128,.25);
+  overflow-wrap: anywhere;}
+.ks-measures td.ks-band {border-left: 5px solid var(--ks-band);}
+.ks-measures .ks-sub {display: block; font-size: 0.8rem; opacity: 0.8;}
+.ks-measures .ks-lead {font-weight: 700;}
+.ks-measures col.ks-name {width: 44%;}
+</style>"""
+
+
+def band_cell(value: str, band: str | None, sub: str, bold: bool = False, span: int = 1) -> str:
+    """One table cell in its band's colour: the value (bold for a verdict's lead), then a small line."""
+    style = f"--ks-band:{BAND_COLOURS[band]};background:{BAND_TINTS[band]}"
+    return (f'<td class="ks-band" colspan="{span}" style="{style}"><span class="{"ks-lead" if bold else ""}">'
+            f'{html.escape(value)}</span><span class="ks-sub">{html.escape(sub)}</span></td>')
+
+
+def _cell(x: Rating, lead: bool, span: int = 1) -> str:
+    """A rating's cell: its value, its band and how sure when not good."""
+    sub = BAND_WORDS[x.band] + ("" if x.reliability == "good" else f" · how sure: {x.reliability}")
+    return band_cell(format_rating(x, short=True), x.band, sub, lead, span)
+
+
+def table(head: list[str], rows: list[str]) -> str:
+    """A table of the phone-width style: `rows` are '<td>...' cells strings, one per row."""
+    cols = "".join("<col>" for _ in head[1:])
+    ths = "".join(f"<th>{html.escape(h)}</th>" for h in head)
+    body = "".join(f"<tr>{r}</tr>" for r in rows)
+    return (f'<table class="ks-measures"><colgroup><col class="ks-name">{cols}</colgroup><thead><tr>{ths}</tr>'
+            f"</thead><tbody>{body}</tbody></table>")
+
+
+def table_html(r: Result) -> str:
+    """Every rating as an HTML table that wraps to any width (a phone included): measure, then each leg's
+    value and band (one cell across both for measures of both legs); bold: the lead of the leg's verdict."""
+    legs = [leg for leg in ("left", "right") if leg in r.legs]
+    by_leg = {leg: {x.key: x for x in r.legs[leg].ratings} for leg in legs}
     order: list[str] = []
-    by_leg: dict[str, dict[str, Rating]] = {}
-    for leg, s in r.legs.items():
-        by_leg[leg] = {x.key: x for x in s.ratings}
-        order += [x.key for x in s.ratings if x.key not in order]
+    for leg in legs:
+        order += [x.key for x in r.legs[leg].ratings if x.key not in order]
     rows = []
     for key in order:
-        ratings = {leg: m[key] for leg, m in by_leg.items() if key in m}
+        ratings = {leg: by_leg[leg][key] for leg in legs if key in by_leg[leg]}
         any_r = next(iter(ratings.values()))
-        label = any_r.label + (" (experimental)" if any_r.experimental else "")
-        band: str           # one band, or each leg's
-        rel: str
+        label = html.escape(any_r.label)
+        if any_r.experimental:
+            label += ' <span class="ks-sub">experimental</span>'
         if _both_legs(key):
-            label += "" if SPECS[r.test].single_leg else " (both legs)"
-            left = right = format_rating(any_r)
-            band = any_r.band or "not rated"
-            rel = any_r.reliability
+            label += "" if SPECS[r.test].single_leg else ' <span class="ks-sub">both legs</span>'
+            cells = _cell(any_r, False, len(legs))
         else:
-            fmt = {leg: format_rating(x, short=True) for leg, x in ratings.items()}
-            left, right = fmt.get("left", "-"), fmt.get("right", "-")
-            band = " · ".join(f"{leg[0].upper()}: {x.band or 'not rated'}" for leg, x in ratings.items())
-            rel = " · ".join(f"{leg[0].upper()}: {x.reliability}" for leg, x in ratings.items())
-        row = {"Measure": label, "Left": left, "Right": right, "Band": band, "How sure": rel,
-               "Typical range": any_r.norm, "Sources": "; ".join(any_r.sources) or "-"}
-        for leg in ("left", "right"):       # single-leg squat: only the stance leg has a column
-            if leg not in r.legs:
-                row.pop(leg.capitalize())
-        rows.append(row)
-    return rows
+            cells = "".join(_cell(ratings[leg], _is_lead(r, leg, key)) if leg in ratings else "<td>-</td>"
+                            for leg in legs)
+        rows.append(f"<td>{label}</td>{cells}")
+    return table(["Measure", *(leg.capitalize() for leg in legs)], rows)
+
+
+def _is_lead(r: Result, leg: str, key: str) -> bool:
+    lead = r.legs[leg].lead
+    return lead is not None and lead.key == key
 
 
 def measures_table(r: Result) -> None:
-    """st.dataframe of every rating, then one expander per measure with the reasons in full."""
-    rows = _rows(r)
-    if not rows:
+    """Every rating in a table that fits a phone, then one expander per measure with the reasons in full."""
+    if not any(s.ratings for s in r.legs.values()):
         st.caption("No measure could be computed from this video.")
         return
-    st.dataframe(rows, hide_index=True, key="measures", row_height=44, column_config={
-        "Measure": st.column_config.TextColumn(width=190, pinned=True),
-        "Left": st.column_config.TextColumn(width=80),
-        "Right": st.column_config.TextColumn(width=80),
-        "Band": st.column_config.TextColumn(width=160),
-        "How sure": st.column_config.TextColumn(width=130),
-        "Typical range": st.column_config.TextColumn(width="large"),
-        "Sources": st.column_config.TextColumn(width="large"),
-    })
-    st.caption("Values are medians over the repetitions or landings; '% leg' and the shifts inward or outward "
-               "are a share of leg length. "
-               "'(both legs)' measures compare the two legs with each other. Scroll the table sideways for the "
-               "typical ranges and sources.")
+    st.html(TABLE_CSS)
+    with st.container(key="measures"):
+        st.markdown(table_html(r), unsafe_allow_html=True)
+    st.caption(f"Values are medians over the {r.event_noun}s; '%' and the shifts inward or outward are a share "
+               "of leg length. Bold: the measure each leg's verdict rests on. 'Both legs' measures compare the two "
+               "legs with each other. Typical ranges, reasons and sources are below.")
     with st.expander("Why each rating, and the sources", icon=":material/menu_book:"):
         seen: set[str] = set()
         for leg, s in r.legs.items():
@@ -73,9 +102,10 @@ def measures_table(r: Result) -> None:
                     continue
                 seen.add(tag)
                 who = SPECS[r.test].both_words if _both_legs(x.key) else f"{leg} leg"
-                spread = f" (spread between repetitions ± {format_value(x.spread, x.unit).split()[0]})" \
+                spread = f" (spread between {r.event_noun}s ± {format_value(x.spread, x.unit).split()[0]})" \
                     if x.spread is not None else ""
-                st.markdown(f"**{x.label}, {who}: {x.band or 'not rated'}**  \n{x.reason}{spread}  \n"
+                lead = " (the leg's verdict rests on it)" if _is_lead(r, leg, x.key) else ""
+                st.markdown(f"**{x.label}, {who}: {x.band or 'not rated'}**{lead}  \n{x.reason}{spread}  \n"
                             f"How sure: {x.reliability} - {x.reliability_reason}.  \nTypical range: {x.norm}.")
                 for src in x.sources:
                     st.caption(src)

@@ -3,12 +3,14 @@ from __future__ import annotations
 
 import streamlit as st
 
-from screening.core.result import TEST_LABELS, LegSummary, Note, Rating, Result
+from screening.core.result import TEST_LABELS, LegSummary, Note, Result
 from screening.core.specs import SPECS
-from screening.core.vocab import BAND_COLOURS, BAND_WORD, format_rating, rgba
+from screening.core.vocab import BAND_COLOURS, BAND_WORD, count, rgba
 from screening.engine.example import example_result
+from screening.engine.verdict import rated_moments
 from screening.outputs.content import get_page
-from screening.ui import charts, clamshell_view, state
+from screening.outputs.formatting import lead_rating, moment_label
+from screening.ui import charts, clamshell_view, safe, state
 from screening.ui.exports import csv_bytes, pdf_bytes
 from screening.ui.measures import measures_table
 from screening.ui.saved import save_panel
@@ -36,15 +38,15 @@ def _card_css(legs: dict[str, LegSummary]) -> None:
         f".st-key-verdict-{leg} {{border-left: 8px solid {BAND_COLOURS[s.band]} !important;"
         f" background: {BAND_TINT[s.band]}; border-radius: 0.6rem;}}"
         for leg, s in legs.items())
+    css += (".ks-lead-value {font-size: 1.6rem; font-weight: 600; line-height: 1.2; overflow-wrap: anywhere;}"
+            "[class*='st-key-lead-'] {gap: 0 !important;}")
     st.html(f"<style>{css}</style>")
 
 
-def _primary(summary: LegSummary) -> Rating | None:
-    return summary.rating(summary.key_measure) or next((r for r in summary.ratings if r.primary), None)
-
-
 def verdict_card(leg: str, summary: LegSummary, test: str = "squat") -> None:
-    """One leg: band word in its colour, the key number, the headline and what it means."""
+    """One leg: band word in its colour, the measure the band rests on and its value, the headline (the same
+    measure's sentence), why that measure, and what it means. All read from the summary (LegSummary.lead)."""
+    lead, rating = summary.lead, lead_rating(summary)
     lying = SPECS[test].posture == "side-lying"
     with st.container(key=f"verdict-{leg}", border=True):
         pill = (f'<span style="background:{BAND_COLOURS[summary.band]};color:#fff;padding:0.15rem 0.7rem;'
@@ -54,15 +56,15 @@ def verdict_card(leg: str, summary: LegSummary, test: str = "squat") -> None:
         st.markdown(f"#### {leg.capitalize()} leg{role} &nbsp; {pill}", unsafe_allow_html=True)
         st.caption(f"Pelvis: {LYING_MEANING[summary.band]} (experimental, rule of thumb)" if lying else
                    f"Knee: {BAND_MEANING[summary.band]}")
-        primary = _primary(summary)
-        if primary is not None and primary.value is not None:
-            unit = " (% of leg length)" if primary.unit == "% leg" else ""
-            st.metric(primary.label + unit, format_rating(primary, short=True),
-                      help=f"Typical range: {primary.norm}")
+        if lead is not None:    # label and value wrap on a phone instead of being cut off (st.metric)
+            with st.container(key=f"lead-{leg}"):
+                st.caption(safe.md(lead.label), help=f"Typical range: {rating.norm}" if rating else None)
+                st.markdown(f'<span class="ks-lead-value">{safe.md(lead.value)}</span>', unsafe_allow_html=True)
         st.markdown(f"**{summary.headline}**")
         st.markdown(summary.what_it_means)
-        if primary is not None and primary.reliability != "good":
-            st.caption(f"How sure: {primary.reliability} ({primary.reliability_reason})")
+        if lead is not None:
+            st.caption(safe.md(lead.why) + (f"  \nHow sure: {rating.reliability} ({safe.md(rating.reliability_reason)})"
+                                             if rating is not None and rating.reliability != "good" else ""))
 
 
 def _media(out: state.Outputs) -> None:
@@ -78,18 +80,20 @@ def _media(out: state.Outputs) -> None:
                 st.caption("No annotated video was made for this analysis.")
         with right:
             st.markdown("**The measured moments**")
-            if out.keyframes:
+            if out.keyframes:       # in rated_moments order: the moment that best shows the rating first
                 labels = [label for label, _ in out.keyframes]
                 pick = st.pills("Moment", labels, default=labels[0], key="still_pick", required=True, wrap=True,
                                 label_visibility="collapsed") if len(labels) > 1 else labels[0]
                 data = dict(out.keyframes)[pick or labels[0]]
                 st.image(data, caption=pick or labels[0], width="stretch")
+                if len(labels) > 1:
+                    st.caption(f"First: the {r.event_noun} that best shows the rated values.")
             else:
                 st.caption("No stills were made for this analysis.")
         return
     if r.events:
         text_col, fig_col = st.columns([3, 2], gap="medium")
-        moments = {f"{'Landing' if e.kind == 'landing' else 'Rep'} {e.index}": e for e in r.events}
+        moments = {moment_label(e): e for e in rated_moments(r)}
         with text_col:
             st.markdown("**The tracked lines at the measured moments**")
             st.caption(("There is no video in the example: the stick figure shows the tracked points, each "
@@ -191,11 +195,14 @@ def render(out: state.Outputs) -> None:
     if r.leg:
         who.append(f"standing on the {r.leg} leg" if SPECS[r.test].posture == "standing" else
                    f"{SPECS[r.test].leg_role}: {r.leg}")
-    who.append(f"{len(r.events)} {r.event_noun}"
-               f"{'' if len(r.events) == 1 else 's'} measured")
+    who.append(f"{count(len(r.events), r.event_noun)} measured")
     if r.norms_used:
         who.append(r.norms_used)
     st.caption(" · ".join(who))
+    if r.model.requested_tier not in (r.model.tier, "", "synthetic"):   # e.g. Full chosen, offline: lite used
+        st.warning(f"**This result used the built-in '{r.model.tier}' pose model**, not the "
+                   f"'{r.model.requested_tier}' one you chose" + (f": {r.model.note}" if r.model.note else "."),
+                   icon=":material/wifi_off:")
     st.caption(f":material/info: {r.disclaimer.split('.')[0]}. Read the full note at the bottom.")
     for n in r.notes:
         if n.code in TOP_NOTES:
@@ -226,11 +233,13 @@ def render(out: state.Outputs) -> None:
         st.plotly_chart(charts.timeline(r), key="timeline",
                         config={"displaylogo": False, "scrollZoom": False,
                                 "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"]})
-        st.caption("Shaded: green typical, amber watch, red marked (from the published norms below). Dashed "
-                   "lines: the measured moment of each repetition (deepest point) or landing (peak knee bend); "
-                   "dotted vertical lines: ground contact. Diamonds: the values that were rated. A faint dotted "
-                   "curve: the knee angle where it is not valid (thigh toward the camera, or outside what a "
-                   "knee can read from the front), left out of the axis.")
+        moment = "deepest point" if r.event_noun == "repetition" else "peak knee bend"
+        contact = "; dotted lines: ground contact" if any(e.contact_s is not None for e in r.events) else ""
+        st.caption("Shaded: green typical, amber watch, red marked (from the published norms below). Numbered "
+                   f"dashed lines: the measured moment of each {r.event_noun} ({moment}){contact}. Diamonds: "
+                   "the values that were rated. A faint dotted curve: the knee angle where it is not valid "
+                   "(thigh toward the camera, or outside what a knee can read from the front), left out of the "
+                   "axis.")
 
     st.subheader("Every measure")
     measures_table(r)

@@ -19,7 +19,7 @@ TEST_BLURB = {"squat": "Both legs at once: 3–5 slow squats.",
               "clamshell": "Lying on your side: 3–5 slow clamshells. Does your pelvis roll back as the knee opens?"}
 COUNT_WORDS = {3: "Three", 4: "Four", 5: "Five"}
 SEX_LABELS = {"female": "Female", "male": "Male", None: "Prefer not to say"}
-LEG_LABELS = {"left": "Left leg", "right": "Right leg", None: "Work it out from the video"}
+LEG_LABELS = {None: "Both, or find it from the video", "left": "Left leg only", "right": "Right leg only"}
 STEP_TITLES = {"choose": "Choose the test", "guide": "How to film", "upload": "Upload and analyse"}
 UPLOAD_BUTTON = "Upload"     # the file uploader's button, as Streamlit labels it (checked in Chromium)
 PRIVACY = ("Your video is analysed on this machine and is not sent anywhere. It is deleted as soon as the "
@@ -32,6 +32,20 @@ PRIVACY_CLUSTER = ("Your video is analysed on this service's own analysis comput
 def privacy() -> str:
     """The privacy note: where the video is analysed (this machine, or the service's cluster)."""
     return PRIVACY_CLUSTER if analysis.on_cluster() else PRIVACY
+
+
+def sex_note(test: str) -> str:
+    """Why the app asks for sex, in plain words, with the typical knee angles it changes (from engine.norms)."""
+    women, men = (norm_for("fppa", test, sex) for sex in ("female", "male"))
+    if SPECS[test].experimental:
+        return ("Why we ask: it changes only the drop-jump landing's result. This test is experimental: no "
+                "validated norm exists, so it is rated by a rule of thumb, the same for everyone.")
+    if women is None or men is None or women.watch == men.watch:
+        return ("Why we ask: for this test the typical knee angle is the same for women and men, so this only "
+                "changes the result of the drop-jump landing.")
+    return (f"Why we ask: when landing, a knee angle of up to {women.watch:.0f}° is typical for women and up to "
+            f"{men.watch:.0f}° for men, so your result is compared with your group. Not given: the women's "
+            "(wider) range is used.")
 
 
 def _show_example() -> None:
@@ -89,23 +103,19 @@ def choose() -> None:
     if SPECS[test].single_leg and SPECS[test].posture == "side-lying":
         st.caption(f"KneeScreen finds your {SPECS[test].leg_role} from the video. Check one side per video; "
                    "lie on the other side in a second video.")
-    elif SPECS[test].single_leg:
-        legs = ["left", "right", None]
+    elif SPECS[test].stance_found:
+        legs = [None, "left", "right"]
         leg = st.radio("Which leg will you stand on?", legs, index=legs.index(state.get(state.LEG)),
                        format_func=LEG_LABELS.get, key="w_leg", horizontal=True)
         state.put(state.LEG, leg)
-        st.caption("Screen one leg per video; do the other leg in a second video.")
+        st.caption("One video can hold both legs: 5 squats on each leg, in either order. The standing leg of "
+                   "every repetition is found from the video; choosing one leg only checks that it was filmed.")
     st.subheader("About you (optional)")
     sexes = ["female", "male", None]
-    sex = st.radio("Sex, to pick the matching published norms", sexes, index=sexes.index(state.get(state.SEX)),
-                   format_func=SEX_LABELS.get, key="w_sex", horizontal=True)
+    sex = st.radio("Sex", sexes, index=sexes.index(state.get(state.SEX)), format_func=SEX_LABELS.get,
+                   key="w_sex", horizontal=True)
     state.put(state.SEX, sex)
-    norm = norm_for("fppa", test, sex)
-    if norm is not None:
-        st.caption(f"Norms used for the knee angle: {norm.text}.")
-    elif SPECS[test].experimental:
-        lead = norm_for(SPECS[test].lead_measure, test, sex)
-        st.caption(f"Experimental: {lead.text if lead else 'no validated norm exists'}.")
+    st.caption(sex_note(test))
     sports = [None] + list(SPORTS)
     current = state.get(state.SPORT)
     sport = st.selectbox("Your sport, to tailor the examples", sports,

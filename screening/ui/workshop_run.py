@@ -27,7 +27,7 @@ _RUNNING: set[str] = set()          # workshop sessions with a batch running in 
 _LOCK = threading.Lock()
 AFTER = "_workshop_after"           # {notice, round} left by a batch for the next run (see settle())
 SEXES = {"": "Not known / mixed", "female": "Female", "male": "Male"}
-LEGS = {"": "Work it out from each video", "left": "Left leg", "right": "Right leg"}
+LEGS = {"": "Both, or found from each video", "left": "Left leg only", "right": "Right leg only"}
 NONE = "__none__"
 
 

@@ -69,3 +69,37 @@ def test_standing_frames_give_zero_shift_and_depth():
     assert np.nanmax(np.abs(s["mkd_left_pct"][base.frames])) < 1e-6
     assert np.nanmax(np.abs(s["depth"][base.frames])) < 1e-6
     assert s["depth"][truth["deepest"][0]] > 0.1
+
+
+def test_knee_centre_by_hand():
+    from screening.core.landmarks import LEG, N_LANDMARKS
+    from screening.engine.metrics import KNEE_FRONT_SHARE, knee_centres
+    xy = np.full((3, N_LANDMARKS, 2), np.nan)
+    for side in ("left", "right"):
+        xy[:, LEG[side]["hip"]] = [0.0, 0.0]
+    # standing (thigh vertical, full length 50), tipped (40 of 50 vertical, 30 sideways), thigh horizontal
+    xy[:, LEG["left"]["knee"]] = [[5.0, 50.0], [30.0, 40.0], [50.0, 0.0]]
+    xy[:, LEG["right"]["knee"]] = [[-5.0, 50.0], [-30.0, 40.0], [-50.0, 0.0]]
+    out = knee_centres(xy, {"left": 50.0, "right": 50.0})
+    # 1 - cos(tilt) = 1 - 40/50 = 0.2: the knee moves back along its sideways extent by 0.2 x share x 30
+    want = [5.0, 30.0 - 0.2 * KNEE_FRONT_SHARE * 30.0, 50.0 - KNEE_FRONT_SHARE * 50.0]
+    np.testing.assert_allclose(out[:, LEG["left"]["knee"], 0], want)
+    np.testing.assert_allclose(out[:, LEG["right"]["knee"], 0], [-w for w in want])   # mirror-symmetric
+    np.testing.assert_array_equal(out[:, LEG["left"]["knee"], 1], xy[:, LEG["left"]["knee"], 1])
+    assert 0.12 <= KNEE_FRONT_SHARE <= 0.16     # the range leaving each person of the rater study out
+
+
+def test_the_joint_centre_knee_moves_the_ratio_and_shift_but_not_the_angle():
+    from screening.engine import metrics
+    track, truth = synthetic_squat(SquatSpec(depth=0.5, fppa_peak={"left": -20.0, "right": -20.0}))
+    s, _ = compute_series(track)
+    share, metrics.KNEE_FRONT_SHARE = metrics.KNEE_FRONT_SHARE, 0.0
+    try:
+        raw, _ = compute_series(track)
+    finally:
+        metrics.KNEE_FRONT_SHARE = share
+    f = truth["deepest"][0]
+    np.testing.assert_array_equal(s["fppa_left_deg"], raw["fppa_left_deg"])
+    # knees out (varus) with the thigh tipped: the joint centres lie inside the model's points
+    assert s["kasr"][f] < raw["kasr"][f] and s["mkd_left_pct"][f] > raw["mkd_left_pct"][f]
+    assert np.nanmax(np.abs(s["mkd_left_pct"][:5])) < 1e-6           # standing: no shift either way

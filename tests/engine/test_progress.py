@@ -61,8 +61,12 @@ def test_sdd_from_own_spread_and_when_it_is_unavailable():
     se_a, se_b = 1.0 / math.sqrt(3), 0.5 / math.sqrt(3)
     assert sdd == pytest.approx(1.96 * math.sqrt(se_a ** 2 + se_b ** 2))
     assert why.startswith(f"A change must exceed {sdd:.1f}% of leg length to be real") and why.count(".") <= 3
-    none, why = smallest_detectable_difference("mkd", a, rating("mkd", [3.0, None], "% leg"))
-    assert none is None and "at least 2 repetitions" in why
+    # one screening of a single repetition: the other's spread stands for both (pooled SD 1.0 from 4, 5, 6)
+    one, why = smallest_detectable_difference("mkd", a, rating("mkd", [3.0, None], "% leg"))
+    assert one == pytest.approx(1.96 * 1.0 * math.sqrt(1 / 3 + 1 / 1))                   # 2.26, by hand
+    assert "3 repetitions and 1 repetition" in why
+    none, why = smallest_detectable_difference("mkd", rating("mkd", [4.0], "% leg"), rating("mkd", [3.0], "% leg"))
+    assert none is None and "neither screening has 2 repetitions" in why
     # FPPA: the published 8 deg unless the screenings' own spread gives more
     noisy = smallest_detectable_difference("fppa", rating("fppa", [10.0, 30.0, 20.0]),
                                            rating("fppa", [5.0, 25.0, 15.0]))
@@ -81,3 +85,16 @@ def test_measure_history_is_in_date_order_and_filtered():
     assert measure_history([later], "drop-jump", "left", "fppa") == []
     assert measure_history([later], "squat", "left", "pelvic_drop") == []
     assert typical_range("fppa", "squat") == (None, 13.5) and typical_range("kasr", "squat") == (1.0, None)
+
+
+def test_a_larger_change_since_a_one_repetition_screening_is_judged_by_the_same_rule():
+    # the issue's profile: first screening 1 repetition at 16.9% outward, the last two 3 repetitions each;
+    # before, the last change (16.9 -> 14.3) was "a real change" and the larger one since the first "cannot
+    # be told". Pooled SD by hand: last pair 0.50 and 0.46 -> 0.48; first pair: the last screening's 0.46.
+    first, before, after = (rating("mkd", v, "% leg") for v in ([-16.9], [-16.9, -16.4, -17.4], [-14.3, -14.0, -14.9]))
+    last, why_last = smallest_detectable_difference("mkd", before, after)
+    since, why_since = smallest_detectable_difference("mkd", first, after)
+    assert last == pytest.approx(1.96 * math.sqrt((0.5 + 0.42) / 4) * math.sqrt(2 / 3), abs=1e-6)
+    assert since == pytest.approx(1.96 * math.sqrt(0.42 / 2) * math.sqrt(1 + 1 / 3), abs=1e-6)
+    assert since > last and abs(-14.3 - -16.9) > since      # a wider margin, and still a real change
+    assert "1 repetition and 3 repetitions" in why_since and "fewer repetitions, a larger margin" in why_since

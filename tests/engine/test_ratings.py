@@ -72,3 +72,42 @@ def test_the_leg_band_is_its_worst_rated_measure():
     leg = summarise_leg(events, "left", "squat", None)
     assert leg.band == "marked"
     assert {r.key: r.band for r in leg.ratings} == {"fppa": "typical", "mkd": "marked"}
+
+
+def _two_measures(fppa: float | None, mkd: float, fppa_rel: str = "good") -> list[Event]:
+    events = _events([fppa] * 3, rels=[fppa_rel] * 3)
+    for ev in events:
+        ev.values["left"].append(MeasureValue("mkd", mkd, "good", "clear view"))
+    return events
+
+
+def test_the_measure_that_set_the_band_leads_the_verdict():
+    # the iPhone squat: knee angle 21 deg (watch: above 13.5, below 21.5) with only a 'fair' view,
+    # knee shift 5.3% of leg length (typical: below 6%). Before, the card led with the shift.
+    leg = summarise_leg(_two_measures(21.0, 5.3, "fair"), "left", "squat", None)
+    assert leg.band == "watch" and leg.key_measure == "fppa"
+    assert leg.lead is not None and (leg.lead.key, leg.lead.value) == ("fppa", "21°")
+    assert leg.headline == "Left leg: the left knee moves inward a little more than typical at the bottom of " \
+                           "the movement (21°)."
+    assert "5.3% of leg length inward, typical" in leg.lead.why
+    assert [r.key for r in leg.ratings if r.primary] == ["fppa"]
+    assert leg.recommendations[:2] == ["glute-programme", "clamshell"]
+
+
+def test_on_a_tie_the_measure_valid_at_this_depth_leads():
+    # both typical; in a squat the knee angle leads only from a 'good' view (TestSpec.lead_from)
+    fair = summarise_leg(_two_measures(5.0, 2.0, "fair"), "left", "squat", None)
+    good = summarise_leg(_two_measures(5.0, 2.0, "good"), "left", "squat", None)
+    assert (fair.band, fair.key_measure, good.band, good.key_measure) == ("typical", "mkd", "typical", "fppa")
+    assert "both read typical" in fair.lead.why
+
+
+def test_an_unrated_leg_says_so_with_the_measure_it_would_lead_with():
+    events = _events([30.0] * 2, rels=["poor"] * 2)
+    for ev in events:   # the knee shift also poorly seen; the separation ratio is rated but is not a leg measure
+        ev.values["left"].append(MeasureValue("mkd", 3.0, "poor", "knee hidden"))
+        ev.values["both"] = [MeasureValue("kasr", 1.2, "good", "clear view")]
+    leg = summarise_leg(events, "left", "squat", None)
+    assert leg.band is None and leg.key_measure == "fppa"
+    assert leg.lead is not None and leg.lead.value == "n/a" and leg.lead.why == "Not rated: knee hidden."
+    assert "could not be rated" in leg.headline

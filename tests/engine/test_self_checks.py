@@ -8,7 +8,7 @@ import pytest
 from screening.engine.assess import assess
 from screening.core.errors import AnalysisError
 from screening.core.vocab import format_rating, format_shift
-from screening.outputs.formatting import primary_rating
+from screening.outputs.formatting import lead_rating
 from screening.engine.orientation import EARLY_FRAMES, body_axis_deg, early_turn, turn_to_upright
 from screening.pipeline import turned_info
 from screening.engine.quality import check_capture
@@ -140,7 +140,7 @@ def test_knee_shift_outward_is_said_as_a_size_and_a_direction():
     track, _ = synthetic_squat(SquatSpec(depth=0.5, fppa_peak={"left": -25.0, "right": -25.0}))
     r = assess(track, "squat")
     for leg in r.legs.values():
-        rating = primary_rating(leg)
+        rating = lead_rating(leg)
         assert rating.key == "mkd" and rating.value < 0
         shown = format_rating(rating)
         assert shown.endswith("of leg length outward") and not shown.startswith("-")

@@ -33,9 +33,10 @@ EXPECTED = {
                       single_leg=True, both_measures=("pelvis_roll", "trunk_roll"), pose_stride=2, cutoff_hz=3.0,
                       fppa_norms="", lead_measure="pelvis_roll", lead_from="fair", lead_fallback="trunk_roll",
                       low_fps_below=10.0, recommendations=("clamshell",), live_feedback=True, live_max_s=40,
-                      posture="side-lying", leg_role="top leg", experimental=True),
+                      posture="side-lying", leg_role="top leg", experimental=True, band_measures=("pelvis_roll",)),
 }
-STANDING = dict(posture="standing", leg_role="stance leg", experimental=False)    # the fields' defaults
+# the fields' defaults; issue 19: a standing leg's band is the worst of its knee angle and knee shift
+STANDING = dict(posture="standing", leg_role="stance leg", experimental=False, band_measures=("fppa", "mkd"))
 
 
 def test_one_specification_per_test_with_the_values_of_before():

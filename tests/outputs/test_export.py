@@ -108,3 +108,18 @@ def test_file_equals_text(result, tmp_path):
     path = write_frames_csv(result, tmp_path / "frames.csv")
     assert path.read_bytes().decode("utf-8") == frames_csv_text(result)
     assert path.read_bytes().count(b"\r") == 0
+
+
+def test_each_frame_says_its_repetition_and_for_a_single_leg_squat_the_leg_that_stood():
+    from screening.engine.assess import assess
+    from screening.engine.synthetic_single import Move, SingleLegSpec, synthetic_single_leg
+    track, truth = synthetic_single_leg(SingleLegSpec(moves=(Move("both"), Move("rep", "left"), Move("both"),
+                                                             Move("rep", "right"), Move("both"))))
+    r = assess(track, "single-leg-squat")
+    head, rows = _parse(frames_csv_text(r))
+    assert head[-2:] == ["event", "stance_leg"]
+    for e, x in zip(r.events, truth["reps"]):
+        assert rows[x["bottom"]]["event"] == str(e.index) and rows[x["bottom"]]["stance_leg"] == x["leg"]
+    assert rows[0]["event"] == rows[0]["stance_leg"] == ""                 # standing before the first one
+    _, squat = _parse(frames_csv_text(example_result()))                   # two-leg squat: no stance leg
+    assert {row["stance_leg"] for row in squat} == {""} and {row["event"] for row in squat} > {""}

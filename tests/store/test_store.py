@@ -12,6 +12,7 @@ import pytest
 from PIL import Image
 
 from screening.engine.example import example_result
+from screening.engine.verdict import decide
 from screening.core.result import Note, Result
 from screening.store.db import (LATEST_VERSION, SAVING_OFF, Store, StoreError, default_db_path, key_hash, migrate,
                              saving_enabled)
@@ -30,8 +31,8 @@ def results():
     a.created = "2026-01-10T09:00:00+00:00"
     b = copy.deepcopy(a)
     b.created = "2026-03-02T09:00:00+00:00"
-    b.legs["left"].ratings[0].value = 11.25
-    b.legs["left"].band = "typical"
+    b.legs["left"].ratings[0].value, b.legs["left"].ratings[0].band = 11.25, "typical"
+    decide(b.legs["left"], b.test)          # the leg's verdict follows, as the engine would decide it
     b.notes.append(Note("lighting", "warning", "The clip is dark.", "Film in daylight."))
     return a, b
 

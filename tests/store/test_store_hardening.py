@@ -203,7 +203,7 @@ def test_concurrent_saves_from_two_threads_all_land(store, ws, tmp_path):
         t.start()
     for t in threads:
         t.join()
-    assert errors == [] and len(ws.screenings(p.id)) == 6
+    assert errors == [] and len(ws.screenings(p.id)) == 6, (errors, len(ws.screenings(p.id)))
 
 
 def test_files_left_world_readable_by_an_older_version_are_tightened(store, ws, tmp_path):

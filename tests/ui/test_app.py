@@ -1,6 +1,7 @@
 """The Streamlit app through AppTest: every page, the flow, the example result, errors, a real clip."""
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -12,7 +13,6 @@ from apptest import APP, _upload_step, goto, no_errors, start, texts  # noqa: F4
 
 from screening.engine.example import example_result
 from screening.core.specs import SPECS
-from screening.engine.norms import norm_for
 from screening.core.result import TESTS
 from screening.ui import guide, state
 from screening.core.vocab import BAND_WORD
@@ -50,8 +50,14 @@ def test_flow_choose_guide_upload(test):
     at.radio(key="w_test").set_value(test).run()
     at.radio(key="w_sex").set_value("male").run()
     no_errors(at)
-    norm = norm_for("fppa", test, "male") or norm_for(SPECS[test].lead_measure, test, "male")   # clamshell
-    assert norm.text in texts(at)
+    # step 1 says why it asks in plain words: Herrington and Munro 2010 give drop-jump landings a typical knee
+    # angle up to 13 deg (women) and 8 deg (men); the squat norms (Herrington 2014) have no sex split; the
+    # clamshell has no validated norm at all
+    step1 = texts(at)
+    assert ("up to 13° is typical for women and up to 8° for men" in step1) == (test == "drop-jump")
+    assert ("the same for women and men" in step1) == (test in ("squat", "single-leg-squat"))
+    assert ("no validated norm exists" in step1) == SPECS[test].experimental
+    assert not re.search(r"norms|\+/-|detectable difference|FPPA", step1), step1
     if test == "single-leg-squat":
         at.radio(key="w_leg").set_value("right").run()
     at.button(key="next_guide").click().run()
@@ -231,3 +237,10 @@ def test_about_page_shows_how_accurate_it_is_from_the_validation_summary():
     # the page shows the file's figures, the same text the README table summarises
     accuracy = (Path(APP).parent / "content" / "accuracy.md").read_text()
     assert accuracy.strip() in body and "mirror" in accuracy and "not been" in accuracy
+
+
+def test_single_leg_guide_asks_for_five_on_each_leg_in_either_order():
+    title, caption, svg = guide.cards("single-leg-squat")[0]
+    assert caption.startswith("5 slow squats on each leg, either order, in one video")
+    assert "in either order" in ET.fromstring(svg).get("aria-label", "") + svg
+    assert "on the left leg" in guide.cards("single-leg-squat", "left")[0][1]

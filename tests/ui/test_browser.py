@@ -216,3 +216,37 @@ def test_upload_a_real_clip_to_the_results(server, browser, shots):
     assert rec.elsewhere(seen) == [], f"the upload and its results reached other hosts: {rec.elsewhere(seen)}"
     if os.environ.get("KNEESCREEN_KEEP_SCREENSHOTS") is None and os.environ.get("CI"):
         shutil.rmtree(shots, ignore_errors=True)
+
+
+def test_phone_width_shows_the_verdict_and_every_measure_whole(server, browser, shots):
+    """At 390 px (an iPhone's width): the card's measure name wraps instead of being cut off, the table of
+    every measure fits the screen with its bands, nothing is wider than the phone, the chart's repetition
+    numbers do not overlap."""
+    ctx, page = _page(browser, 390, 844)
+    try:
+        page.goto(f"{server}/?example=1")
+        _cards(page, 60_000)
+        page.wait_for_selector(".ks-measures", timeout=30_000)
+        page.wait_for_selector(".js-plotly-plot .annotation-text", timeout=30_000)
+        for leg in ("left", "right"):
+            label = page.locator(f".st-key-lead-{leg} [data-testid='stCaptionContainer']").first
+            assert label.evaluate("e => e.scrollWidth <= e.clientWidth + 1"), f"{leg} label cut off"
+            assert label.inner_text().strip() in ("Knee angle from the front (FPPA)",
+                                                  "Knee shift over the foot, from standing")
+        table = page.locator(".ks-measures").bounding_box()
+        assert table is not None and table["x"] >= 0 and table["x"] + table["width"] <= 390
+        bands = page.locator(".ks-measures .ks-sub").all_inner_texts()
+        assert any(b.startswith("Marked") for b in bands) and any(b.startswith("Typical") for b in bands)
+        wide = page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollWidth")
+        assert wide <= 390, f"the page is {wide} px wide"
+        boxes = [b for b in (a.bounding_box() for a in page.locator(".js-plotly-plot .annotation-text").all()
+                             if (a.text_content() or "").strip().isdigit()) if b]
+        assert len(boxes) >= 3
+        for i, a in enumerate(boxes):
+            for b in boxes[i + 1:]:
+                apart = a["x"] + a["width"] <= b["x"] or b["x"] + b["width"] <= a["x"] or \
+                    a["y"] + a["height"] <= b["y"] or b["y"] + b["height"] <= a["y"]
+                assert apart, (a, b)
+        page.screenshot(path=str(shots / "phone-results.png"), full_page=True)
+    finally:
+        ctx.close()
