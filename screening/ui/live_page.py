@@ -123,7 +123,8 @@ def _panel(live: LiveSession) -> None:
         st.caption(s.advice.fix + (f" ({s.advice.detail})" if s.advice.detail else ""))
     per_leg = (f" · repetitions seen: left leg {s.per_leg.get('left', 0)}, right leg {s.per_leg.get('right', 0)}"
                if s.per_leg else "")
-    st.markdown(f"**{recording_words(s, live.plan, SPECS[live.test].live_feedback)}**{per_leg}")
+    spec = SPECS[live.test]
+    st.markdown(f"**{recording_words(s, live.plan, spec.live_feedback, spec.posture == 'side-lying')}**{per_leg}")
     st.caption(rates_words(s), help="The pose model runs on the newest frame; frames that arrive while it is "
                "busy are recorded but not measured, so the picture never falls behind.")
     c1, c2 = st.columns(2)
