@@ -13,6 +13,7 @@ from screening.core.errors import AnalysisError, Cancelled
 from screening.core.vocab import BAND_WORDS, count, format_rating
 from screening.engine.models import TIERS
 from screening.engine.pose import load_model
+from screening.engine.sides import NO_CUTOFF, sides
 from screening.outputs.formatting import verdict_words
 from screening.outputs.group import group_pdf
 from screening.pipeline import AnalysisOptions, run_analysis
@@ -55,10 +56,13 @@ def summary(result: Result) -> str:
              f"Clip: {result.video.file_name}, {result.video.duration_s:.1f} s at {result.video.fps:.0f} fps; "
              f"model: {result.model.tier}; {count(len(result.events), result.event_noun)} found",
              f"Norms: {result.norms_used}" if result.norms_used else ""]
+    both = sides(result)
     for leg, s in result.legs.items():
         lines.append(f"  {leg.upper():5} [{BAND_WORDS[s.band]}] {s.headline}")
         if s.lead is not None:
             lines.append(f"        Key measure: {s.lead.label}: {s.lead.value}. {s.lead.why}")
+        if leg in both.worst:
+            lines.append(f"        {both.worst[leg].short}")
         for r in s.ratings:
             if r.value is None or (s.lead is not None and r.key == s.lead.key):
                 continue
@@ -67,6 +71,10 @@ def summary(result: Result) -> str:
             why = f": {r.reliability_reason}" if shown == "n/a" else ""
             lines.append(f"        {r.label}{flag}: {shown} -> {BAND_WORDS[r.band]}"
                          f" (reliability {r.reliability}{why})")
+    if both.differences:
+        lines.append("  LEFT AND RIGHT")
+        lines += [f"        {d.sentence}" for d in both.differences]
+        lines.append(f"        {NO_CUTOFF}")
     for n in result.notes:
         if n.level != "info":
             lines.append(f"  NOTE: {n.message}" + (f" Fix: {n.fix}" if n.fix else ""))

@@ -41,3 +41,23 @@ def test_the_chosen_leg_that_never_stands_is_said_and_not_rated(analysed):
     assert list(r.legs) == ["left"]
     note = next(n for n in r.notes if n.code == "leg_not_tested")
     assert note.level == "warning" and "the right leg did not stand" in note.message
+
+
+def test_each_legs_worst_repetition_is_one_of_that_legs_labelled_repetitions(analysed):
+    """Left against right on a real clip with both legs: the worst repetition reported for a leg is one the
+    labels say stood on that leg (its bottom within the tolerance), and both legs' knee measures are compared."""
+    from screening.engine.sides import sides
+    name = "front_single_leg_squat_alternating_41.mp4"
+    lab = LABELS[name]
+    r = analysed(name, "single-leg-squat", video=False, stills=False).result
+    both = sides(r)
+    assert set(both.worst) <= {"left", "right"} and both.worst, "no worst repetition was found on either leg"
+    for leg, worst in both.worst.items():
+        event = next(e for e in r.events if e.index == worst.index)
+        mine = [x for x in lab["reps"] if x["leg"] == leg]
+        assert any(abs(event.key_frame - x["bottom"]) / lab["fps"] <= TOL["bottom"] for x in mine), (leg, worst)
+        assert event.leg == leg
+    keys = [d.key for d in both.differences]
+    assert "fppa" in keys or "mkd" in keys
+    for d in both.differences:
+        assert d.left == r.legs["left"].rating(d.key).value or d.left is None

@@ -5,6 +5,6 @@ assess.assess turns a landmark track into a Result; tracking.run_pose turns a vi
 
 __all__ = [
     "assess", "clamshell", "clamshell_rating", "clip_limits", "events", "example", "filtering", "framestore", "lying",
-    "metrics", "models", "norms", "orientation", "pose", "progress", "quality", "ratings", "stance", "synthetic",
-    "synthetic_lying", "synthetic_single", "tracking", "verdict", "video"
+    "metrics", "models", "norms", "orientation", "pose", "progress", "quality", "ratings", "sides", "stance",
+    "synthetic", "synthetic_lying", "synthetic_single", "tracking", "verdict", "video"
 ]

@@ -81,28 +81,29 @@ def pooled_sd(a: Rating, b: Rating) -> tuple[float | None, int, int]:
     return math.sqrt(ss / df), len(va), len(vb)
 
 
-def smallest_detectable_difference(key: str, a: Rating, b: Rating, noun: str = "repetition"
-                                   ) -> tuple[float | None, str]:
-    """(SDD, one sentence naming the value used and why), by one rule for every pair of screenings:
-    1.96 x the standard error of the difference, SD_pooled * sqrt(1/n_a + 1/n_b), from how much the
-    `noun`s varied within the two screenings. FPPA: the published 8 deg unless that gives more."""
+def smallest_detectable_difference(key: str, a: Rating, b: Rating, noun: str = "repetition",
+                                   what: str = "A change", pair: str = "screening") -> tuple[float | None, str]:
+    """(SDD, one sentence naming the value used and why), by one rule for every pair of screenings (or of
+    legs: what='A left-right difference', pair='leg'): 1.96 x the standard error of the difference,
+    SD_pooled * sqrt(1/n_a + 1/n_b), from how much the `noun`s varied within the two. FPPA: the published
+    8 deg unless that gives more."""
     sd, n_a, n_b = pooled_sd(a, b)
     own = Z95 * sd * math.sqrt(1 / n_a + 1 / n_b) if sd is not None and n_a and n_b else None
     name = SHORT_NAMES.get(key, key)
     if key == "fppa":
         if own is not None and own > FPPA_SDD_DEG:
-            return own, (f"A change must exceed {own:.1f} deg to be real here: your {noun}s varied so much "
+            return own, (f"{what} must exceed {own:.1f} deg to be real here: your {noun}s varied so much "
                          f"that this is more than the published {FPPA_SDD_DEG:.0f} deg smallest detectable "
                          "difference of 2D knee angles (Munro, Herrington and Carolan 2012).")
-        return FPPA_SDD_DEG, (f"A change must exceed {FPPA_SDD_DEG:.0f} deg to be real: the published smallest "
+        return FPPA_SDD_DEG, (f"{what} must exceed {FPPA_SDD_DEG:.0f} deg to be real: the published smallest "
                               "detectable difference of 2D knee angles between test sessions (Munro, Herrington and "
                               f"Carolan 2012: 7.5 to 8.9 deg), which your own {noun}-to-{noun} variation "
                               "does not exceed.")
     if own is None or sd is None:
-        return None, (f"No smallest detectable difference can be given for the {name}: neither screening has 2 "
+        return None, (f"No smallest detectable difference can be given for the {name}: neither {pair} has 2 "
                       f"{noun}s with a value to show how much it varies, and no published value exists.")
-    return own, (f"A change must exceed {fmt(key, own, size=True)} to be real: the 95% margin from the "
-                 f"{noun}-to-{noun} variation within these two screenings (SD {fmt(key, sd, False, size=True)} "
+    return own, (f"{what} must exceed {fmt(key, own, size=True)} to be real: the 95% margin from the "
+                 f"{noun}-to-{noun} variation within these two {pair}s (SD {fmt(key, sd, False, size=True)} "
                  f"over {count(n_a, noun)} and {count(n_b, noun)}; fewer {noun}s, a larger margin), as no "
                  "published value exists for this video measure.")
 

@@ -53,9 +53,9 @@ class VideoInfo:
         return float((pts - self.pts[0]) * self.time_base) if len(self.pts) else 0.0
 
 
-def work_size(width: int, height: int, max_side: int = MAX_SIDE) -> tuple[int, int]:
-    """Downscaled size (even numbers, aspect kept) whose long side is at most max_side."""
-    scale = min(1.0, max_side / max(width, height))
+def work_size(width: int, height: int, max_side: int = MAX_SIDE, upscale: bool = False) -> tuple[int, int]:
+    """Downscaled size (even numbers, aspect kept) whose long side is at most max_side (exactly, with upscale)."""
+    scale = max_side / max(width, height) if upscale else min(1.0, max_side / max(width, height))
     return max(2, int(round(width * scale / 2)) * 2), max(2, int(round(height * scale / 2)) * 2)
 
 

@@ -36,7 +36,7 @@ def coach_lying(track: Track, luma: float | None = None, people: int | None = No
         return Advice("lie_across", f"body {geo['tilt_deg']:.0f} deg from the picture's horizontal")
     if geo["ratio"] < TOWARD_RATIO:
         return Advice("lie_square", f"torso / shoulder stack {geo['ratio']:.2f}, needs {TOWARD_RATIO:.2f}")
-    return Advice("ready")
+    return Advice("lie_ready")
 
 
 def lying_values(window: Track) -> dict[str, float]:

@@ -29,6 +29,7 @@ ADVICE = {
     "lie_across": ("Lie across the picture", "Lie on your side with the phone in front of your body, at floor "
                                             "level; hold a phone sideways (landscape)."),
     "lie_square": ("Turn the phone to your body", "The phone faces your front, not your head or your feet."),
+    "lie_ready": ("Ready", "Lying on your side, whole body in view."),
 }
 SHOULDERS = (INDEX["left_shoulder"], INDEX["right_shoulder"])
 
@@ -48,7 +49,7 @@ class Advice:
 
     @property
     def ready(self) -> bool:
-        return self.code == "ready"
+        return self.code in ("ready", "lie_ready")
 
 
 def _shoulders_in_frame(track: Track) -> np.ndarray:

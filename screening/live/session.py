@@ -4,7 +4,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import cv2
@@ -81,6 +81,7 @@ class LiveSession:
         self.counter: RepCounter | OpeningCounter = OpeningCounter(sex) if self.lying else \
             LegCounter(test, sex) if self.either else RepCounter(test, sex, legs)
         self.lock = threading.Lock()
+        self.busy = threading.Lock()         # held by the worker thread while it processes a batch
         self.clock = Clock()                 # one per session: a page rerun must not restart the time stamps
         self.started = time.monotonic()      # for frames without a time stamp
         self.status = Status(Advice("no_person"), state="armed" if self.plan.auto else "idle")
@@ -101,6 +102,7 @@ class LiveSession:
         self.cue_until = -1e9
         self._start_pending = False
         self.warm = self.upright = False
+        self.side = 0                        # the frames' long side, set by the first one (_small)
         self.closed = False                  # close() was called: frames pass through untouched
 
     # --- commands from the page (any thread) -------------------------------------------------------
@@ -124,15 +126,15 @@ class LiveSession:
 
     def snapshot(self) -> Status:
         with self.lock:
-            s = self.status
-            return Status(s.advice, s.state, s.fps, s.in_fps, s.dropped, s.rec_s, s.rec_frames, s.reps,
-                          s.rec_reps, list(s.bottoms), s.cues, s.clip, s.counting, dict(s.per_leg))
+            return replace(self.status, bottoms=list(self.status.bottoms), per_leg=dict(self.status.per_leg))
 
     # --- the worker thread --------------------------------------------------------------------------
     def process(self, frames: list[tuple[np.ndarray, float]]) -> np.ndarray:
         """Record every frame of the batch, run the pose model on the newest one, return it annotated."""
-        if self.closed:
-            return frames[-1][0]
+        with self.busy:          # close() waits for it: a pose model closed while it runs crashes the server
+            return frames[-1][0] if self.closed else self._process(frames)
+
+    def _process(self, frames: list[tuple[np.ndarray, float]]) -> np.ndarray:
         now = time.monotonic()
         small = [(self._small(bgr), t) for bgr, t in frames]
         with self.lock:
@@ -176,9 +178,13 @@ class LiveSession:
         return out
 
     def _small(self, bgr: np.ndarray) -> np.ndarray:
+        """The frame at the session's working size (the first frame's long side, at most LIVE_SIDE), scaled up too: a
+        busy browser lowers the camera's resolution (640x360, 480x270, 320x180); the picture keeps one scale."""
         h, w = bgr.shape[:2]
-        ww, wh = work_size(w, h, LIVE_SIDE)
-        return bgr if (ww, wh) == (w, h) else cv2.resize(bgr, (ww, wh), interpolation=cv2.INTER_AREA)
+        self.side = self.side or min(LIVE_SIDE, max(w, h))
+        ww, wh = work_size(w, h, self.side, upscale=True)
+        how = cv2.INTER_AREA if ww < w else cv2.INTER_LINEAR
+        return bgr if (ww, wh) == (w, h) else cv2.resize(bgr, (ww, wh), interpolation=how)
 
     def _push(self, t: float, xy: np.ndarray, vis: np.ndarray) -> None:
         if self.t and t <= self.t[-1]:
@@ -241,10 +247,10 @@ class LiveSession:
             assert self.status.clip is not None      # set by _begin
             self.rec = H264Writer(self.status.clip, w, h, 30.0)
             self.rec_t0, self.rec_size = t, (w, h)
-        if (w, h) != self.rec_size:          # the camera changed size (phone turned): skip the frame
+        self.status.rec_s = t - self.rec_t0  # the recording's clock runs on even over frames left out
+        if (w, h) != self.rec_size:          # the camera changed shape (phone turned): skip the frame
             return
         self.rec.write(img, t - self.rec_t0)
-        self.status.rec_s = t - self.rec_t0
         self.status.rec_frames += 1
 
     def _finish(self) -> None:
@@ -286,7 +292,7 @@ class LiveSession:
                         scale * 0.7, (40, 40, 220), 2, cv2.LINE_AA)
 
     def close(self) -> None:
-        with self.lock:
+        with self.busy, self.lock:
             self.closed = True
             if self.rec is not None:
                 self._finish()

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from screening.core.result import Result
+from screening.engine.sides import sides
 
 #: The first columns, in this order; then the other series values, then the point pixels.
 LEAD_COLUMNS = ("frame", "time_s", "person", "fppa_left_deg", "fppa_right_deg", "kasr")
@@ -61,9 +62,9 @@ def point_names(result: Result) -> list[str]:
     return [n for n in POINT_ORDER if n in points] + [n for n in points if n not in POINT_ORDER]
 
 
-#: The last columns: the repetition or landing a frame belongs to (its number), and for a single-leg squat the
-#: leg that stood in it; empty outside them.
-EVENT_COLUMNS = ("event", "stance_leg")
+#: The last columns: the repetition or landing a frame belongs to (its number), for a single-leg squat the
+#: leg that stood in it, and the leg(s) whose worst repetition it is (engine.sides); empty outside them.
+EVENT_COLUMNS = ("event", "stance_leg", "worst_of")
 
 
 def header(result: Result) -> list[str]:
@@ -74,12 +75,15 @@ def header(result: Result) -> list[str]:
     return cols + list(EVENT_COLUMNS)
 
 
-def _events_by_frame(result: Result) -> dict[int, tuple[str, str]]:
-    """frame -> (event number, stance leg or '') for the frames inside a repetition or landing."""
-    out: dict[int, tuple[str, str]] = {}
+def _events_by_frame(result: Result) -> dict[int, tuple[str, str, str]]:
+    """frame -> (event number, stance leg or '', legs it is the worst of or '') for the frames inside a
+    repetition or landing."""
+    worst = sides(result).worst
+    out: dict[int, tuple[str, str, str]] = {}
     for e in result.events:
+        of = " ".join(leg for leg, w in worst.items() if w.index == e.index)
         for f in range(e.start_frame, e.end_frame + 1):
-            out.setdefault(f, (str(e.index), e.leg or ""))
+            out.setdefault(f, (str(e.index), e.leg or "", of))
     return out
 
 
@@ -147,7 +151,7 @@ def rows(result: Result) -> list[list[str]]:
             x, y = _xy(_at(s.points.get(name), i))
             row += [_num(x, PIXEL_DECIMALS), _num(y, PIXEL_DECIMALS)]
         f = _finite(frame)
-        out.append(row + list(inside.get(int(f), ("", "")) if f is not None else ("", "")))
+        out.append(row + list(inside.get(int(f), ("", "", "")) if f is not None else ("", "", "")))
     return out
 
 

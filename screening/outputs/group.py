@@ -8,11 +8,13 @@ from typing import Protocol, Sequence
 
 from screening.core.result import TEST_LABELS, Result
 from screening.core.vocab import BAND_WORDS
+from screening.engine.sides import sides
 from screening.outputs.export import csv_cell
 
+SIDE_COLUMNS = ["left_worst", "right_worst", "side_difference"]     # added last: old readers keep their columns
 RESULT_COLUMNS = ["test", "left_band", "right_band", "left_measure", "left_value", "right_measure",
-                  "right_value", "capture_problems"]
-GROUP_COLUMNS = ["name", "file", "status"] + RESULT_COLUMNS + ["message", "folder"]
+                  "right_value", "capture_problems"] + SIDE_COLUMNS
+GROUP_COLUMNS = ["name", "file", "status"] + RESULT_COLUMNS[:-len(SIDE_COLUMNS)] + ["message", "folder"] + SIDE_COLUMNS
 
 
 class GroupItem(Protocol):
@@ -29,7 +31,8 @@ class GroupItem(Protocol):
 
 
 def result_row(result: Result | None) -> dict:
-    """The group-table columns a Result fills: test, bands, key numbers per leg, capture problems."""
+    """The group-table columns a Result fills: test, bands, key numbers per leg, capture problems, each leg's
+    worst repetition and the left-right difference of each measure (engine.sides)."""
     row = dict.fromkeys(RESULT_COLUMNS, "")
     if result is None:
         return row
@@ -42,6 +45,10 @@ def result_row(result: Result | None) -> dict:
         if summary.lead is not None:
             row[f"{leg}_measure"], row[f"{leg}_value"] = summary.lead.label, summary.lead.value
     row["capture_problems"] = "; ".join(n.message for n in result.warnings)
+    both = sides(result)
+    for leg, worst in both.worst.items():
+        row[f"{leg}_worst"] = worst.short
+    row["side_difference"] = "; ".join(d.brief for d in both.differences)
     return row
 
 

@@ -21,6 +21,7 @@ from screening.outputs.formatting import recommendations
 from screening.outputs.pdf_base import NOT_A_DIAGNOSIS, ReportPDF, document, md_escape
 from screening.core.result import TEST_LABELS, Result
 from screening.core.vocab import BAND_WORD, format_date
+from screening.engine.sides import sides as left_and_right
 
 logging.getLogger("fpdf.svg").setLevel(logging.ERROR)  # arrowheads (<marker>) are skipped quietly
 
@@ -234,6 +235,10 @@ def _take_home(result: Result, name: str):
             value = f"{leg.lead.label}: {leg.lead.value}" if leg.lead else "no rated measure"
             headline = re.sub(rf"^{side} leg:\s*", "", leg.headline, flags=re.IGNORECASE)
             _write(pdf, f"- **{side.capitalize()} leg: {BAND_WORD[leg.band]}** ({value}): {headline}", size, indent=1)
+        lead_keys = [leg.lead.key for leg in result.legs.values() if leg.lead]
+        diff = left_and_right(result).difference(lead_keys[0]) if lead_keys else None
+        if diff is not None:            # the side difference of the measure the verdicts rest on
+            _write(pdf, f"- **Left and right:** {diff.sentence}", size, indent=1)
         _heading(pdf, "Your exercises", size)
         if not recs:
             _write(pdf, "Nothing was flagged. Keep doing a team warm-up such as FIFA 11+ or Knee Control.", size)

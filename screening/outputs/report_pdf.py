@@ -15,7 +15,7 @@ from screening.outputs.report_sections import TITLE, Scale, draw_page
 from screening.core.result import TEST_LABELS, Result
 
 ATTEMPTS = (Scale(10.0, 8.0, 6.5, 62.0), Scale(9.2, 7.5, 6.2, 58.0), Scale(), Scale(8.0, 6.8, 5.8, 45.0),
-            Scale(7.5, 6.5, 5.5, 36.0),
+            Scale(7.5, 6.5, 5.5, 36.0), Scale(7.0, 6.0, 5.0, 32.0),
             Scale(7.5, 6.5, 5.5, 0.0, False), Scale(7.0, 6.0, 5.0, 0.0, False),
             Scale(8.0, 6.8, 5.8, 36.0, True, 6), Scale(7.0, 6.0, 5.0, 0.0, False, 4),
             Scale(7.0, 6.0, 5.0, 0.0, False, 2))

@@ -21,6 +21,8 @@ from screening.outputs.pdf_base import BAND_STYLE, GREY, INK, NOT_A_DIAGNOSIS, W
 from screening.core.result import TEST_LABELS, Result
 from screening.core.specs import SPECS
 from screening.core.vocab import format_date, format_rating
+from screening.engine.sides import sides as left_and_right
+from screening.outputs.report_sides import FOOTNOTE, difference_cells
 
 TITLE = "KneeScreen movement screening report"
 EXAMPLE_BANNER = "EXAMPLE \u2014 synthetic data"
@@ -99,6 +101,7 @@ def _verdicts(pdf: ReportPDF, result: Result, sc: Scale) -> None:
     blocks = []
     lying = SPECS[result.test].posture == "side-lying"
     role = f" ({SPECS[result.test].leg_role.split()[0].upper()})" if lying else ""
+    worst = left_and_right(result).worst
     for leg in legs:
         lead, p = leg.lead, lead_rating(leg)
         key = f"Key measure: {lead.label}: {lead.value}" if lead else ""
@@ -109,6 +112,7 @@ def _verdicts(pdf: ReportPDF, result: Result, sc: Scale) -> None:
             (leg.headline, sc.body + 1, True, INK),
             (key, sc.body, False, INK),
             (lead.why if lead else "", sc.small, False, GREY),
+            (worst[leg.leg].short if leg.leg in worst else "", sc.small, False, INK),
             (leg.what_it_means, sc.body, False, INK),
         ])
 
@@ -191,20 +195,21 @@ def _table(pdf: ReportPDF, result: Result, sc: Scale) -> None:
     keys: list[str] = []
     for leg in legs:
         keys += [r.key for r in leg.ratings if r.key not in keys]
-    leg_w = 31.0 if len(legs) > 1 else 40.0
-    measure_w = 40.0
-    norm_w = pdf.epw - measure_w - leg_w * len(legs)
+    diffs = difference_cells(result)       # a left-right column where both legs were rated
+    leg_w, measure_w, diff_w = (31.0 if len(legs) > 1 else 40.0), (36.0 if diffs else 40.0), (30.0 if diffs else 0.0)
+    norm_w = pdf.epw - measure_w - leg_w * len(legs) - diff_w
     head = FontFace(emphasis="BOLD", size_pt=sc.small, fill_color=(225, 225, 225))
     plain = FontFace(size_pt=sc.small, fill_color=WHITE)
     pdf.font(sc.small)
     pdf.set_draw_color(170, 170, 170)
-    with pdf.table(col_widths=[measure_w] + [leg_w] * len(legs) + [norm_w], width=pdf.epw,
+    with pdf.table(col_widths=[measure_w] + [leg_w] * len(legs) + [diff_w] * bool(diffs) + [norm_w], width=pdf.epw,
                    line_height=sc.small * 0.43, padding=(0.8, 1.2), text_align="LEFT", v_align="MIDDLE",
                    borders_layout="HORIZONTAL_LINES", headings_style=head) as table:
         row = table.row()
         row.cell(pdf.t("Measure"))
         for leg in legs:
             row.cell(pdf.t(f"{leg.leg.capitalize()} leg"))
+        row.cell(pdf.t("Left-right")) if diffs else None
         row.cell(pdf.t("Norm (what is typical)"))
         for key in keys:
             rs = [leg.rating(key) for leg in legs]
@@ -222,11 +227,12 @@ def _table(pdf: ReportPDF, result: Result, sc: Scale) -> None:
                                  fill_color=BAND_STYLE.get(r.band, BAND_STYLE[None])[0])
                 value = leg.lead.value if is_lead and leg.lead else format_rating(r)
                 row.cell(pdf.t(f"{value}  {band}\nreliability {r.reliability}"), style=style)
+            row.cell(pdf.t(diffs.get(key, "")), style=plain) if diffs else None
             row.cell(pdf.t(shorten(first.norm)), style=FontFace(size_pt=sc.tiny + 0.8, fill_color=WHITE))
     pdf.font(sc.tiny, color=GREY)
-    pdf.cell(0, sc.tiny * 0.5, pdf.t("Bold: the measure each leg's verdict rests on. Values are medians over "
-                                     f"the {result.event_noun}s; full norms and reasons are in the app."),
-             new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.multi_cell(0, sc.tiny * 0.5, pdf.t("Bold: the measure each leg's verdict rests on. Values are medians over "
+                                     f"the {result.event_noun}s; full norms and reasons are in the app."
+                                     + (FOOTNOTE if diffs else "")), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
 
 def _notes(pdf: ReportPDF, result: Result, sc: Scale) -> None:

@@ -3,6 +3,6 @@
 
 __all__ = [
     "about", "analysis", "charts", "clamshell_view", "compare_page", "content_pages", "cues", "exports", "guide",
-    "live_page", "live_reaper", "live_words", "measures", "progress_page", "results", "safe", "saved", "screen",
-    "startup", "state", "timer", "timer_view", "workshop", "workshop_run", "workspace"
+    "live_ice", "live_page", "live_reaper", "live_words", "measures", "progress_page", "results", "safe", "saved",
+    "screen", "startup", "state", "timer", "timer_view", "workshop", "workshop_run", "workspace"
 ]

@@ -6,6 +6,7 @@ import html
 import streamlit as st
 
 from screening.engine.progress import SHORT_NAMES, compare, fmt
+from screening.engine.sides import sides
 from screening.core.result import TEST_LABELS
 from screening.core.vocab import BAND_WORDS, SHIFT_WORDS, count
 from screening.store.db import SavedScreening
@@ -36,11 +37,16 @@ def _column(i: int, s: SavedScreening, same_day: bool) -> None:
         st.markdown(f"#### {SIDES[i]}: {when}")
         st.caption(f"{TEST_LABELS.get(r.test, r.test)}" + (f", standing on the {r.leg} leg" if r.leg else "")
                    + f" · {count(len(r.events), r.event_noun)} · pose model {safe.md(r.model.tier)}")
+        both = sides(r)
         for leg, summary in r.legs.items():
             lead = summary.lead
             number = f"  \n{safe.md(lead.label)}: **{safe.md(lead.value)}**" if lead is not None else ""
             st.markdown(f"**{safe.md(leg.capitalize())} leg** &nbsp; {saved.pill(summary.band)}{number}",
                         unsafe_allow_html=True)
+            if leg in both.worst:
+                st.caption(safe.md(both.worst[leg].short))
+        if both.differences:        # left against right within this screening (engine.sides)
+            st.markdown("**Left-right**  \n" + "  \n".join(safe.md(d.brief) for d in both.differences))
         frames = [(label, path) for label, path in s.keyframes if still_ok(path)]   # a stored file may be anything
         if frames:      # a drop-down, not a row of buttons: half a phone's width has room for one
             labels = list(range(len(frames)))

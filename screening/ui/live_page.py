@@ -2,9 +2,7 @@
 from __future__ import annotations
 
 import io
-import json
 import logging
-import os
 import time
 import wave
 from pathlib import Path
@@ -21,12 +19,12 @@ from screening.live.session import LiveSession, Plan
 from screening.core.result import TEST_LABELS, TESTS
 from screening.core.specs import SPECS
 from screening.core.vocab import signed
-from screening.ui import analysis, live_reaper, screen, state
+from screening.ui import analysis, live_reaper, screen, startup, state
+from screening.ui.live_ice import ice_servers
 from screening.ui.live_words import rates_words, recording_words
 
 log = logging.getLogger(__name__)
 
-ICE_ENV = "KNEESCREEN_ICE_SERVERS"
 LIVE = "_live_session"               # (settings, LiveSession) of this browser session
 CLIP = "_live_clip"                  # the finished recording waiting for its analysis
 CUES = "_live_cues_heard"
@@ -37,45 +35,6 @@ PRIVACY = ("Video from your camera is processed on this server, frame by frame, 
            "deleted, like an uploaded video.")
 PRIVACY_CLUSTER = ("The recording's analysis runs on this service's own analysis computers (its cluster), where it "
                    "is deleted as soon as the analysis is done.")
-URL_SCHEMES = ("stun:", "turn:", "turns:")
-
-
-def parse_ice_servers(text: str | None) -> tuple[list[dict], str | None]:
-    """ICE servers from JSON text (a list of {"urls", "username"?, "credential"?}); ([], error) if invalid.
-
-    Nothing is configured by default: on localhost and a home network the browser and the server reach
-    each other directly. A public deployment needs a STUN and usually a TURN server of its own."""
-    if not text or not text.strip():
-        return [], None
-    try:
-        raw = json.loads(text)
-    except json.JSONDecodeError as e:
-        return [], f"{ICE_ENV} is not valid JSON ({e.msg})."
-    out = []
-    for item in raw if isinstance(raw, list) else [{}]:
-        urls = item.get("urls") if isinstance(item, dict) else None
-        urls = [urls] if isinstance(urls, str) else urls
-        if not urls or not all(isinstance(u, str) and u.startswith(URL_SCHEMES) for u in urls):
-            return [], f"{ICE_ENV} must be a JSON list of {{\"urls\": \"stun:...\" or \"turn:...\"}} entries."
-        entry = {"urls": urls}
-        for k in ("username", "credential"):
-            if isinstance(item.get(k), str):
-                entry[k] = item[k]
-        out.append(entry)
-    return out, None
-
-
-def ice_servers() -> tuple[list[dict], str | None]:
-    """From the environment variable, else `ice_servers` (the same JSON) in .streamlit/secrets.toml."""
-    text = os.environ.get(ICE_ENV)
-    if text is None:
-        try:
-            text = st.secrets.get("ice_servers")
-        except Exception:  # noqa: BLE001 - no secrets file: nothing configured
-            text = None
-        if text is not None and not isinstance(text, str):
-            text = json.dumps([dict(x) for x in text]) if isinstance(text, list) else None
-    return parse_ice_servers(text)
 
 
 def beep(hz: float = 880.0, seconds: float = 0.15, rate: int = 16000) -> bytes:
@@ -157,13 +116,15 @@ def _settings() -> tuple[tuple, Plan]:
 
 @st.fragment(run_every=0.5)
 def _panel(live: LiveSession) -> None:
+    startup.freeze_imports()      # reruns twice a second, each followed by a full collection (startup.py)
     s = live.snapshot()
     with st.container(key="live-coach-ready" if s.advice.ready else "live-coach-fix"):
         st.markdown(f"## {':material/check_circle:' if s.advice.ready else ':material/warning:'} {s.advice.text}")
         st.caption(s.advice.fix + (f" ({s.advice.detail})" if s.advice.detail else ""))
     per_leg = (f" · repetitions seen: left leg {s.per_leg.get('left', 0)}, right leg {s.per_leg.get('right', 0)}"
                if s.per_leg else "")
-    st.markdown(f"**{recording_words(s, live.plan, SPECS[live.test].live_feedback)}**{per_leg}")
+    spec = SPECS[live.test]
+    st.markdown(f"**{recording_words(s, live.plan, spec.live_feedback, spec.posture == 'side-lying')}**{per_leg}")
     st.caption(rates_words(s), help="The pose model runs on the newest frame; frames that arrive while it is "
                "busy are recorded but not measured, so the picture never falls behind.")
     c1, c2 = st.columns(2)

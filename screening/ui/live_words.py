@@ -4,14 +4,16 @@ from __future__ import annotations
 from screening.live.session import MIN_COUNT_FPS, Plan, Status
 
 
-def recording_words(s: Status, plan: Plan, counts: bool) -> str:
-    """What the recording is doing, in words that agree with the coach above them."""
+def recording_words(s: Status, plan: Plan, counts: bool, lying: bool = False) -> str:
+    """What the recording is doing, in words that agree with the coach above them (`lying`: a side-lying test,
+    whose recording starts once the coach has said Ready for a moment, with no standing to wait for)."""
     if s.state == "recording":
         if counts and plan.reps and s.counting:
             return f"Recording: {s.rec_reps} of {plan.reps} repetitions, {s.rec_s:.0f} of {plan.max_s:.0f} s"
         return f"Recording: {s.rec_s:.0f} of {plan.max_s:.0f} s"
     if s.state == "armed":
-        return ("Ready: recording starts once you stand still" if s.advice.ready
+        return (("Ready: recording starts once you lie still" if lying else
+                 "Ready: recording starts once you stand still") if s.advice.ready
                 else "Recording starts once the coach says Ready")
     return {"idle": "Not recording", "done": "Recording finished: analysing it"}.get(s.state, s.state)
 

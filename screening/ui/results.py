@@ -7,6 +7,7 @@ from screening.core.result import TEST_LABELS, LegSummary, Note, Result
 from screening.core.specs import SPECS
 from screening.core.vocab import BAND_COLOURS, BAND_WORD, count, rgba
 from screening.engine.example import example_result
+from screening.engine.sides import sides
 from screening.engine.verdict import rated_moments
 from screening.outputs.content import get_page
 from screening.outputs.formatting import lead_rating, moment_label
@@ -43,7 +44,7 @@ def _card_css(legs: dict[str, LegSummary]) -> None:
     st.html(f"<style>{css}</style>")
 
 
-def verdict_card(leg: str, summary: LegSummary, test: str = "squat") -> None:
+def verdict_card(leg: str, summary: LegSummary, test: str = "squat", worst: str = "") -> None:
     """One leg: band word in its colour, the measure the band rests on and its value, the headline (the same
     measure's sentence), why that measure, and what it means. All read from the summary (LegSummary.lead)."""
     lead, rating = summary.lead, lead_rating(summary)
@@ -62,6 +63,8 @@ def verdict_card(leg: str, summary: LegSummary, test: str = "squat") -> None:
                 st.markdown(f'<span class="ks-lead-value">{safe.md(lead.value)}</span>', unsafe_allow_html=True)
         st.markdown(f"**{summary.headline}**")
         st.markdown(summary.what_it_means)
+        if worst:
+            st.caption(safe.md(worst))
         if lead is not None:
             st.caption(safe.md(lead.why) + (f"  \nHow sure: {rating.reliability} ({safe.md(rating.reliability_reason)})"
                                              if rating is not None and rating.reliability != "good" else ""))
@@ -213,9 +216,10 @@ def render(out: state.Outputs) -> None:
         st.error("No leg could be rated from this video.")
     _card_css(r.legs)
     cols = st.columns(len(r.legs)) if r.legs else []
+    worst = sides(r).worst
     for col, (leg, summary) in zip(cols, r.legs.items()):
         with col:
-            verdict_card(leg, summary, r.test)
+            verdict_card(leg, summary, r.test, worst[leg].short if leg in worst else "")
 
     st.subheader("What to do next")
     _next_steps(r)

@@ -1,6 +1,10 @@
-"""Once per server process, at its first page run: sweep what a killed process left (temp folders, saved media)."""
+"""Once per server process, at its first page run: sweep what a killed process left (temp folders, saved media);
+and keep the imported modules out of the garbage collector's full collections."""
 from __future__ import annotations
 
+import gc
+import sys
+import threading
 from typing import Callable
 
 import streamlit as st
@@ -21,3 +25,29 @@ def sweep_once(saving_on: bool, _open_store: Callable[[], object]) -> bool:
     if saving_on and default_db_path().is_file():
         _open_store()
     return saving_on
+
+
+_frozen_at = [0]                 # len(sys.modules) when the collector last set the imported objects aside
+_freeze_lock = threading.Lock()
+
+
+def freeze_imports() -> bool:
+    """Move every object alive now to the collector's permanent generation when modules were imported since
+    the last call (a cheap check otherwise); True when it did.
+
+    Streamlit runs a full collection after every page run (runner.postScriptGC), and a panel that reruns
+    twice a second (the live page's) makes that two a second. Each walked the ~250,000 objects of the
+    imported modules (Streamlit, MediaPipe, av, pandas, aiortc...): about 0.1 s holding the GIL, longer on a
+    busy machine, and the live camera's worker thread waited: 1-2 frames a second measured instead of
+    10 or more. Frozen objects are still freed by reference counting; only garbage cycles among them would
+    be kept, and the collection just before the freeze leaves none (objects alive at a freeze that later
+    form a garbage cycle stay; freezes happen only when new modules appear, a few times per process)."""
+    if len(sys.modules) == _frozen_at[0]:
+        return False
+    with _freeze_lock:
+        if len(sys.modules) == _frozen_at[0]:
+            return False
+        gc.collect()
+        gc.freeze()
+        _frozen_at[0] = len(sys.modules)
+    return True

@@ -26,7 +26,9 @@ PASSCODE_MEANS = ("The passcode stops someone who has the workspace open from op
                   "workspace key can see in My screenings.")
 TABLE_COLUMNS = {"name": "Participant", "status": "Status", "test": "Test", "left_band": "Left",
                  "right_band": "Right", "left_value": "Left key number", "right_value": "Right key number",
-                 "capture_problems": "Capture problems", "message": "Message", "file": "Clip"}
+                 "left_worst": "Left worst", "right_worst": "Right worst",
+                 "side_difference": "Left-right difference", "capture_problems": "Capture problems",
+                 "message": "Message", "file": "Clip"}
 
 
 def _guide_link() -> None:

@@ -72,7 +72,7 @@ def test_clock_is_relative_to_the_first_frame_and_survives_the_rtp_wrap():
 
 
 def test_ice_servers_are_empty_by_default_and_validated():
-    from screening.ui.live_page import parse_ice_servers
+    from screening.ui.live_ice import parse_ice_servers
     assert parse_ice_servers(None) == ([], None)
     assert parse_ice_servers("") == ([], None)
     ok = [{"urls": "stun:stun.example.org:3478"},

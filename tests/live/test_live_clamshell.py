@@ -52,7 +52,7 @@ def test_a_rolled_back_pelvis_cues_during_the_lift_and_is_reported_at_the_top():
 
 def test_the_coach_for_lying():
     track, _ = synthetic_clamshell(ClamshellSpec(reps=1))
-    assert coach_lying(track).ready
+    assert coach_lying(track).ready and coach_lying(track).fix == "Lying on your side, whole body in view."
     assert coach_lying(track, luma=20).code == "dark"
     assert coach_lying(track, people=2).code == "people"
     upright = Track(track.t, track.xy[..., ::-1].copy(), track.vis, track.height, track.width)   # x <-> y

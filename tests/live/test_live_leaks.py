@@ -91,6 +91,39 @@ def test_a_closed_live_session_lets_frames_pass(tmp_path):
     assert live.process([(frame, 0.0)]) is frame                      # the camera keeps running, untouched
 
 
+# The page closes a session's models as soon as its recording is done, while the camera's worker thread may be
+# running the pose model on a frame (for a second on a busy server): the close must wait for that frame.
+CLOSE_MID_FRAME = textwrap.dedent("""
+    import threading, time
+    import numpy as np
+    from screening.engine.pose import load_model
+    from screening.live.session import LiveSession
+    model, frame = load_model("lite").data, np.full((360, 640, 3), 120, np.uint8)
+    for i in range(8):
+        live = LiveSession(model, "unused", test="squat")
+        def camera(live=live):
+            t = 0.0
+            while not live.closed:
+                live.process([(frame, t)])
+                t += 1 / 30
+        worker = threading.Thread(target=camera)
+        worker.start()
+        time.sleep(0.05 + 0.013 * i)              # a different moment of the frame each time
+        live.close()
+        worker.join(10)
+        assert not worker.is_alive()
+    print("closed 8 times")
+""")
+
+
+def test_closing_a_session_while_its_camera_runs_does_not_crash_the_server():
+    """Before: the models were closed under the running frame and the server died (exit code -11, a
+    segmentation fault, seen in the live browser test on a busy machine as an analysis that never ended)."""
+    out = subprocess.run([sys.executable, "-c", CLOSE_MID_FRAME], capture_output=True, text=True, timeout=120,
+                         cwd=REPO, env=dict(os.environ, PYTHONPATH=str(REPO)))
+    assert out.returncode == 0 and "closed 8 times" in out.stdout, (out.returncode, out.stderr[-1500:])
+
+
 @pytest.mark.parametrize("alive", [True, False])
 def test_the_reaper_keeps_live_sessions_and_finishes_gone_ones(alive):
     from screening.ui import live_reaper

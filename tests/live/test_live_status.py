@@ -97,14 +97,16 @@ def test_the_words_under_the_coach_agree_with_it():
     ready, fix = Advice("ready"), Advice("no_person")
     plan = Plan(reps=3, max_s=20)
     assert recording_words_of(Status(ready, "armed"), plan).startswith("Ready")
+    lying = Status(Advice("lie_ready"), "armed")     # the clamshell: nobody is asked to stand
+    assert recording_words_of(lying, plan, lying=True) == "Ready: recording starts once you lie still"
     assert "Ready" not in recording_words_of(Status(fix, "armed"), plan).split("says")[0]
     assert recording_words_of(Status(ready, "recording", rec_s=5.2, rec_reps=1), plan) == \
         "Recording: 1 of 3 repetitions, 5 of 20 s"
 
 
-def recording_words_of(s: Status, plan: Plan) -> str:
+def recording_words_of(s: Status, plan: Plan, lying: bool = False) -> str:
     from screening.ui.live_words import recording_words
-    return recording_words(s, plan, True)
+    return recording_words(s, plan, not lying, lying)
 
 
 def legs(left_knee_x: float, right_knee_x: float) -> np.ndarray:

@@ -117,9 +117,19 @@ def test_each_frame_says_its_repetition_and_for_a_single_leg_squat_the_leg_that_
                                                              Move("rep", "right"), Move("both"))))
     r = assess(track, "single-leg-squat")
     head, rows = _parse(frames_csv_text(r))
-    assert head[-2:] == ["event", "stance_leg"]
+    assert head[-3:] == ["event", "stance_leg", "worst_of"]
     for e, x in zip(r.events, truth["reps"]):
         assert rows[x["bottom"]]["event"] == str(e.index) and rows[x["bottom"]]["stance_leg"] == x["leg"]
     assert rows[0]["event"] == rows[0]["stance_leg"] == ""                 # standing before the first one
     _, squat = _parse(frames_csv_text(example_result()))                   # two-leg squat: no stance leg
     assert {row["stance_leg"] for row in squat} == {""} and {row["event"] for row in squat} > {""}
+
+
+def test_the_frames_of_each_legs_worst_repetition_are_marked():
+    """The example squat: the repetition with the largest valid knee angle of each leg, read from its events."""
+    r = example_result()
+    _, rows = _parse(frames_csv_text(r))
+    for leg in ("left", "right"):
+        top = max(r.events, key=lambda e: next(m.value for m in e.values[leg] if m.key == "fppa"))
+        marked = {int(row["frame"]) for row in rows if leg in row["worst_of"].split()}
+        assert marked == set(range(top.start_frame, top.end_frame + 1)), leg

@@ -16,7 +16,7 @@ from screening.engine.assess import assess
 from screening.engine.norms import norm_for
 from screening.engine.synthetic import DropJumpSpec, SquatSpec, synthetic_drop_jump, synthetic_squat
 from screening.outputs.export import csv_cell
-from screening.outputs.group import GROUP_COLUMNS, group_pdf, group_table, result_row, write_group_csv
+from screening.outputs.group import GROUP_COLUMNS, SIDE_COLUMNS, group_pdf, group_table, result_row, write_group_csv
 from screening.outputs import report_pdf
 from screening.outputs.report_pdf import _render, pdf_bytes
 from screening.outputs.report_sections import Scale
@@ -71,7 +71,10 @@ def test_result_row_fills_the_bands_and_key_numbers_of_each_leg(results):
     assert row == {"test": "Squat", "left_band": "Marked", "right_band": "Typical",   # 24 deg and 3 deg (spec)
                    "left_measure": "Knee angle from the front (FPPA)", "left_value": "24°",
                    "right_measure": "Knee angle from the front (FPPA)", "right_value": "3°",
-                   "capture_problems": "The phone was tilted."}
+                   "capture_problems": "The phone was tilted.", **{k: row[k] for k in SIDE_COLUMNS}}
+    # the synthetic squat was built with knee angles 24 and 3 deg: 21 deg apart, beyond the 8 deg SDD
+    assert row["side_difference"].startswith("Knee angle: 21° more inward on the left (beyond noise); Knee shift")
+    assert row["left_worst"].startswith("Worst repetition (knee angle): no. ") and row["left_worst"].endswith("(of 3)")
     sls = result_row(results["sls"])
     band = {"typical": "Typical", "watch": "Watch", "marked": "Marked"}[norm_for("fppa", "single-leg-squat").band(20.0)]
     assert sls["test"] == "Single-leg squat (right leg)"
