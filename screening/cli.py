@@ -117,7 +117,8 @@ def cmd_batch(args) -> int:
         try:
             where = address.check(args.scheduler, allow_insecure=args.insecure_tcp or address.insecure_allowed())
             # start-up: distributed (1-3 s to import) is loaded only for a batch on a cluster
-            from screening.cluster.batch import ClusterRunner
+            from screening.cluster.batch import ClusterRunner, quiet_tracebacks
+            quiet_tracebacks()          # the batch says what went wrong itself
             runner = ClusterRunner(where, say=lambda text: print(text, flush=True))
             runner.connect()            # bad TLS settings or no scheduler: said before anything is written
         except AnalysisError as e:

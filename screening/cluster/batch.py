@@ -1,6 +1,7 @@
 """A batch on a Dask cluster (run_batch's `runner`): clips sent as bytes, results written as the local batch does."""
 from __future__ import annotations
 
+import logging
 import re
 import shutil
 import threading
@@ -16,6 +17,30 @@ from screening.pipeline import AnalysisOptions
 
 _OUTPUT = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,99}")      # result.json, frames.csv, keyframe_rep1.png, ...
 NO_WORKERS = "Waiting for a worker: the scheduler has none yet (start one with `dask worker {address} --nthreads 1`)."
+
+
+class _NoTraceback(logging.Filter):
+    """Keep a library's log line, drop its traceback: for a person at a terminal, the batch says itself what
+    went wrong (a scheduler that dies mid-connection made Dask's client log 'IOStream is not idle' with one)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.exc_info, record.exc_text, record.stack_info = None, None, None
+        return True
+
+
+def quiet_tracebacks() -> None:
+    """Log lines of Dask, Tornado and asyncio without tracebacks, at warnings and above (the CLI's batch)."""
+    plain = _NoTraceback()
+    handler = logging.StreamHandler()
+    handler.addFilter(plain)
+    handler.setLevel(logging.WARNING)
+    for name in ("distributed", "tornado", "asyncio"):
+        log = logging.getLogger(name)
+        for h in log.handlers:
+            h.addFilter(plain)
+        if not log.handlers:
+            log.addHandler(handler)
+            log.propagate = False
 
 
 def write_outputs(folder: Path, files: dict) -> None:

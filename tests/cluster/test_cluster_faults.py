@@ -146,3 +146,21 @@ def test_the_scheduler_gone_keeps_finished_clips_and_exits_non_zero(tls_env, tmp
     lost = [r for r in table.values() if r["status"] != "ok"]
     assert lost and all(r["status"] == "failed" and GONE in r["message"] for r in lost)
     assert not list(out.glob(".*partial"))
+
+
+def test_library_errors_reach_the_terminal_as_one_line_without_a_traceback():
+    """What Dask's client logs with a traceback when a scheduler dies mid-connection (seen once in the test
+    above: 'IOStream is not idle; cannot convert to SSL') reaches a batch's terminal as its line alone."""
+    code = ("import logging, distributed\n"
+            "from screening.cluster.batch import quiet_tracebacks\n"
+            "quiet_tracebacks()\n"
+            "for name in ('distributed.comm.tcp', 'tornado.application', 'asyncio'):\n"
+            "    try:\n"
+            "        raise RuntimeError('IOStream is not idle; cannot convert to SSL')\n"
+            "    except RuntimeError:\n"
+            "        logging.getLogger(name).exception('connection failed in %s', name)\n")
+    out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    for name in ("distributed.comm.tcp", "tornado.application", "asyncio"):
+        assert f"connection failed in {name}" in out.stderr
+    assert "Traceback" not in out.stderr and "RuntimeError" not in out.stderr
