@@ -110,7 +110,7 @@ def _settings() -> tuple[tuple, Plan]:
                        help="Recording starts once the coach has said Ready for a second while you stand; "
                             "or press Start recording now.")
     reps = c3.number_input("Stop after repetitions", 1, 10, 3, key="live_reps") if spec.live_feedback else 0
-    max_s = c3.slider("Or after seconds", 5, 60, spec.live_max_s, key=f"live_max_s_{test}")  # each test its own
+    max_s = c3.slider("Or after seconds", 5, 60, spec.live_max_s, key="live_max_s")
     return (test, leg, state.get(state.SEX), mirror), Plan(int(reps), float(max_s), bool(auto))
 
 

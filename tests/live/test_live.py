@@ -130,8 +130,3 @@ def test_live_page_renders_its_privacy_note_and_a_clear_error_without_a_server()
     at.radio(key="live_test").set_value("drop-jump").run()
     assert at.toggle(key="live_mirror").disabled                   # no rep counting for landings
     assert "live_reps" not in [n.key for n in at.number_input]    # landings stop by time only
-    seconds = next(sl for sl in at.slider if sl.label == "Or after seconds")
-    assert seconds.value == 10              # a landing's own default, not the squat's 25 s left from before
-    seconds.set_value(12).run()
-    at.radio(key="live_test").set_value("squat").run()
-    assert next(sl for sl in at.slider if sl.label == "Or after seconds").value == 25
