@@ -7,6 +7,7 @@ import pytest
 from screening.engine.synthetic_single import Move, SingleLegSpec, synthetic_single_leg
 from screening.live import session
 from screening.live.session import LiveSession, Plan
+from test_stop_after_reps import stand_in_pose
 
 W, H = 360, 640
 BOTH, REST = Move("both", seconds=2.5), Move("both", seconds=0.8)
@@ -15,21 +16,7 @@ BOTH, REST = Move("both", seconds=2.5), Move("both", seconds=0.8)
 def play(monkeypatch, tmp_path, moves, stance=None) -> session.Status:
     track, truth = synthetic_single_leg(SingleLegSpec(moves=moves, width=W, height=H, leg_px=210.0, noise_px=0.5))
 
-    class Pose:
-        """The pose model's stand-in: the track's landmarks at the frame's time."""
-        def __init__(self, *_, **__) -> None:
-            pass
-
-        def detect(self, rgb, t_s):
-            i = int(np.argmin(np.abs(track.t - t_s)))
-            return track.xy[i], track.vis[i]
-
-        def detect_all(self, rgb, t_s=0.0):
-            return [self.detect(rgb, t_s)]
-
-        def close(self) -> None:
-            pass
-    monkeypatch.setattr(session, "PoseEstimator", Pose)
+    stand_in_pose(monkeypatch, track)
     live = LiveSession(b"", tmp_path, test="single-leg-squat", stance=stance, mirror=True,
                        plan=Plan(reps=0, max_s=600.0, auto=False))
     black = np.zeros((H, W, 3), np.uint8)

@@ -28,10 +28,10 @@ def squats(*depths: float) -> Track:
     return Track(np.concatenate(t), np.concatenate([p.xy for p in parts]), np.concatenate([p.vis for p in parts]), W, H)
 
 
-def record(monkeypatch, track: Track, plan: Plan, tmp_path) -> tuple[Track, session.Status]:
-    """Play the track into a LiveSession (recording from the first frame) until it stops; the recorded part."""
+def stand_in_pose(monkeypatch, track: Track) -> None:
+    """Replace the live session's pose model with a stand-in that returns the track's landmarks at the
+    frame's time (the tests of the live page's counting, fed from tracks whose truth they know)."""
     class Pose:
-        """The pose model's stand-in: the track's landmarks at the frame's time."""
         def __init__(self, *_, **__) -> None:
             pass
 
@@ -45,6 +45,11 @@ def record(monkeypatch, track: Track, plan: Plan, tmp_path) -> tuple[Track, sess
         def close(self) -> None:
             pass
     monkeypatch.setattr(session, "PoseEstimator", Pose)
+
+
+def record(monkeypatch, track: Track, plan: Plan, tmp_path) -> tuple[Track, session.Status]:
+    """Play the track into a LiveSession (recording from the first frame) until it stops; the recorded part."""
+    stand_in_pose(monkeypatch, track)
     live = LiveSession(b"", tmp_path, mirror=True, plan=plan)
     live.start_now()
     black = np.zeros((H, W, 3), np.uint8)
